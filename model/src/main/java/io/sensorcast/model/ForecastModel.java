@@ -1,0 +1,85 @@
+package io.sensorcast.model;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.block.ForecastBlock;
+import io.sensorcast.model.dataset.Standardizer;
+import io.sensorcast.model.evaluation.NetworkForecaster;
+
+/**
+ * A loaded model, ready to forecast raw readings: scales the inputs with the training statistics,
+ * runs the network in a per-call NDManager scope, and returns forecasts in original units.
+ *
+ * <p>Safe for concurrent {@link #predict} calls. Owns native memory: close it when done.
+ */
+public final class ForecastModel implements AutoCloseable {
+
+    private final Model model;
+    private final ForecastBlock block;
+    private final ModelManifest manifest;
+    private final int[] targetColumns;
+
+    public ForecastModel(Model model, ForecastBlock block, ModelManifest manifest) {
+        this.model = model;
+        this.block = block;
+        this.manifest = manifest;
+        this.targetColumns = manifest.network().targetIndices();
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public ForecastBlock block() {
+        return block;
+    }
+
+    /** A standardised-scale {@link NetworkForecaster} over this model, for evaluation. */
+    public NetworkForecaster forecaster(int batchSize) {
+        return new NetworkForecaster("model", block, model.getNDManager(), batchSize);
+    }
+
+    /**
+     * Forecasts {@code n} windows.
+     *
+     * @param windows {@code (n, window, features)} row-major, original units, features in manifest
+     *     order
+     * @return {@code (n, horizon, targets)} row-major, original units
+     */
+    public float[] predict(float[] windows, int n) {
+        int w = manifest.window();
+        int f = manifest.features().size();
+        if (windows.length != n * w * f) {
+            throw new IllegalArgumentException(
+                    "expected " + n + " × " + w + " × " + f + " values, got " + windows.length);
+        }
+        Standardizer scaler = manifest.scaler();
+        float[] scaled = new float[windows.length];
+        for (int i = 0; i < windows.length; i++) {
+            scaled[i] = (float) scaler.scale(i % f, windows[i]);
+        }
+        float[] out;
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            NDArray x = scope.create(scaled, new Shape(n, w, f));
+            out =
+                    block.forward(new ParameterStore(scope, false), new NDList(x), false)
+                            .head()
+                            .toFloatArray();
+        }
+        int t = targetColumns.length;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) scaler.unscale(targetColumns[i % t], out[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,161 @@
+package io.sensorcast.model.training;
+
+import io.sensorcast.model.artifact.DataRange;
+import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.dataset.Standardizer;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.dataset.WindowSpec;
+import io.sensorcast.model.dataset.WindowedSeries;
+import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.evaluation.Comparison;
+import io.sensorcast.model.evaluation.ForecastMetrics;
+import io.sensorcast.model.evaluation.Forecaster;
+import io.sensorcast.model.evaluation.NetworkForecaster;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One training run from a table to a model and its manifest: fit the scaler on the training rows,
+ * cut windows per period, train, then score the model and the baselines on the validation windows.
+ */
+public final class TrainingRun {
+
+    private final TimeSeriesTable table;
+    private final String source;
+    private final List<String> features;
+    private final List<String> targets;
+    private final int[] targetIndices;
+    private final WindowSpec spec;
+    private final TimeSplit split;
+    private final int seasonPeriod;
+    private final Standardizer scaler;
+
+    /**
+     * @param table the data, with at least the named columns
+     * @param source where the data came from, for the manifest
+     * @param features input columns in model order; targets missing from it are appended
+     * @param targets forecast columns
+     */
+    public TrainingRun(
+            TimeSeriesTable table,
+            String source,
+            List<String> features,
+            List<String> targets,
+            WindowSpec spec,
+            TimeSplit split,
+            int seasonPeriod) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("at least one target column is required");
+        }
+        if (split.testEnd() > table.rows()) {
+            throw new IllegalArgumentException(
+                    "split ends at row " + split.testEnd() + " but the data has " + table.rows());
+        }
+        List<String> inputs = new ArrayList<>(features);
+        for (String t : targets) {
+            if (inputs.stream().noneMatch(t::equalsIgnoreCase)) {
+                inputs.add(t);
+            }
+        }
+        this.table = table.select(inputs);
+        this.features = this.table.columns();
+        this.targets = new ArrayList<>();
+        this.targetIndices = new int[targets.size()];
+        for (int k = 0; k < targets.size(); k++) {
+            targetIndices[k] = this.table.columnIndex(targets.get(k));
+            this.targets.add(this.features.get(targetIndices[k]));
+        }
+        this.source = source;
+        this.spec = spec;
+        this.split = split;
+        this.seasonPeriod = seasonPeriod;
+        this.scaler = Standardizer.fit(this.table, 0, split.trainEnd());
+    }
+
+    public List<String> features() {
+        return features;
+    }
+
+    public int[] targetIndices() {
+        return targetIndices.clone();
+    }
+
+    public Standardizer scaler() {
+        return scaler;
+    }
+
+    /** Windows whose targets lie in {@code period}. */
+    public WindowedSeries windows(TimeSplit.Period period) {
+        return WindowedSeries.of(table, targetIndices, scaler, spec, period);
+    }
+
+    /** The network for this data: window, horizon, features and targets filled in. */
+    public NetworkConfig.Builder network() {
+        return NetworkConfig.builder()
+                .setWindow(spec.window())
+                .setHorizon(spec.horizon())
+                .optInputFeatures(features.size())
+                .optTargetIndices(targetIndices);
+    }
+
+    /**
+     * Trains {@code network} and builds its manifest. The caller owns (and must close) the result.
+     */
+    public Outcome train(
+            NetworkConfig network, TrainingOptions options, Consumer<EpochStats> progress) {
+        WindowedSeries train = windows(split.train());
+        WindowedSeries validation = windows(split.validation());
+        ForecastTrainer.Trained trained =
+                new ForecastTrainer(options, progress).train(network, train, validation);
+        try {
+            List<Forecaster> forecasters = new ArrayList<>();
+            forecasters.add(
+                    new NetworkForecaster(
+                            "model", trained.block(), trained.model().getNDManager(), 512));
+            forecasters.addAll(Comparison.baselines(targetIndices, seasonPeriod, train));
+            Map<String, ForecastMetrics> metrics =
+                    new LinkedHashMap<>(
+                            Comparison.run(forecasters, validation, scaler, targetIndices));
+            ModelManifest manifest =
+                    new ModelManifest(
+                            ModelManifest.FORMAT_VERSION,
+                            network,
+                            features,
+                            targets,
+                            scaler,
+                            seasonPeriod,
+                            new DataRange(
+                                    source,
+                                    table.timestamp(0),
+                                    table.timestamp(split.trainEnd() - 1),
+                                    table.rows(),
+                                    split,
+                                    spec.stride()),
+                            options,
+                            trained.result(),
+                            metrics,
+                            Instant.now().toString(),
+                            ai.djl.engine.Engine.getDjlVersion(),
+                            DjlRuntime.engine().getVersion());
+            return new Outcome(trained, manifest);
+        } catch (RuntimeException e) {
+            trained.close();
+            throw e;
+        }
+    }
+
+    /** A trained network with the manifest that describes it. */
+    public record Outcome(ForecastTrainer.Trained trained, ModelManifest manifest)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            trained.close();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.sensorcast.model.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.dataset.WindowSpec;
+import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.training.TrainingRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ModelArtifactTest {
+
+    private static final int WINDOW = 16;
+    private static final int HORIZON = 4;
+
+    @TempDir static Path shared;
+    private static Path saved;
+    private static float[] expected;
+    private static float[] windows;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void trainAndSave() throws IOException {
+        DjlRuntime.engine();
+        TimeSeriesTable table = table(300);
+        TrainingRun run =
+                new TrainingRun(
+                        table,
+                        "two-columns",
+                        List.of("load"),
+                        List.of("temp"),
+                        new WindowSpec(WINDOW, HORIZON, 1),
+                        TimeSplit.fractions(table.rows(), 0.6, 0.2),
+                        8);
+        NetworkConfig network = run.network().optHiddenSize(6).optLayers(2).build();
+        windows = new float[3 * WINDOW * 2];
+        Random random = new Random(5);
+        for (int i = 0; i < windows.length; i++) {
+            windows[i] = 10 + (float) random.nextGaussian();
+        }
+        saved = shared.resolve("v1");
+        try (TrainingRun.Outcome outcome =
+                run.train(network, TrainingOptions.defaults().withEpochs(1), e -> {})) {
+            ModelArtifact.save(saved, outcome.trained().block(), outcome.manifest());
+            ForecastModel live =
+                    new ForecastModel(
+                            outcome.trained().model(),
+                            outcome.trained().block(),
+                            outcome.manifest());
+            expected = live.predict(windows, 3);
+        }
+    }
+
+    static TimeSeriesTable table(int rows) {
+        Random random = new Random(9);
+        List<String> stamps = new ArrayList<>();
+        double[][] v = new double[2][rows];
+        for (int t = 0; t < rows; t++) {
+            stamps.add("2024-01-01T" + t);
+            v[0][t] = 100 + 10 * Math.sin(t / 5.0) + random.nextGaussian();
+            v[1][t] = 30 + 0.1 * v[0][t] + random.nextGaussian();
+        }
+        return new TimeSeriesTable(stamps, List.of("load", "temp"), v);
+    }
+
+    @Test
+    void roundTripsParametersAndManifest() throws Exception {
+        try (ForecastModel loaded = ModelArtifact.load(saved)) {
+            assertThat(loaded.predict(windows, 3)).containsExactly(expected);
+            ModelManifest m = loaded.manifest();
+            assertThat(m.features()).containsExactly("load", "temp");
+            assertThat(m.targets()).containsExactly("temp");
+            assertThat(m.window()).isEqualTo(WINDOW);
+            assertThat(m.data().source()).isEqualTo("two-columns");
+            assertThat(m.validation()).containsKeys("model", "persistence", "linear");
+            assertThat(m.torchVersion()).isEqualTo("2.7.1");
+            assertThat(m.djlVersion()).isEqualTo("0.35.1");
+        }
+        assertThat(expected).hasSize(3 * HORIZON);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"model.params", "manifest.json", "SHA256SUMS"})
+    void refusesAFlippedByteInAnyFile(String file) throws Exception {
+        Path copy = copyOf(saved);
+        Path target = copy.resolve(file);
+        byte[] bytes = Files.readAllBytes(target);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(target, bytes);
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(CorruptModelException.class)
+                .hasMessageContaining(file.equals("SHA256SUMS") ? "" : file);
+    }
+
+    @Test
+    void refusesAMissingFile() throws Exception {
+        Path copy = copyOf(saved);
+        Files.delete(copy.resolve(ModelArtifact.PARAMETERS));
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(CorruptModelException.class)
+                .hasMessageContaining("model.params: missing");
+        Files.delete(copy.resolve(ModelArtifact.CHECKSUMS));
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(CorruptModelException.class)
+                .hasMessageContaining("SHA256SUMS: missing");
+    }
+
+    @Test
+    void refusesAModelMadeForOtherFeaturesOrWindow() {
+        ModelRequirements otherWindow =
+                new ModelRequirements(
+                        WINDOW * 2, HORIZON, List.of("load", "temp"), List.of("temp"));
+        assertThatThrownBy(() -> ModelArtifact.load(saved, otherWindow))
+                .isInstanceOf(IncompatibleModelException.class)
+                .hasMessage("window: expected 32, artifact has 16");
+        ModelRequirements otherFeatures =
+                new ModelRequirements(WINDOW, HORIZON, List.of("temp"), List.of("temp"));
+        assertThatThrownBy(() -> ModelArtifact.load(saved, otherFeatures))
+                .isInstanceOf(IncompatibleModelException.class)
+                .hasMessage("features: expected [temp], artifact has [load, temp]");
+    }
+
+    @Test
+    void refusesAnotherFormatVersionEvenWithValidChecksums() throws Exception {
+        Path copy = copyOf(saved);
+        Path manifest = copy.resolve(ModelArtifact.MANIFEST);
+        Files.writeString(
+                manifest,
+                Files.readString(manifest)
+                        .replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        rewriteChecksums(copy);
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(IncompatibleModelException.class)
+                .hasMessage("formatVersion: expected 1, artifact has 2");
+    }
+
+    @Test
+    void refusesParametersThatDoNotFitTheManifestArchitecture() throws Exception {
+        Path copy = copyOf(saved);
+        Path manifest = copy.resolve(ModelArtifact.MANIFEST);
+        Files.writeString(
+                manifest,
+                Files.readString(manifest).replace("\"hiddenSize\" : 6", "\"hiddenSize\" : 7"));
+        rewriteChecksums(copy);
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(CorruptModelException.class)
+                .hasMessageContaining("parameters do not fit");
+    }
+
+    private Path copyOf(Path source) throws IOException {
+        Path copy = dir.resolve("copy");
+        Files.createDirectories(copy);
+        for (String f :
+                List.of(
+                        ModelArtifact.PARAMETERS,
+                        ModelArtifact.MANIFEST,
+                        ModelArtifact.CHECKSUMS)) {
+            Files.copy(source.resolve(f), copy.resolve(f));
+        }
+        return copy;
+    }
+
+    private static void rewriteChecksums(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String f : List.of(ModelArtifact.PARAMETERS, ModelArtifact.MANIFEST)) {
+            sb.append(ModelArtifact.sha256(Files.readAllBytes(dir.resolve(f))))
+                    .append("  ")
+                    .append(f)
+                    .append('\n');
+        }
+        Files.writeString(dir.resolve(ModelArtifact.CHECKSUMS), sb.toString());
+    }
+}
