@@ -1,0 +1,70 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.model.artifact.InvalidModelException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./sensorcast}: the one entry point. */
+@Command(
+        name = "sensorcast",
+        mixinStandardHelpOptions = true,
+        versionProvider = SensorcastCli.Version.class,
+        description = "Forecast sensor time series with a bidirectional LSTM and flag anomalies.",
+        subcommands = {
+            TrainCommand.class,
+            EvaluateCommand.class,
+            BenchModelCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class SensorcastCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code: 0 ok, 1 failure, 2 bad usage or input. */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, writing to the given streams. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new SensorcastCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(SensorcastCli::handle);
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof IllegalArgumentException || e instanceof InvalidModelException) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (e instanceof NoSuchFileException) {
+            err.println("error: no such file: " + e.getMessage());
+            return 2;
+        }
+        err.println("error: " + e);
+        e.printStackTrace(err);
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SensorcastCli.class.getPackage().getImplementationVersion();
+            return new String[] {"sensorcast " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

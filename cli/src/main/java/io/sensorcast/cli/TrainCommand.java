@@ -1,0 +1,267 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.block.Cell;
+import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.dataset.WindowSpec;
+import io.sensorcast.model.evaluation.Comparison;
+import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.training.TrainingRun;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sensorcast train}: trains a forecaster on a CSV and writes a model artifact. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train a (bidirectional) LSTM/GRU forecaster on a CSV and save a model directory.",
+            "The CSV has a header; the first column is the timestamp. Rows are split by time into"
+                    + " train/validation/test; the scaler sees training rows only."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "Input CSV.")
+    Path csv;
+
+    @Option(
+            names = "--target",
+            required = true,
+            split = ",",
+            paramLabel = "COL",
+            description = "Column(s) to forecast.")
+    List<String> targets;
+
+    @Option(
+            names = "--features",
+            split = ",",
+            paramLabel = "COL",
+            description = "Input columns (default: the targets only; targets are always inputs).")
+    List<String> features = List.of();
+
+    @Option(
+            names = "--window",
+            defaultValue = "96",
+            description = "Input rows (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(
+            names = "--horizon",
+            defaultValue = "24",
+            description = "Rows forecast (default: ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(
+            names = "--stride",
+            defaultValue = "1",
+            description = "Rows between training windows (default: ${DEFAULT-VALUE}).")
+    int stride;
+
+    @Option(
+            names = "--split",
+            paramLabel = "TRAIN_END,VAL_END[,TEST_END]",
+            description =
+                    "Row indices ending train and validation (default: 60%%/20%%/20%% of rows).")
+    String split;
+
+    @Option(
+            names = "--cell",
+            defaultValue = "LSTM",
+            description = "LSTM or GRU (default: ${DEFAULT-VALUE}).")
+    Cell cell;
+
+    @Option(
+            names = "--layers",
+            defaultValue = "1",
+            description = "Stacked layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(
+            names = "--hidden",
+            defaultValue = "32",
+            description = "Hidden units per direction (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(
+            names = "--dropout",
+            defaultValue = "0",
+            description = "Dropout between layers (default: ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(
+            names = "--bidirectional",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Read the window both ways (default: ${DEFAULT-VALUE}).")
+    boolean bidirectional;
+
+    @Option(
+            names = "--linear-skip",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Add a linear window-to-horizon path (default: ${DEFAULT-VALUE}).")
+    boolean linearSkip;
+
+    @Option(
+            names = "--window-normalization",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Forecast changes from each window's last value (default: ${DEFAULT-VALUE}).")
+    boolean windowNormalization;
+
+    @Option(
+            names = "--linear-warm-start",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Start the skip path from its least-squares fit and the head from zero"
+                            + " (default: ${DEFAULT-VALUE}).")
+    boolean linearWarmStart;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "20",
+            description = "Most epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "64",
+            description = "Windows per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+            names = "--lr",
+            defaultValue = "0.0005",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(
+            names = "--clip-norm",
+            defaultValue = "1.0",
+            description = "Global gradient-norm clip (default: ${DEFAULT-VALUE}).")
+    double clipNorm;
+
+    @Option(
+            names = "--patience",
+            defaultValue = "5",
+            description = "Early-stopping patience in epochs (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(
+            names = "--season",
+            defaultValue = "24",
+            description = "Seasonal-naive period in rows (default: ${DEFAULT-VALUE}).")
+    int season;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Model directory to write.")
+    Path out;
+
+    @Mixin EngineOptions engine;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        // Validate everything before the slow parts.
+        TrainingOptions options =
+                new TrainingOptions(
+                        epochs,
+                        batchSize,
+                        learningRate,
+                        clipNorm,
+                        patience,
+                        seed,
+                        device,
+                        linearWarmStart);
+        WindowSpec windows = new WindowSpec(window, horizon, stride);
+        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
+        TimeSplit timeSplit =
+                split == null
+                        ? TimeSplit.fractions(table.rows(), 0.6, 0.2)
+                        : TimeSplit.parse(split, table.rows());
+        TrainingRun run =
+                new TrainingRun(
+                        table,
+                        csv.getFileName().toString(),
+                        features,
+                        targets,
+                        windows,
+                        timeSplit,
+                        season);
+        NetworkConfig network =
+                run.network()
+                        .optCell(cell)
+                        .optLayers(layers)
+                        .optHiddenSize(hidden)
+                        .optDropout(dropout)
+                        .optBidirectional(bidirectional)
+                        .optLinearSkip(linearSkip)
+                        .optWindowNormalization(windowNormalization)
+                        .build();
+        engine.apply();
+        w.printf(
+                Locale.ROOT,
+                "training %s on %s: features %s, targets %s, split %s%n",
+                network,
+                csv.getFileName(),
+                run.features(),
+                targets,
+                timeSplit);
+        w.flush();
+        try (TrainingRun.Outcome outcome =
+                run.train(
+                        network,
+                        options,
+                        stats -> {
+                            w.println(stats.format(epochs));
+                            w.flush();
+                        })) {
+            ModelManifest manifest = outcome.manifest();
+            w.printf(
+                    Locale.ROOT,
+                    "training time %.1f s (%d epochs, best epoch %d, validation MSE %.5f)%n",
+                    manifest.training().seconds(),
+                    manifest.training().epochs().size(),
+                    manifest.training().bestEpoch(),
+                    manifest.training().bestValidationLoss());
+            w.println("validation metrics:");
+            w.print(Comparison.table(manifest.validation()));
+            ModelArtifact.save(out, outcome.trained().block(), manifest);
+            w.println("saved model to " + out);
+        }
+        return 0;
+    }
+}

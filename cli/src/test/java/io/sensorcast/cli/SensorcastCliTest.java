@@ -1,0 +1,128 @@
+package io.sensorcast.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SensorcastCliTest {
+
+    @TempDir Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return SensorcastCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    /** The bundled ETTh2 file; the tests train on its first rows only (see --split). */
+    private static Path csv() {
+        return Paths.get(System.getProperty("sensorcast.data.dir", "../data"), "ett", "ETTh2.csv");
+    }
+
+    @Test
+    void trainsThenEvaluatesOnTheBundledEtth2Data() throws Exception {
+        Path model = dir.resolve("model");
+        int trained =
+                run(
+                        "train",
+                        "--csv",
+                        csv().toString(),
+                        "--target",
+                        "OT",
+                        "--features",
+                        "HUFL",
+                        "--window",
+                        "24",
+                        "--horizon",
+                        "6",
+                        "--split",
+                        "720,960,1200",
+                        "--hidden",
+                        "8",
+                        "--epochs",
+                        "2",
+                        "--threads",
+                        "1",
+                        "--out",
+                        model.toString());
+        assertThat(trained).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("epoch   1/2")
+                .contains("training time")
+                .contains("seasonal-naive(24)")
+                .contains("saved model to");
+        assertThat(model.resolve("model.params")).isRegularFile();
+        assertThat(Files.readString(model.resolve("manifest.json"))).contains("\"HUFL\"");
+
+        out.getBuffer().setLength(0);
+        int evaluated = run("evaluate", "--model", model.toString(), "--csv", csv().toString());
+        assertThat(evaluated).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("test rows [960, 1200)")
+                .containsPattern("(?m)^model\\s+\\d")
+                .containsPattern("(?m)^persistence\\s+\\d")
+                .containsPattern("(?m)^seasonal-naive\\(24\\)\\s+\\d")
+                .containsPattern("(?m)^linear\\s+\\d")
+                .contains("training time");
+    }
+
+    @Test
+    void badConfigurationFailsFastNamingTheKeyAndRange() throws Exception {
+        int code =
+                run(
+                        "train",
+                        "--csv",
+                        csv().toString(),
+                        "--target",
+                        "OT",
+                        "--window",
+                        "0",
+                        "--out",
+                        dir.resolve("m").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("window must be in [1, 100000], got 0");
+        assertThat(dir.resolve("m")).doesNotExist();
+    }
+
+    @Test
+    void unknownColumnIsNamed() throws Exception {
+        int code =
+                run(
+                        "train",
+                        "--csv",
+                        csv().toString(),
+                        "--target",
+                        "XYZ",
+                        "--out",
+                        dir.resolve("m").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("no column 'XYZ'; columns are HUFL, HULL, MUFL, MULL, LUFL, LULL, OT");
+    }
+
+    @Test
+    void refusesACorruptModel() throws Exception {
+        Path model = dir.resolve("broken");
+        Files.createDirectories(model);
+        Files.writeString(model.resolve("manifest.json"), "{}");
+        int code = run("evaluate", "--model", model.toString(), "--csv", csv().toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("SHA256SUMS: missing");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "evaluate", "bench-model"})
+    void everyCommandHasHelp(String command) {
+        assertThat(run(command, "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: sensorcast " + command);
+    }
+}
