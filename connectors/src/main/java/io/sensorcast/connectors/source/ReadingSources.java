@@ -1,0 +1,50 @@
+package io.sensorcast.connectors.source;
+
+import io.sensorcast.connectors.format.ParsedRecord;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.kafka.OffsetsSpec;
+import io.sensorcast.connectors.serde.ReadingParser;
+import io.sensorcast.connectors.serde.SensorReadingDeserializer;
+import java.time.Clock;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+/** Builds the Kafka source of sensor readings from {@link KafkaOptions}. */
+public final class ReadingSources {
+
+    private ReadingSources() {}
+
+    /** An unbounded source of the readings topic; bad records arrive as dead letters. */
+    public static KafkaSource<ParsedRecord> readings(Configuration config) {
+        return builder(config).build();
+    }
+
+    /** A source that stops at the offsets that are latest when the job starts (tests, backfill). */
+    public static KafkaSource<ParsedRecord> boundedReadings(Configuration config) {
+        return builder(config).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    private static KafkaSourceBuilder<ParsedRecord> builder(Configuration config) {
+        KafkaOptions.validate(config);
+        ReadingParser parser =
+                new ReadingParser(
+                        config.get(KafkaOptions.MAX_RECORD_BYTES),
+                        config.get(KafkaOptions.MAX_FUTURE),
+                        config.get(KafkaOptions.MAX_ABS_VALUE),
+                        Clock.systemUTC());
+        return KafkaSource.<ParsedRecord>builder()
+                .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                .setTopics(config.get(KafkaOptions.READINGS_TOPIC))
+                .setGroupId(config.get(KafkaOptions.GROUP_ID))
+                .setStartingOffsets(
+                        OffsetsSpec.parse(
+                                KafkaOptions.STARTING_OFFSETS.key(),
+                                config.get(KafkaOptions.STARTING_OFFSETS)))
+                .setDeserializer(new SensorReadingDeserializer(parser))
+                .setProperties(KafkaOptions.clientProperties(config))
+                // Readings written by transactional producers count only once committed.
+                .setProperty("isolation.level", "read_committed");
+    }
+}
