@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             BenchModelCommand.class,
+            KafkaCommand.class,
+            ReplayCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SensorcastCli implements Runnable {

@@ -2,6 +2,7 @@ package io.sensorcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -119,8 +120,43 @@ class SensorcastCliTest {
         assertThat(err.toString()).contains("SHA256SUMS: missing");
     }
 
+    @Test
+    void replaysSeveralNabFilesIntoARealBroker() {
+        Path nab =
+                Paths.get(
+                        System.getProperty("sensorcast.data.dir", "../data"),
+                        "nab",
+                        "data",
+                        "realKnownCause");
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            int code =
+                    run(
+                            "replay",
+                            "--csv",
+                            nab.resolve("ec2_request_latency_system_failure.csv").toString(),
+                            nab.resolve("rogue_agent_key_hold.csv").toString(),
+                            "--bootstrap",
+                            kafka.bootstrapServers(),
+                            "--topic",
+                            "cli-replay",
+                            "--max");
+            assertThat(code).as(err.toString()).isZero();
+            // 4032 + 1882 rows
+            assertThat(out.toString())
+                    .contains("replaying 5914 readings of 2 sensor(s) to cli-replay")
+                    .containsPattern("sent 5914 records in [0-9.]+ s: [0-9]+ records/s");
+            assertThat(err.toString()).contains("100% 5914/5914");
+        }
+    }
+
+    @Test
+    void replayRefusesAnUnknownPacing() throws Exception {
+        assertThat(run("replay", "--csv", csv().toString(), "--speed", "fast")).isEqualTo(2);
+        assertThat(err.toString()).contains("pacing must be <factor>x");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "bench-model"})
+    @ValueSource(strings = {"train", "evaluate", "bench-model", "kafka", "replay"})
     void everyCommandHasHelp(String command) {
         assertThat(run(command, "--help")).isZero();
         assertThat(out.toString()).contains("Usage: sensorcast " + command);

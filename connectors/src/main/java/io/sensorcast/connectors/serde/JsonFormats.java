@@ -59,6 +59,15 @@ public final class JsonFormats {
         return bytes(node);
     }
 
+    /** Any output record ({@code ForecastRecord}, {@code ScoreRecord}) as JSON. */
+    public static byte[] json(Object record) {
+        try {
+            return JSON.writeValueAsBytes(record);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + record + ": " + e, e);
+        }
+    }
+
     private static byte[] bytes(ObjectNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

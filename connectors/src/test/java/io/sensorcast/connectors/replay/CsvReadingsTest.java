@@ -1,0 +1,72 @@
+package io.sensorcast.connectors.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorcast.connectors.format.SensorReading;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvReadingsTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void readsNabAsUnivariateAndEttAsMultivariateInUtc() throws Exception {
+        Path nab = dir.resolve("machine.csv");
+        Files.writeString(
+                nab, "timestamp,value\n2013-12-02 21:15:00,73.9\n2013-12-02 21:20:00,74.9\n");
+        List<SensorReading> a = CsvReadings.read(nab, CsvReadings.sensorFromFilename(nab));
+        assertThat(a)
+                .containsExactly(
+                        SensorReading.of(
+                                "machine",
+                                Instant.parse("2013-12-02T21:15:00Z").toEpochMilli(),
+                                73.9),
+                        SensorReading.of(
+                                "machine",
+                                Instant.parse("2013-12-02T21:20:00Z").toEpochMilli(),
+                                74.9));
+
+        Path ett = dir.resolve("ett.csv");
+        Files.writeString(ett, "date,HUFL,OT\n2016-07-01 00:00:00,41.1,38.6\n");
+        SensorReading b = CsvReadings.read(ett, "t1").get(0);
+        assertThat(b.names).containsExactly("HUFL", "OT");
+        assertThat(b.values).containsExactly(41.1, 38.6);
+    }
+
+    @Test
+    void mergesSeveralSeriesInEventTimeOrderKeepingTiesInFileOrder() {
+        List<SensorReading> merged =
+                CsvReadings.merge(
+                        List.of(
+                                List.of(SensorReading.of("a", 0, 1), SensorReading.of("a", 10, 2)),
+                                List.of(SensorReading.of("b", 0, 3), SensorReading.of("b", 5, 4))));
+        assertThat(merged)
+                .extracting(r -> r.sensor + r.timestamp)
+                .containsExactly("a0", "b0", "b5", "a10");
+    }
+
+    @Test
+    void pacingParsesSpeedRateAndMax() {
+        assertThat(Pacing.parse("60x")).isEqualTo(new Pacing.Speed(60));
+        assertThat(Pacing.parse("500/s")).isEqualTo(new Pacing.Rate(500));
+        assertThat(Pacing.parse("max")).isEqualTo(new Pacing.Max());
+        // an hour of event time at 60x is due one minute in
+        assertThat(new Pacing.Speed(60).dueNanos(1, 3_600_000, 0)).isEqualTo(60_000_000_000L);
+        assertThat(new Pacing.Rate(10).dueNanos(5, 0, 0)).isEqualTo(500_000_000L);
+        assertThatThrownBy(() -> Pacing.parse("fast")).hasMessageContaining("max; got 'fast'");
+    }
+
+    @Test
+    void namesTheLineOfABadTimestamp() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "timestamp,value\nnoon,1\n");
+        assertThatThrownBy(() -> CsvReadings.read(bad, "x"))
+                .hasMessageEndingWith("bad.csv:2: unparseable timestamp 'noon'");
+    }
+}
