@@ -6,6 +6,7 @@ import io.sensorcast.connectors.format.ParsedRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.serde.ReadingParser;
+import io.sensorcast.connectors.testutils.Topics;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
@@ -15,10 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,23 +107,14 @@ class ReplayITCase {
     private static List<SensorReading> consumeAll(String topic, int expected) {
         ReadingParser parser =
                 new ReadingParser(1 << 16, Duration.ofDays(1), 1e12, Clock.systemUTC());
-        Properties p = clientProps();
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<SensorReading> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    ParsedRecord parsed = parser.parse(r);
-                    assertThat(parsed.isValid()).as(String.valueOf(parsed.deadLetter)).isTrue();
-                    assertThat(r.timestamp()).isEqualTo(parsed.reading.timestamp);
-                    out.add(parsed.reading);
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> r :
+                Topics.readCommitted(
+                        kafka.bootstrapServers(), topic, expected, Duration.ofSeconds(60))) {
+            ParsedRecord parsed = parser.parse(r);
+            assertThat(parsed.isValid()).as(String.valueOf(parsed.deadLetter)).isTrue();
+            assertThat(r.timestamp()).isEqualTo(parsed.reading.timestamp);
+            out.add(parsed.reading);
         }
         return out;
     }

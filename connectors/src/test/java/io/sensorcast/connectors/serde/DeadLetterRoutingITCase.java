@@ -10,6 +10,7 @@ import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.sink.JsonRecordSerializer;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
+import io.sensorcast.connectors.testutils.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +28,9 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,8 +177,12 @@ class DeadLetterRoutingITCase {
         parsed.getSideOutput(DeadLetterRouter.DEAD_LETTERS).sinkTo(KafkaSinks.deadLetters(config));
         env.execute("dead-letter-routing");
 
-        List<ConsumerRecord<byte[], byte[]>> validOut = consumeAll(valid, sent.size());
-        List<ConsumerRecord<byte[], byte[]>> deadOut = consumeAll(dead, BAD.size());
+        List<ConsumerRecord<byte[], byte[]>> validOut =
+                Topics.readCommitted(
+                        kafka.bootstrapServers(), valid, sent.size(), Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> deadOut =
+                Topics.readCommitted(
+                        kafka.bootstrapServers(), dead, BAD.size(), Duration.ofSeconds(30));
         assertThat(validOut.size() + deadOut.size()).isEqualTo(total);
 
         ReadingParser parser =
@@ -227,27 +229,5 @@ class DeadLetterRoutingITCase {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", kafka.bootstrapServers());
         return p;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, int expected) {
-        Properties p = clientProps();
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            // read past the expected count for a moment, so duplicates would show
-            long settle = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settle)) {
-                consumer.poll(Duration.ofMillis(300)).forEach(out::add);
-                if (out.size() >= expected && settle == Long.MAX_VALUE) {
-                    settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                }
-            }
-        }
-        return out;
     }
 }

@@ -2,16 +2,19 @@ package io.sensorcast.model.evaluation;
 
 import io.sensorcast.model.dataset.WindowedSeries;
 
-/** The last observed value of each target, repeated over the horizon. */
+/**
+ * The last observed value of each target, repeated over the horizon: seasonal naive with a period
+ * of one row.
+ */
 public final class PersistenceForecaster implements Forecaster {
 
-    private final int[] targetIndices;
+    private final SeasonalNaiveForecaster lastValue;
 
     /**
      * @param targetIndices the input features that are the targets
      */
     public PersistenceForecaster(int[] targetIndices) {
-        this.targetIndices = targetIndices.clone();
+        this.lastValue = new SeasonalNaiveForecaster(1, targetIndices);
     }
 
     @Override
@@ -21,17 +24,6 @@ public final class PersistenceForecaster implements Forecaster {
 
     @Override
     public float[] predict(WindowedSeries w) {
-        int n = w.size();
-        int h = w.horizon();
-        int t = targetIndices.length;
-        float[] out = new float[n * h * t];
-        for (int i = 0; i < n; i++) {
-            for (int s = 0; s < h; s++) {
-                for (int k = 0; k < t; k++) {
-                    out[(i * h + s) * t + k] = w.input(i, w.window() - 1, targetIndices[k]);
-                }
-            }
-        }
-        return out;
+        return lastValue.predict(w);
     }
 }
