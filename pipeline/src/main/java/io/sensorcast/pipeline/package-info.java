@@ -1,2 +1,0 @@
-/** The Flink jobs and operators: ForecastJob and RetrainJob. Depends on model and connectors. */
-package io.sensorcast.pipeline;

@@ -1,0 +1,149 @@
+package io.sensorcast.pipeline.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.SensorReading;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Watermarks are driven explicitly; no sleeps. */
+class SequenceWindowFunctionTest {
+
+    private static final int WINDOW = 3;
+    private static final long IDLE = 1_000;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SequenceWindowFunction(WINDOW, IDLE)),
+                        r -> r.sensor,
+                        Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(String sensor, long ts, double value) throws Exception {
+        harness.processElement(new StreamRecord<>(SensorReading.of(sensor, ts, value), ts));
+    }
+
+    private List<SensorWindow> windows() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void emitsAWindowForEveryReadingThatCompletesOneInEventTimeOrder() throws Exception {
+        // shuffled within the watermark: 30, 10, 20, 50, 40
+        send("a", 30, 3);
+        send("a", 10, 1);
+        send("a", 20, 2);
+        send("a", 50, 5);
+        send("a", 40, 4);
+        assertThat(windows()).isEmpty(); // nothing before the watermark passes
+        harness.processWatermark(100);
+        List<SensorWindow> out = windows();
+        assertThat(out).extracting(w -> w.timestamp).containsExactly(30L, 40L, 50L);
+        assertThat(out.get(0).values).containsExactly(1, 2, 3);
+        assertThat(out.get(2).values).containsExactly(3, 4, 5);
+        assertThat(out.get(2).timestamps).containsExactly(30, 40, 50);
+        assertThat(out.get(0).sensor).isEqualTo("a");
+    }
+
+    @Test
+    void keepsSensorsApart() throws Exception {
+        for (long t = 1; t <= 4; t++) {
+            send("a", t, t);
+            send("b", t, -t);
+        }
+        harness.processWatermark(10);
+        assertThat(
+                        windows().stream()
+                                .collect(
+                                        Collectors.groupingBy(
+                                                w -> w.sensor, Collectors.counting())))
+                .containsEntry("a", 2L)
+                .containsEntry("b", 2L);
+        assertThat(
+                        windows().stream()
+                                .filter(w -> w.sensor.equals("b"))
+                                .findFirst()
+                                .orElseThrow()
+                                .values)
+                .containsExactly(-1, -2, -3);
+    }
+
+    @Test
+    void sendsLateReadingsToTheSideOutput() throws Exception {
+        send("a", 10, 1);
+        harness.processWatermark(20);
+        send("a", 15, 9); // behind the watermark
+        send("a", 20, 9); // at the watermark: late too
+        send("a", 25, 2);
+        harness.processWatermark(30);
+        assertThat(harness.getSideOutput(SequenceWindowFunction.LATE))
+                .extracting(r -> r.getValue().timestamp)
+                .containsExactly(15L, 20L);
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+    }
+
+    @Test
+    void ignoresRepeatedTimestamps() throws Exception {
+        send("a", 10, 1);
+        send("a", 10, 100); // duplicate while pending
+        harness.processWatermark(10);
+        send("a", 20, 2);
+        send("a", 20, 200); // duplicate while pending
+        send("a", 30, 3);
+        harness.processWatermark(40);
+        assertThat(windows()).hasSize(1);
+        assertThat(windows().get(0).values).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void stateStaysBoundedAndIsClearedWhenASensorFallsSilent() throws Exception {
+        for (long t = 1; t <= 500; t++) {
+            send("a", t, t);
+            harness.processWatermark(t);
+        }
+        // ring (1 entry) + cleanup time (1 entry); nothing pending, nothing growing
+        int bounded = harness.numKeyedStateEntries();
+        assertThat(bounded).isLessThanOrEqualTo(3);
+        assertThat(windows()).hasSize(500 - WINDOW + 1);
+        assertThat(windows().get(windows().size() - 1).values).containsExactly(498, 499, 500);
+
+        harness.processWatermark(500 + IDLE);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        // the sensor comes back: it starts a fresh window
+        send("a", 5000, 1);
+        send("a", 5001, 2);
+        harness.processWatermark(5001);
+        assertThat(windows()).hasSize(500 - WINDOW + 1);
+    }
+
+    @Test
+    void startsOverWhenASensorChangesItsFeatures() throws Exception {
+        send("a", 1, 1);
+        send("a", 2, 2);
+        harness.processElement(
+                new StreamRecord<>(
+                        new SensorReading("a", 3, new String[] {"x", "y"}, new double[] {1, 2}),
+                        3));
+        harness.processWatermark(3);
+        assertThat(windows()).isEmpty();
+    }
+}
