@@ -1,0 +1,128 @@
+package io.sensorcast.pipeline.operators;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Gathers elements from every key this parallel instance sees and hands them to a {@link
+ * BatchFunction} in one call, when {@code maxBatch} have arrived or {@code maxDelayMillis} after
+ * the first of them, whichever comes first.
+ *
+ * <p>Nothing buffered is ever in a checkpoint: the buffer is flushed in {@link
+ * #prepareSnapshotPreBarrier} (before the barrier goes downstream) and at the end of input, so the
+ * operator needs no state and exactly-once holds. Metrics: {@code batchSize} and {@code
+ * batchMillis} histograms and a {@code batches} counter in group {@code sensorcast}.
+ */
+public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
+        implements OneInputStreamOperator<IN, OUT>, BoundedOneInput, ProcessingTimeCallback {
+
+    private static final long serialVersionUID = 1L;
+
+    private final BatchFunction<IN, OUT> function;
+    private final int maxBatch;
+    private final long maxDelayMillis;
+
+    private transient List<IN> buffer;
+    private transient long flushTimer;
+    private transient Histogram batchSize;
+    private transient Histogram batchMillis;
+    private transient Counter batches;
+
+    /**
+     * @param maxBatch elements per call, at least 1
+     * @param maxDelayMillis the longest an element waits for a batch to fill, at least 1 ms
+     */
+    public MicroBatchOperator(BatchFunction<IN, OUT> function, int maxBatch, long maxDelayMillis) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
+        }
+        if (maxDelayMillis < 1) {
+            throw new IllegalArgumentException(
+                    "batch delay must be >= 1 ms, got " + maxDelayMillis);
+        }
+        this.function = function;
+        this.maxBatch = maxBatch;
+        this.maxDelayMillis = maxDelayMillis;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        buffer = new ArrayList<>(maxBatch);
+        flushTimer = -1;
+        var metrics = getMetricGroup().addGroup("sensorcast");
+        batchSize = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        batchMillis = metrics.histogram("batchMillis", new DescriptiveStatisticsHistogram(1000));
+        batches = metrics.counter("batches");
+        function.open();
+    }
+
+    @Override
+    public void processElement(StreamRecord<IN> element) throws Exception {
+        buffer.add(element.getValue());
+        if (buffer.size() >= maxBatch) {
+            flush();
+        } else if (flushTimer < 0) {
+            flushTimer = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
+            getProcessingTimeService().registerTimer(flushTimer, this);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(long time) throws Exception {
+        // A timer from a batch that already went out by size is stale.
+        if (time == flushTimer) {
+            flush();
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            function.close();
+        } finally {
+            super.close();
+        }
+    }
+
+    private void flush() throws Exception {
+        flushTimer = -1;
+        if (buffer == null || buffer.isEmpty()) {
+            return;
+        }
+        List<IN> batch = buffer;
+        buffer = new ArrayList<>(maxBatch);
+        long start = System.nanoTime();
+        List<OUT> results = function.apply(batch);
+        batchMillis.update((System.nanoTime() - start) / 1_000_000);
+        batchSize.update(batch.size());
+        batches.inc();
+        for (OUT r : results) {
+            output.collect(new StreamRecord<>(r));
+        }
+    }
+}

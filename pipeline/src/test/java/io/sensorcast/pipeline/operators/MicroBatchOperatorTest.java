@@ -1,0 +1,104 @@
+package io.sensorcast.pipeline.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Processing time is driven explicitly through the harness; no sleeps. */
+class MicroBatchOperatorTest {
+
+    /** Tags each element with the size of the batch it came in. */
+    static final class BatchSizeTagger implements BatchFunction<Integer, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public List<String> apply(List<Integer> batch) {
+            return batch.stream().map(i -> i + "/" + batch.size()).toList();
+        }
+    }
+
+    private OneInputStreamOperatorTestHarness<Integer, String> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new MicroBatchOperator<>(new BatchSizeTagger(), 3, 20));
+        harness.setProcessingTime(1_000);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(int... values) throws Exception {
+        for (int v : values) {
+            harness.processElement(new StreamRecord<>(v));
+        }
+    }
+
+    private List<String> out() {
+        return harness.extractOutputValues();
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFull() throws Exception {
+        send(1, 2);
+        assertThat(out()).isEmpty();
+        send(3);
+        assertThat(out()).containsExactly("1/3", "2/3", "3/3");
+        send(4, 5, 6, 7);
+        assertThat(out()).containsExactly("1/3", "2/3", "3/3", "4/3", "5/3", "6/3");
+    }
+
+    @Test
+    void flushesAPartialBatchAfterTheDelay() throws Exception {
+        send(1);
+        harness.setProcessingTime(1_019);
+        assertThat(out()).isEmpty();
+        send(2);
+        harness.setProcessingTime(1_020); // 20 ms after the first element
+        assertThat(out()).containsExactly("1/2", "2/2");
+    }
+
+    @Test
+    void aStaleTimerDoesNotCutTheNextBatchShort() throws Exception {
+        send(1, 2, 3); // flushed by size; its timer (1_020) is now stale
+        harness.setProcessingTime(1_010);
+        send(4); // new batch, due at 1_030
+        harness.setProcessingTime(1_020);
+        assertThat(out()).containsExactly("1/3", "2/3", "3/3");
+        harness.setProcessingTime(1_030);
+        assertThat(out()).containsExactly("1/3", "2/3", "3/3", "4/1");
+    }
+
+    @Test
+    void flushesBeforeACheckpointBarrierSoNothingBufferedIsLost() throws Exception {
+        send(1, 2);
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(out()).containsExactly("1/2", "2/2");
+    }
+
+    @Test
+    void flushesAtTheEndOfInput() throws Exception {
+        send(7);
+        harness.endInput();
+        assertThat(out()).containsExactly("7/1");
+    }
+
+    @Test
+    void rejectsABatchSizeOrDelayOutOfRange() {
+        assertThatThrownBy(() -> new MicroBatchOperator<>(new BatchSizeTagger(), 0, 20))
+                .hasMessage("batch size must be >= 1, got 0");
+        assertThatThrownBy(() -> new MicroBatchOperator<>(new BatchSizeTagger(), 1, 0))
+                .hasMessage("batch delay must be >= 1 ms, got 0");
+    }
+}
