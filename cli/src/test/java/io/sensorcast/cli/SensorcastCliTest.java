@@ -95,6 +95,27 @@ class SensorcastCliTest {
     }
 
     @Test
+    void aSeasonLongerThanTheWindowFailsBeforeTraining() {
+        int code =
+                run(
+                        "train",
+                        "--csv",
+                        csv().toString(),
+                        "--target",
+                        "OT",
+                        "--window",
+                        "12",
+                        "--season",
+                        "24",
+                        "--out",
+                        dir.resolve("m").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("season period must be in [1, 12] (at most the window), got 24");
+        assertThat(out.toString()).doesNotContain("epoch");
+    }
+
+    @Test
     void unknownColumnIsNamed() throws Exception {
         int code =
                 run(

@@ -53,6 +53,14 @@ public final class TrainingRun {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one target column is required");
         }
+        if (seasonPeriod < 1 || seasonPeriod > spec.window()) {
+            // fail now, not after training, when the seasonal baseline is scored
+            throw new IllegalArgumentException(
+                    "season period must be in [1, "
+                            + spec.window()
+                            + "] (at most the window), got "
+                            + seasonPeriod);
+        }
         if (split.testEnd() > table.rows()) {
             throw new IllegalArgumentException(
                     "split ends at row " + split.testEnd() + " but the data has " + table.rows());
