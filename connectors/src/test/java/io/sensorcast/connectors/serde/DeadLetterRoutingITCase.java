@@ -21,8 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -35,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * through the real source, router and exactly-once sinks: valid readings come out parsed, every bad
  * record lands in the dead-letter topic with its reason, and nothing is lost.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DeadLetterRoutingITCase {
 
     @RegisterExtension
@@ -158,7 +162,10 @@ class DeadLetterRoutingITCase {
         config.set(KafkaOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
         config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "dlq-it");
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // no restarts: a failure must fail the test, not loop until the timeout
+        Configuration flink = new Configuration();
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(2);
         env.enableCheckpointing(500);
         SingleOutputStreamOperator<SensorReading> parsed =

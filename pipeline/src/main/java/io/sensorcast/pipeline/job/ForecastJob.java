@@ -3,6 +3,12 @@ package io.sensorcast.pipeline.job;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.serde.DeadLetterRouter;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.connectors.sink.JsonRecordSerializer;
+import io.sensorcast.connectors.sink.KafkaSinks;
+import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelDirectory;
@@ -10,11 +16,15 @@ import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
+import java.time.Instant;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The forecasting dataflow, wired from readings to forecasts, scores and anomalies. It receives its
@@ -37,6 +47,103 @@ public final class ForecastJob {
             DataStream<SensorReading> late) {}
 
     private ForecastJob() {}
+
+    /**
+     * Runs the job against Kafka with the configuration from {@code --key value} arguments (e.g.
+     * {@code --sensorcast.kafka.bootstrap-servers kafka:9092}) on top of the cluster's.
+     */
+    public static void main(String[] args) throws Exception {
+        Configuration config = new Configuration();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException(
+                        "expected --key value pairs, got '" + args[i] + "'");
+            }
+            config.setString(args[i].substring(2), args[i + 1]);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
+            env.enableCheckpointing(10_000); // transactional sinks commit on checkpoints
+        }
+        fromKafka(env, config, false);
+        env.execute("sensorcast-forecast");
+    }
+
+    /**
+     * Wires the job between Kafka topics: readings in (bad records to the dead-letter topic),
+     * forecasts, scores, anomalies and late readings out through exactly-once sinks (unless
+     * configured at-least-once). {@code bounded} stops at the offsets latest at start (tests,
+     * backfills).
+     */
+    public static Outputs fromKafka(
+            StreamExecutionEnvironment env, Configuration config, boolean bounded) {
+        KafkaOptions.validate(config);
+        ForecastOptions.validate(config);
+        SingleOutputStreamOperator<SensorReading> readings =
+                env.fromSource(
+                                bounded
+                                        ? ReadingSources.boundedReadings(config)
+                                        : ReadingSources.readings(config),
+                                WatermarkStrategy.noWatermarks(),
+                                "kafka-readings")
+                        .uid("kafka-readings")
+                        .process(new DeadLetterRouter())
+                        .name("route-dead-letters")
+                        .uid("route-dead-letters");
+        readings.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                .sinkTo(KafkaSinks.deadLetters(config))
+                .name("dead-letter-sink")
+                .uid("dead-letter-sink");
+        Outputs out = build(readings, config);
+        out.forecasts()
+                .sinkTo(
+                        KafkaSinks.create(
+                                config,
+                                "forecasts",
+                                new JsonRecordSerializer<>(
+                                        config.get(KafkaOptions.FORECASTS_TOPIC),
+                                        f -> f.sensor(),
+                                        f -> JsonFormats.json(f),
+                                        f -> Instant.parse(f.originTs()).toEpochMilli())))
+                .name("forecast-sink")
+                .uid("forecast-sink");
+        out.scores()
+                .sinkTo(scoreSink(config, "scores", KafkaOptions.SCORES_TOPIC))
+                .name("score-sink")
+                .uid("score-sink");
+        out.anomalies()
+                .sinkTo(scoreSink(config, "anomalies", KafkaOptions.ANOMALIES_TOPIC))
+                .name("anomaly-sink")
+                .uid("anomaly-sink");
+        out.late()
+                .sinkTo(
+                        KafkaSinks.create(
+                                config,
+                                "late",
+                                new JsonRecordSerializer<>(
+                                        config.get(KafkaOptions.LATE_TOPIC),
+                                        r -> r.sensor,
+                                        JsonFormats::reading,
+                                        r -> r.timestamp)))
+                .name("late-sink")
+                .uid("late-sink");
+        return out;
+    }
+
+    // Serializable lambdas, not method references: javac's $deserializeLambda$ confuses two
+    // serializable references to the same method (JsonFormats::json) that differ only in their
+    // instantiated type, and the score sink got the forecast sink's function (ClassCastException).
+    private static KafkaSink<ScoreRecord> scoreSink(
+            Configuration config, String name, ConfigOption<String> topic) {
+        return KafkaSinks.create(
+                config,
+                name,
+                new JsonRecordSerializer<>(
+                        config.get(topic),
+                        r -> r.sensor(),
+                        r -> JsonFormats.json(r),
+                        r -> Instant.parse(r.targetTs()).toEpochMilli()));
+    }
 
     /** Builds the dataflow on {@code readings}; the configuration is checked first. */
     public static Outputs build(DataStream<SensorReading> readings, Configuration config) {

@@ -24,11 +24,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real NAB series through the forecasting dataflow on a MiniCluster with a real BiLSTM: one
  * forecast per completed window, in event-time order, and the labelled failure flagged.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ForecastJobITCase {
 
     private static final String FILE = "machine_temperature_system_failure";
@@ -67,7 +71,10 @@ class ForecastJobITCase {
         config.set(ForecastOptions.BATCH_SIZE, 64);
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // no restarts: a failure must fail the test, not loop until the timeout
+        Configuration flink = new Configuration();
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         env.setParallelism(2);
         // one ordered source, as one Kafka partition would be
         ForecastJob.Outputs out =

@@ -1,0 +1,198 @@
+package io.sensorcast.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.connectors.replay.Pacing;
+import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.dataset.WindowSpec;
+import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.training.TrainingRun;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka to Kafka: a NAB series replayed into a real KRaft broker, the job on a MiniCluster with
+ * checkpoints and transactional sinks, outputs read back with read_committed.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ForecastJobKafkaITCase {
+
+    private static final String FILE = "ec2_request_latency_system_failure";
+    private static final int WINDOW = 24;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @TempDir Path models;
+
+    @Test
+    void forecastsAReplayedSeriesExactlyOnceAndDeadLettersBadRecords() throws Exception {
+        Path csv =
+                Paths.get(
+                        System.getProperty("sensorcast.data.dir", "../data"),
+                        "nab",
+                        "data",
+                        "realKnownCause",
+                        FILE + ".csv");
+        train(csv, models.resolve(FILE).resolve("1"));
+        List<SensorReading> readings = CsvReadings.read(csv, FILE);
+
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Properties client = new Properties();
+            client.setProperty("bootstrap.servers", kafka.bootstrapServers());
+            Replayer replayer = new Replayer(client);
+            replayer.ensureTopic("sensorcast.readings", 2);
+            replayer.replay(readings, "sensorcast.readings", new Pacing.Max(), (a, b, c) -> {});
+            try (KafkaProducer<byte[], byte[]> p =
+                    new KafkaProducer<>(
+                            client, new ByteArraySerializer(), new ByteArraySerializer())) {
+                p.send(
+                        new ProducerRecord<>(
+                                "sensorcast.readings", bytes(FILE), bytes("{not json")));
+                p.send(
+                        new ProducerRecord<>(
+                                "sensorcast.readings",
+                                bytes(FILE),
+                                bytes(
+                                        "{\"sensor\":\""
+                                                + FILE
+                                                + "\",\"ts\":\"2014-03-07T03:41:00Z\",\"value\":\"NaN\"}")));
+            }
+
+            Configuration config = new Configuration();
+            config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+            config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "forecast-it");
+            config.set(ForecastOptions.WINDOW, WINDOW);
+            config.set(ForecastOptions.MODEL_ROOT, models.toString());
+            config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
+
+            // no restarts: a failure must fail the test, not loop until the timeout
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(2);
+            env.enableCheckpointing(500);
+            ForecastJob.fromKafka(env, config, true);
+            env.execute("forecast-job-kafka-it");
+
+            // the file repeats one timestamp; the repeat is ignored
+            long distinct = readings.stream().mapToLong(r -> r.timestamp).distinct().count();
+            int expected = (int) distinct - WINDOW + 1;
+            List<ConsumerRecord<byte[], byte[]>> forecasts =
+                    readCommitted(kafka.bootstrapServers(), "sensorcast.forecasts", expected);
+            Set<String> origins = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> r : forecasts) {
+                ForecastRecord f = JsonFormats.mapper().readValue(r.value(), ForecastRecord.class);
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(FILE);
+                assertThat(r.timestamp()).isEqualTo(Instant.parse(f.originTs()).toEpochMilli());
+                origins.add(f.originTs());
+            }
+            assertThat(forecasts).hasSize(expected); // none missing ...
+            assertThat(origins).hasSize(expected); // ... none twice
+            assertThat(readCommitted(kafka.bootstrapServers(), "sensorcast.scores", expected - 1))
+                    .hasSize(expected - 1);
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    readCommitted(kafka.bootstrapServers(), "sensorcast.dead-letter", 2);
+            assertThat(dead)
+                    .extracting(r -> reason(r.value()))
+                    .containsExactlyInAnyOrder("MALFORMED_JSON", "NON_FINITE_VALUE");
+        }
+    }
+
+    private static String reason(byte[] json) {
+        try {
+            JsonNode node = JsonFormats.mapper().readTree(json);
+            return node.get("reason").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void train(Path csv, Path out) throws Exception {
+        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
+        TrainingRun run =
+                new TrainingRun(
+                        table,
+                        FILE,
+                        List.of(),
+                        List.of("value"),
+                        new WindowSpec(WINDOW, 1, 1),
+                        new TimeSplit(1500, 2000, 2500),
+                        12);
+        try (TrainingRun.Outcome o =
+                run.train(
+                        run.network().optHiddenSize(8).build(),
+                        TrainingOptions.defaults().withEpochs(1),
+                        e -> {})) {
+            ModelArtifact.save(out, o.trained().block(), o.manifest());
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String servers, String topic, int expected) {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long settle = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settle)) {
+                c.poll(Duration.ofMillis(300)).forEach(out::add);
+                if (out.size() >= expected && settle == Long.MAX_VALUE) {
+                    settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return out;
+    }
+}
