@@ -8,13 +8,9 @@ import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.replay.CsvReadings;
-import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
-import io.sensorcast.model.dataset.WindowSpec;
-import io.sensorcast.model.training.TrainingOptions;
-import io.sensorcast.model.training.TrainingRun;
 import io.sensorcast.pipeline.testutils.CollectingSink;
+import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -61,8 +57,9 @@ class ForecastJobITCase {
 
     @Test
     void forecastsEveryWindowOfANabSeriesAndFlagsItsLabelledFailure() throws Exception {
-        Path csv = data().resolve("data/realKnownCause/" + FILE + ".csv");
-        trainModel(csv, models.resolve(FILE).resolve("1"));
+        Path csv = TestModels.nab("realKnownCause", FILE);
+        TestModels.trainOneStep(
+                csv, WINDOW, new TimeSplit(3000, 4000, 5000), 2, models.resolve(FILE).resolve("1"));
         List<SensorReading> readings = CsvReadings.read(csv, FILE);
 
         Configuration config = new Configuration();
@@ -124,26 +121,6 @@ class ForecastJobITCase {
         // Bound: under 1% of readings outside the labelled windows flagged (NAB's windows cover
         // ~10% of the file; a detector flagging more than 1% elsewhere would swamp an operator).
         assertThat((double) flaggedOutside / outside).isLessThan(0.01);
-    }
-
-    private static void trainModel(Path csv, Path out) throws Exception {
-        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
-        TrainingRun run =
-                new TrainingRun(
-                        table,
-                        csv.getFileName().toString(),
-                        List.of(),
-                        List.of("value"),
-                        new WindowSpec(WINDOW, 1, 1),
-                        new TimeSplit(3000, 4000, 5000),
-                        12);
-        try (TrainingRun.Outcome o =
-                run.train(
-                        run.network().optHiddenSize(8).build(),
-                        TrainingOptions.defaults().withEpochs(2),
-                        e -> {})) {
-            ModelArtifact.save(out, o.trained().block(), o.manifest());
-        }
     }
 
     private static List<long[]> labelledWindows(String file) throws Exception {

@@ -11,15 +11,11 @@ import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.connectors.serde.JsonFormats;
-import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.connectors.testutils.Topics;
 import io.sensorcast.model.dataset.TimeSplit;
-import io.sensorcast.model.dataset.WindowSpec;
-import io.sensorcast.model.training.TrainingOptions;
-import io.sensorcast.model.training.TrainingRun;
+import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -32,12 +28,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,14 +59,9 @@ class ForecastJobKafkaITCase {
 
     @Test
     void forecastsAReplayedSeriesExactlyOnceAndDeadLettersBadRecords() throws Exception {
-        Path csv =
-                Paths.get(
-                        System.getProperty("sensorcast.data.dir", "../data"),
-                        "nab",
-                        "data",
-                        "realKnownCause",
-                        FILE + ".csv");
-        train(csv, models.resolve(FILE).resolve("1"));
+        Path csv = TestModels.nab("realKnownCause", FILE);
+        TestModels.trainOneStep(
+                csv, WINDOW, new TimeSplit(1500, 2000, 2500), 1, models.resolve(FILE).resolve("1"));
         List<SensorReading> readings = CsvReadings.read(csv, FILE);
 
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
@@ -120,7 +108,11 @@ class ForecastJobKafkaITCase {
             long distinct = readings.stream().mapToLong(r -> r.timestamp).distinct().count();
             int expected = (int) distinct - WINDOW + 1;
             List<ConsumerRecord<byte[], byte[]>> forecasts =
-                    readCommitted(kafka.bootstrapServers(), "sensorcast.forecasts", expected);
+                    Topics.readCommitted(
+                            kafka.bootstrapServers(),
+                            "sensorcast.forecasts",
+                            expected,
+                            Duration.ofSeconds(30));
             Set<String> origins = new HashSet<>();
             for (ConsumerRecord<byte[], byte[]> r : forecasts) {
                 ForecastRecord f = JsonFormats.mapper().readValue(r.value(), ForecastRecord.class);
@@ -130,10 +122,19 @@ class ForecastJobKafkaITCase {
             }
             assertThat(forecasts).hasSize(expected); // none missing ...
             assertThat(origins).hasSize(expected); // ... none twice
-            assertThat(readCommitted(kafka.bootstrapServers(), "sensorcast.scores", expected - 1))
+            assertThat(
+                            Topics.readCommitted(
+                                    kafka.bootstrapServers(),
+                                    "sensorcast.scores",
+                                    expected - 1,
+                                    Duration.ofSeconds(30)))
                     .hasSize(expected - 1);
             List<ConsumerRecord<byte[], byte[]>> dead =
-                    readCommitted(kafka.bootstrapServers(), "sensorcast.dead-letter", 2);
+                    Topics.readCommitted(
+                            kafka.bootstrapServers(),
+                            "sensorcast.dead-letter",
+                            2,
+                            Duration.ofSeconds(30));
             assertThat(dead)
                     .extracting(r -> reason(r.value()))
                     .containsExactlyInAnyOrder("MALFORMED_JSON", "NON_FINITE_VALUE");
@@ -151,48 +152,5 @@ class ForecastJobKafkaITCase {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void train(Path csv, Path out) throws Exception {
-        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
-        TrainingRun run =
-                new TrainingRun(
-                        table,
-                        FILE,
-                        List.of(),
-                        List.of("value"),
-                        new WindowSpec(WINDOW, 1, 1),
-                        new TimeSplit(1500, 2000, 2500),
-                        12);
-        try (TrainingRun.Outcome o =
-                run.train(
-                        run.network().optHiddenSize(8).build(),
-                        TrainingOptions.defaults().withEpochs(1),
-                        e -> {})) {
-            ModelArtifact.save(out, o.trained().block(), o.manifest());
-        }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(
-            String servers, String topic, int expected) {
-        Properties p = new Properties();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            long settle = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, settle)) {
-                c.poll(Duration.ofMillis(300)).forEach(out::add);
-                if (out.size() >= expected && settle == Long.MAX_VALUE) {
-                    settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,0 +1,52 @@
+package io.sensorcast.pipeline.testutils;
+
+import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.dataset.WindowSpec;
+import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.training.TrainingRun;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/** Small real models and the bundled data, for the job tests. */
+public final class TestModels {
+
+    private TestModels() {}
+
+    /** A bundled NAB file, e.g. {@code nab("realKnownCause", "nyc_taxi")}. */
+    public static Path nab(String category, String name) {
+        return Paths.get(
+                System.getProperty("sensorcast.data.dir", "../data"),
+                "nab",
+                "data",
+                category,
+                name + ".csv");
+    }
+
+    /**
+     * Trains a small one-step BiLSTM on the first rows of a {@code timestamp,value} CSV and saves
+     * it as a model artifact in {@code out}.
+     */
+    public static void trainOneStep(Path csv, int window, TimeSplit split, int epochs, Path out)
+            throws Exception {
+        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
+        TrainingRun run =
+                new TrainingRun(
+                        table,
+                        csv.getFileName().toString(),
+                        List.of(),
+                        List.of("value"),
+                        new WindowSpec(window, 1, 1),
+                        split,
+                        Math.min(12, window));
+        try (TrainingRun.Outcome o =
+                run.train(
+                        run.network().optHiddenSize(8).build(),
+                        TrainingOptions.defaults().withEpochs(epochs),
+                        e -> {})) {
+            ModelArtifact.save(out, o.trained().block(), o.manifest());
+        }
+    }
+}
