@@ -7,11 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import io.sensorcast.model.block.BiRecurrentBlock;
 import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.evaluation.NetworkForecaster;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -159,17 +159,9 @@ final class BenchModelCommand implements Callable<Integer> {
                             return out.get(1).toFloatArray().length;
                         }
                     };
+            // the serving path itself, so the ratio is what serving pays over the op
             IntSupplier forward =
-                    () -> {
-                        try (NDManager scope = base.newSubManager()) {
-                            NDArray x = scope.create(input, inputShape);
-                            return block.forward(
-                                            new ParameterStore(scope, false), new NDList(x), false)
-                                    .head()
-                                    .toFloatArray()
-                                    .length;
-                        }
-                    };
+                    () -> NetworkForecaster.forward(block, base, input, inputShape).length;
             run(op, 1.0);
             run(forward, 1.0);
             double opCalls = 0;

@@ -1,11 +1,7 @@
 package io.sensorcast.model;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.dataset.Standardizer;
@@ -63,14 +59,8 @@ public final class ForecastModel implements AutoCloseable {
         for (int i = 0; i < windows.length; i++) {
             scaled[i] = (float) scaler.scale(i % f, windows[i]);
         }
-        float[] out;
-        try (NDManager scope = model.getNDManager().newSubManager()) {
-            NDArray x = scope.create(scaled, new Shape(n, w, f));
-            out =
-                    block.forward(new ParameterStore(scope, false), new NDList(x), false)
-                            .head()
-                            .toFloatArray();
-        }
+        float[] out =
+                NetworkForecaster.forward(block, model.getNDManager(), scaled, new Shape(n, w, f));
         int t = targetColumns.length;
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) scaler.unscale(targetColumns[i % t], out[i]);

@@ -41,18 +41,28 @@ public final class NetworkForecaster implements Forecaster {
         int[] all = windows.allIndices();
         for (int from = 0; from < all.length; from += batchSize) {
             int to = Math.min(all.length, from + batchSize);
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x =
-                        scope.create(
-                                windows.gatherInputs(all, from, to),
-                                new Shape(to - from, windows.window(), windows.features()));
-                float[] y =
-                        block.forward(new ParameterStore(scope, false), new NDList(x), false)
-                                .head()
-                                .toFloatArray();
-                System.arraycopy(y, 0, out, from * stride, y.length);
-            }
+            float[] y =
+                    forward(
+                            block,
+                            manager,
+                            windows.gatherInputs(all, from, to),
+                            new Shape(to - from, windows.window(), windows.features()));
+            System.arraycopy(y, 0, out, from * stride, y.length);
         }
         return out;
+    }
+
+    /**
+     * One inference pass of {@code block} over {@code inputs} of {@code shape}, with every NDArray
+     * it makes freed in a scope under {@code manager}: the one way batches are run for evaluation,
+     * serving and benchmarks.
+     */
+    public static float[] forward(Block block, NDManager manager, float[] inputs, Shape shape) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(inputs, shape);
+            return block.forward(new ParameterStore(scope, false), new NDList(x), false)
+                    .head()
+                    .toFloatArray();
+        }
     }
 }
