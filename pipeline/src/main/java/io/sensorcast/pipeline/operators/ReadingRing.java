@@ -36,10 +36,6 @@ public final class ReadingRing {
         return Arrays.equals(names, r.names);
     }
 
-    public long newestTimestamp() {
-        return size == 0 ? Long.MIN_VALUE : timestamps[(next - 1 + capacity()) % capacity()];
-    }
-
     /** Appends {@code r}, overwriting the oldest reading when full. */
     public void add(SensorReading r) {
         int f = names.length;

@@ -96,9 +96,9 @@ public final class SequenceWindowFunction
             ctx.output(LATE, r);
             return;
         }
-        ReadingRing current = ring.value();
-        if (pending.contains(r.timestamp)
-                || (current != null && r.timestamp <= current.newestTimestamp())) {
+        // Everything already in the ring is at or behind the watermark, so a repeat of it was
+        // caught as late above; only a reading still waiting can be repeated here.
+        if (pending.contains(r.timestamp)) {
             duplicates.inc();
             return;
         }
