@@ -1,6 +1,7 @@
 package io.sensorcast.connectors.replay;
 
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.JsonFormats;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -8,8 +9,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,16 +57,7 @@ public final class Replayer {
      * carry historical timestamps that time-based retention would delete at once.
      */
     public void ensureTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(producerConfig)) {
-            if (!admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(
-                                List.of(
-                                        new NewTopic(topic, partitions, (short) -1)
-                                                .configs(Map.of("retention.ms", "-1"))))
-                        .all()
-                        .get(60, TimeUnit.SECONDS);
-            }
-        }
+        KafkaTopics.ensure(producerConfig, topic, partitions, Map.of("retention.ms", "-1"));
     }
 
     /** Sends every reading, paced, and waits until all are acknowledged. */

@@ -6,12 +6,13 @@ import io.sensorcast.connectors.kafka.OffsetsSpec;
 import io.sensorcast.connectors.serde.ReadingParser;
 import io.sensorcast.connectors.serde.SensorReadingDeserializer;
 import java.time.Clock;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
-/** Builds the Kafka source of sensor readings from {@link KafkaOptions}. */
+/** Builds the Kafka sources of sensor readings and model updates from {@link KafkaOptions}. */
 public final class ReadingSources {
 
     private ReadingSources() {}
@@ -24,6 +25,28 @@ public final class ReadingSources {
     /** A source that stops at the offsets that are latest when the job starts (tests, backfill). */
     public static KafkaSource<ParsedRecord> boundedReadings(Configuration config) {
         return builder(config).setBounded(OffsetsInitializer.latest()).build();
+    }
+
+    /**
+     * The model-updates topic as JSON strings, always from its earliest offset (a restored job
+     * resumes from its checkpoint instead), read_committed. {@code bounded} stops at the offsets
+     * latest at start.
+     */
+    public static KafkaSource<String> modelUpdates(Configuration config, boolean bounded) {
+        KafkaOptions.validate(config);
+        KafkaSourceBuilder<String> b =
+                KafkaSource.<String>builder()
+                        .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(config.get(KafkaOptions.MODEL_UPDATES_TOPIC))
+                        .setGroupId(config.get(KafkaOptions.GROUP_ID) + "-model-updates")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setValueOnlyDeserializer(new SimpleStringSchema())
+                        .setProperties(KafkaOptions.clientProperties(config))
+                        .setProperty("isolation.level", "read_committed");
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
     }
 
     private static KafkaSourceBuilder<ParsedRecord> builder(Configuration config) {

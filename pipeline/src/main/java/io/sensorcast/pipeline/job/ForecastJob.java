@@ -4,6 +4,7 @@ import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.DeadLetterRouter;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.sink.JsonRecordSerializer;
@@ -11,11 +12,11 @@ import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
-import io.sensorcast.pipeline.operators.ModelDirectory;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Instant;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -33,7 +34,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * readings → watermarks → keyBy sensor → SequenceWindowFunction (→ late)
- *          → MicroBatchOperator(ModelForecastFunction) → forecasts
+ *          → MicroBatchOperator(ModelForecastFunction) ◄── broadcast model updates
+ *          → forecasts
  *          → keyBy sensor, connect windows → ForecastScorer → scores (→ anomalies)
  * </pre>
  */
@@ -76,9 +78,25 @@ public final class ForecastJob {
      * backfills).
      */
     public static Outputs fromKafka(
-            StreamExecutionEnvironment env, Configuration config, boolean bounded) {
+            StreamExecutionEnvironment env, Configuration config, boolean bounded)
+            throws Exception {
         KafkaOptions.validate(config);
         ForecastOptions.validate(config);
+        KafkaTopics.ensureModelUpdates(config);
+        return toKafka(
+                build(
+                        readingsFromKafka(env, config, bounded),
+                        modelUpdates(env, config, bounded),
+                        config),
+                config);
+    }
+
+    /**
+     * The readings topic, parsed; bad records go to the dead-letter topic (through an exactly-once
+     * sink) and never reach the returned stream.
+     */
+    public static DataStream<SensorReading> readingsFromKafka(
+            StreamExecutionEnvironment env, Configuration config, boolean bounded) {
         SingleOutputStreamOperator<SensorReading> readings =
                 env.fromSource(
                                 bounded
@@ -94,7 +112,34 @@ public final class ForecastJob {
                 .sinkTo(KafkaSinks.deadLetters(config))
                 .name("dead-letter-sink")
                 .uid("dead-letter-sink");
-        Outputs out = build(readings, config);
+        return readings;
+    }
+
+    /**
+     * The model-updates topic from its beginning, one reader: every forecasting subtask receives
+     * every update (the stream is broadcast in {@link #build}).
+     */
+    public static DataStream<String> modelUpdates(
+            StreamExecutionEnvironment env, Configuration config, boolean bounded) {
+        return env.fromSource(
+                        ReadingSources.modelUpdates(config, bounded),
+                        WatermarkStrategy.noWatermarks(),
+                        "kafka-model-updates")
+                .uid("kafka-model-updates")
+                .setParallelism(1);
+    }
+
+    /** No model updates: the models in the store at start are served (tests, backfills). */
+    public static DataStream<String> noModelUpdates(StreamExecutionEnvironment env) {
+        // a bounded source needs one element; none passes the filter
+        return env.fromData("")
+                .name("no-model-updates")
+                .filter(s -> !s.isEmpty())
+                .name("no-model-updates");
+    }
+
+    /** Writes the job's outputs to their topics through exactly-once (or at-least-once) sinks. */
+    public static Outputs toKafka(Outputs out, Configuration config) {
         out.forecasts()
                 .sinkTo(
                         KafkaSinks.create(
@@ -145,8 +190,14 @@ public final class ForecastJob {
                         r -> Instant.parse(r.targetTs()).toEpochMilli()));
     }
 
-    /** Builds the dataflow on {@code readings}; the configuration is checked first. */
-    public static Outputs build(DataStream<SensorReading> readings, Configuration config) {
+    /**
+     * Builds the dataflow on {@code readings}, following {@code modelUpdates} (JSON {@code
+     * ModelUpdate}s); the configuration is checked first.
+     */
+    public static Outputs build(
+            DataStream<SensorReading> readings,
+            DataStream<String> modelUpdates,
+            Configuration config) {
         ForecastOptions.validate(config);
         WatermarkStrategy<SensorReading> watermarks =
                 WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(
@@ -165,12 +216,14 @@ public final class ForecastJob {
                         .uid("sequence-windows");
         ModelForecastFunction model =
                 new ModelForecastFunction(
-                        new ModelDirectory(config.get(ForecastOptions.MODEL_ROOT)),
+                        ModelStoreOptions.store(config),
                         GroupMapping.parse(
                                 ForecastOptions.GROUPS.key(), config.get(ForecastOptions.GROUPS)),
+                        config.get(ForecastOptions.WINDOW),
                         config.get(ForecastOptions.INTRA_OP_THREADS));
         SingleOutputStreamOperator<ForecastRecord> forecasts =
-                windows.transform(
+                windows.connect(modelUpdates.broadcast())
+                        .transform(
                                 "batched-forecast",
                                 TypeInformation.of(ForecastRecord.class),
                                 new MicroBatchOperator<>(

@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.job;
 
 import io.sensorcast.pipeline.operators.GroupMapping;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -44,12 +45,6 @@ public final class ForecastOptions {
                     .durationType()
                     .defaultValue(Duration.ofMillis(20))
                     .withDescription("The longest a window waits for its batch to fill.");
-
-    public static final ConfigOption<String> MODEL_ROOT =
-            ConfigOptions.key("sensorcast.models.root")
-                    .stringType()
-                    .defaultValue("models")
-                    .withDescription("Model store root: <root>/<group>/<version>/.");
 
     public static final ConfigOption<String> GROUPS =
             ConfigOptions.key("sensorcast.models.groups")
@@ -107,9 +102,7 @@ public final class ForecastOptions {
             throw new IllegalArgumentException(
                     THRESHOLD.key() + " must be in (0, 1], got " + threshold);
         }
-        if (c.get(MODEL_ROOT).isBlank()) {
-            throw new IllegalArgumentException(MODEL_ROOT.key() + " must not be empty");
-        }
+        ModelStoreOptions.store(c);
         GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
     }
 

@@ -6,27 +6,32 @@ import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTim
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Gathers elements from every key this parallel instance sees and hands them to a {@link
- * BatchFunction} in one call, when {@code maxBatch} have arrived or {@code maxDelayMillis} after
- * the first of them, whichever comes first.
+ * Gathers elements of its first input from every key this parallel instance sees and hands them to
+ * a {@link BatchFunction} in one call, when {@code maxBatch} have arrived or {@code maxDelayMillis}
+ * after the first of them, whichever comes first. The second input carries control messages for the
+ * function (connect a broadcast stream so every instance sees them all).
  *
  * <p>Nothing buffered is ever in a checkpoint: the buffer is flushed in {@link
- * #prepareSnapshotPreBarrier} (before the barrier goes downstream) and at the end of input, so the
- * operator needs no state and exactly-once holds. Metrics: {@code batchSize} and {@code
- * batchMillis} histograms and a {@code batches} counter in group {@code sensorcast}.
+ * #prepareSnapshotPreBarrier} (before the barrier goes downstream) and at the end of input, so
+ * exactly-once holds without buffering state; the function's own operator state is checkpointed
+ * when it is a {@link CheckpointedFunction}. Metrics in group {@code sensorcast}: {@code batchSize}
+ * and {@code batchMillis} histograms, {@code batches}.
  */
-public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements OneInputStreamOperator<IN, OUT>, BoundedOneInput, ProcessingTimeCallback {
+public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator<OUT>
+        implements TwoInputStreamOperator<IN, C, OUT>, BoundedMultiInput, ProcessingTimeCallback {
 
     private static final long serialVersionUID = 1L;
 
-    private final BatchFunction<IN, OUT> function;
+    private final BatchFunction<IN, C, OUT> function;
     private final int maxBatch;
     private final long maxDelayMillis;
 
@@ -40,7 +45,8 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
      * @param maxBatch elements per call, at least 1
      * @param maxDelayMillis the longest an element waits for a batch to fill, at least 1 ms
      */
-    public MicroBatchOperator(BatchFunction<IN, OUT> function, int maxBatch, long maxDelayMillis) {
+    public MicroBatchOperator(
+            BatchFunction<IN, C, OUT> function, int maxBatch, long maxDelayMillis) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
         }
@@ -54,6 +60,22 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        if (function instanceof CheckpointedFunction f) {
+            f.initializeState(context);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        if (function instanceof CheckpointedFunction f) {
+            f.snapshotState(context);
+        }
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         buffer = new ArrayList<>(maxBatch);
@@ -62,11 +84,11 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
         batchSize = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         batchMillis = metrics.histogram("batchMillis", new DescriptiveStatisticsHistogram(1000));
         batches = metrics.counter("batches");
-        function.open();
+        function.open(metrics);
     }
 
     @Override
-    public void processElement(StreamRecord<IN> element) throws Exception {
+    public void processElement1(StreamRecord<IN> element) throws Exception {
         buffer.add(element.getValue());
         if (buffer.size() >= maxBatch) {
             flush();
@@ -74,6 +96,11 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
             flushTimer = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
             getProcessingTimeService().registerTimer(flushTimer, this);
         }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<C> element) throws Exception {
+        function.control(element.getValue());
     }
 
     @Override
@@ -90,8 +117,10 @@ public final class MicroBatchOperator<IN, OUT> extends AbstractStreamOperator<OU
     }
 
     @Override
-    public void endInput() throws Exception {
-        flush();
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            flush();
+        }
     }
 
     @Override

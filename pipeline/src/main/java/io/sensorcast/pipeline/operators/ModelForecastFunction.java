@@ -1,52 +1,168 @@
 package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
+import io.sensorcast.pipeline.store.ModelStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Forecasts a batch of windows with one forward pass per model group. A window whose group has no
- * model, or whose features the model cannot read, gets no forecast (counted by {@link #skipped()});
- * a model reads the newest {@code window} steps of a longer sequence.
+ * Forecasts a batch of windows with one forward pass per model group, and follows the model-updates
+ * stream (JSON {@link ModelUpdate}s) to swap models while running.
+ *
+ * <p>A window whose group has no model, or whose features the model cannot read, gets no forecast
+ * (counted in {@code skippedWindows}); a model reads the newest {@code window} steps of a longer
+ * sequence. The models in service are operator state, so a restored job serves the versions it
+ * served before the failure (see {@link ModelRegistry} for loading and rejection rules).
+ *
+ * <p>Metrics (group {@code sensorcast}): {@code forecasts}, {@code skippedWindows}, {@code
+ * modelsRejected}, {@code modelsServed} counters; {@code inferenceMillis} (one forward pass) and
+ * {@code readingToForecastMillis} (a reading's arrival in the sequence operator to its forecast)
+ * histograms; per group {@code model.<group>.version} gauges.
  */
-public final class ModelForecastFunction implements BatchFunction<SensorWindow, ForecastRecord> {
+public final class ModelForecastFunction
+        implements BatchFunction<SensorWindow, String, ForecastRecord>, CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelForecastFunction.class);
 
-    private final ModelDirectory models;
+    private final ModelStore store;
     private final GroupMapping groups;
+    private final int maxWindow;
     private final int intraOpThreads;
-    private transient long skipped;
+
+    private transient ModelRegistry registry;
+    private transient ListState<String> servedState;
+    private transient List<ModelUpdate> restored;
+    private transient Counter forecasts;
+    private transient Counter skipped;
+    private transient Counter rejected;
+    private transient Counter servedCount;
+    private transient Histogram inferenceMillis;
+    private transient Histogram readingToForecastMillis;
+    private transient Map<String, Long> versions;
+    private transient MetricGroup metrics;
 
     /**
+     * @param maxWindow readings the job keeps per sensor; models needing more are refused
      * @param intraOpThreads libtorch threads per call; 1 scales best with parallelism = cores
      */
-    public ModelForecastFunction(ModelDirectory models, GroupMapping groups, int intraOpThreads) {
-        this.models = models;
+    public ModelForecastFunction(
+            ModelStore store, GroupMapping groups, int maxWindow, int intraOpThreads) {
+        this.store = store;
         this.groups = groups;
+        this.maxWindow = maxWindow;
         this.intraOpThreads = intraOpThreads;
     }
 
     @Override
-    public void open() {
-        DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(intraOpThreads));
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Every subtask sees every update, so each restores the union of what all served.
+        servedState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("served-models", String.class));
+        restored = new ArrayList<>();
+        if (context.isRestored()) {
+            for (String json : servedState.get()) {
+                restored.add(ModelUpdate.parse(json.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
     }
 
-    /** Windows that got no forecast so far (no model for the group, or features it lacks). */
-    public long skipped() {
-        return skipped;
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<String> sources = new ArrayList<>();
+        for (ModelUpdate u : registry.sources()) {
+            sources.add(new String(u.toJson(), StandardCharsets.UTF_8));
+        }
+        servedState.update(sources);
+    }
+
+    @Override
+    public void open(MetricGroup metrics) {
+        DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(intraOpThreads));
+        this.metrics = metrics;
+        forecasts = metrics.counter("forecasts");
+        skipped = metrics.counter("skippedWindows");
+        rejected = metrics.counter("modelsRejected");
+        servedCount = metrics.counter("modelsServed");
+        inferenceMillis =
+                metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
+        readingToForecastMillis =
+                metrics.histogram(
+                        "readingToForecastMillis", new DescriptiveStatisticsHistogram(10_000));
+        versions = new ConcurrentHashMap<>();
+        registry =
+                new ModelRegistry(
+                        store,
+                        maxWindow,
+                        new ModelRegistry.Listener() {
+                            @Override
+                            public void served(String group, long version) {
+                                servedCount.inc();
+                                if (versions.put(group, version) == null) {
+                                    metrics.addGroup("model", group)
+                                            .gauge("version", () -> versions.get(group));
+                                }
+                            }
+
+                            @Override
+                            public void rejected(ModelUpdate update, String reason) {
+                                rejected.inc();
+                            }
+                        });
+        if (restored != null) {
+            registry.restore(restored);
+            restored = null;
+        }
+    }
+
+    @Override
+    public void control(String message) {
+        ModelUpdate update;
+        try {
+            update = ModelUpdate.parse(message.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "Ignoring a model update that does not parse: {} ({})",
+                    message,
+                    e.getMessage());
+            rejected.inc();
+            return;
+        }
+        registry.request(update);
+    }
+
+    /** The registry, for tests that wait for background loads. */
+    ModelRegistry registry() {
+        return registry;
     }
 
     @Override
     public List<ForecastRecord> apply(List<SensorWindow> batch) {
+        registry.applyLoaded();
         Map<String, List<SensorWindow>> byGroup = new LinkedHashMap<>();
         for (SensorWindow w : batch) {
             byGroup.computeIfAbsent(groups.groupOf(w.sensor), g -> new ArrayList<>()).add(w);
@@ -54,19 +170,20 @@ public final class ModelForecastFunction implements BatchFunction<SensorWindow, 
         List<ForecastRecord> out = new ArrayList<>(batch.size());
         long now = System.currentTimeMillis();
         for (Map.Entry<String, List<SensorWindow>> e : byGroup.entrySet()) {
-            Optional<ModelDirectory.Served> served = models.model(e.getKey());
+            Optional<ModelRegistry.Served> served = registry.model(e.getKey());
             if (served.isEmpty()) {
-                skipped += e.getValue().size();
+                skipped.inc(e.getValue().size());
                 continue;
             }
             forecast(e.getKey(), served.get(), e.getValue(), now, out);
         }
+        forecasts.inc(out.size());
         return out;
     }
 
     private void forecast(
             String group,
-            ModelDirectory.Served served,
+            ModelRegistry.Served served,
             List<SensorWindow> windows,
             long now,
             List<ForecastRecord> out) {
@@ -79,7 +196,7 @@ public final class ModelForecastFunction implements BatchFunction<SensorWindow, 
         for (SensorWindow win : windows) {
             int[] cols = columnsOf(win, m);
             if (cols == null || win.steps() < w) {
-                skipped++;
+                skipped.inc();
                 continue;
             }
             usable.add(win);
@@ -100,7 +217,9 @@ public final class ModelForecastFunction implements BatchFunction<SensorWindow, 
                 }
             }
         }
+        long start = System.nanoTime();
         float[] predicted = model.predict(input, usable.size());
+        inferenceMillis.update((System.nanoTime() - start) / 1_000_000);
         int h = m.horizon();
         int t = m.targets().size();
         for (int i = 0; i < usable.size(); i++) {
@@ -118,6 +237,8 @@ public final class ModelForecastFunction implements BatchFunction<SensorWindow, 
                                 Instant.ofEpochMilli(win.timestamp + (s + 1) * step).toString(),
                                 values));
             }
+            long latency = Math.max(0, now - win.ingestMillis);
+            readingToForecastMillis.update(latency);
             out.add(
                     new ForecastRecord(
                             win.sensor,
@@ -125,7 +246,7 @@ public final class ModelForecastFunction implements BatchFunction<SensorWindow, 
                             steps,
                             group,
                             served.version(),
-                            Math.max(0, now - win.ingestMillis)));
+                            latency));
         }
     }
 
@@ -150,6 +271,8 @@ public final class ModelForecastFunction implements BatchFunction<SensorWindow, 
 
     @Override
     public void close() {
-        models.close();
+        if (registry != null) {
+            registry.close();
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.CollectingSink;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ class ForecastJobITCase {
 
         Configuration config = new Configuration();
         config.set(ForecastOptions.WINDOW, WINDOW);
-        config.set(ForecastOptions.MODEL_ROOT, models.toString());
+        config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.BATCH_SIZE, 64);
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
 
@@ -75,7 +76,10 @@ class ForecastJobITCase {
         env.setParallelism(2);
         // one ordered source, as one Kafka partition would be
         ForecastJob.Outputs out =
-                ForecastJob.build(env.fromData(readings).setParallelism(1), config);
+                ForecastJob.build(
+                        env.fromData(readings).setParallelism(1),
+                        ForecastJob.noModelUpdates(env),
+                        config);
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");
         CollectingSink<ScoreRecord> scores = new CollectingSink<>("scores");
         CollectingSink<SensorReading> late = new CollectingSink<>("late");

@@ -13,6 +13,7 @@ import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.Topics;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ class ForecastJobKafkaITCase {
             config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
             config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "forecast-it");
             config.set(ForecastOptions.WINDOW, WINDOW);
-            config.set(ForecastOptions.MODEL_ROOT, models.toString());
+            config.set(ModelStoreOptions.ROOT, models.toString());
             config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
 
             // no restarts: a failure must fail the test, not loop until the timeout

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,25 +19,58 @@ import org.junit.jupiter.api.Test;
 /** Processing time is driven explicitly through the harness; no sleeps. */
 class MicroBatchOperatorTest {
 
-    /** Tags each element with the size of the batch it came in. */
-    static final class BatchSizeTagger implements BatchFunction<Integer, String> {
+    /**
+     * Tags each element with the size of the batch it came in, prefixed by the last control
+     * message, which it keeps in operator state.
+     */
+    static final class BatchSizeTagger
+            implements BatchFunction<Integer, String, String>, CheckpointedFunction {
         private static final long serialVersionUID = 1L;
+        private transient String prefix;
+        private transient ListState<String> state;
 
         @Override
         public List<String> apply(List<Integer> batch) {
-            return batch.stream().map(i -> i + "/" + batch.size()).toList();
+            return batch.stream().map(i -> prefix + i + "/" + batch.size()).toList();
+        }
+
+        @Override
+        public void control(String message) {
+            prefix = message;
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) throws Exception {
+            state.update(List.of(prefix));
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) throws Exception {
+            state =
+                    context.getOperatorStateStore()
+                            .getListState(new ListStateDescriptor<>("prefix", String.class));
+            prefix = "";
+            for (String p : state.get()) {
+                prefix = p;
+            }
         }
     }
 
-    private OneInputStreamOperatorTestHarness<Integer, String> harness;
+    private TwoInputStreamOperatorTestHarness<Integer, String, String> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new MicroBatchOperator<>(new BatchSizeTagger(), 3, 20));
-        harness.setProcessingTime(1_000);
+        harness = newHarness();
         harness.open();
+    }
+
+    private static TwoInputStreamOperatorTestHarness<Integer, String, String> newHarness()
+            throws Exception {
+        var h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new MicroBatchOperator<>(new BatchSizeTagger(), 3, 20));
+        h.setProcessingTime(1_000);
+        return h;
     }
 
     @AfterEach
@@ -41,7 +80,7 @@ class MicroBatchOperatorTest {
 
     private void send(int... values) throws Exception {
         for (int v : values) {
-            harness.processElement(new StreamRecord<>(v));
+            harness.processElement1(new StreamRecord<>(v));
         }
     }
 
@@ -90,8 +129,25 @@ class MicroBatchOperatorTest {
     @Test
     void flushesAtTheEndOfInput() throws Exception {
         send(7);
-        harness.endInput();
+        harness.endInput1();
         assertThat(out()).containsExactly("7/1");
+    }
+
+    @Test
+    void controlMessagesReachTheFunctionBetweenBatchesAndSurviveARestore() throws Exception {
+        send(1);
+        harness.processElement2(new StreamRecord<>("v2:"));
+        send(2, 3);
+        assertThat(out()).containsExactly("v2:1/3", "v2:2/3", "v2:3/3");
+
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1_000);
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send(4);
+        harness.endInput1();
+        assertThat(out()).containsExactly("v2:4/1");
     }
 
     @Test

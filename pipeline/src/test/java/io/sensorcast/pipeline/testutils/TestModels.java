@@ -49,4 +49,11 @@ public final class TestModels {
             ModelArtifact.save(out, o.trained().block(), o.manifest());
         }
     }
+
+    /** Flips one bit in the middle of {@code file}: a corrupt artifact for refusal tests. */
+    public static void flipAByte(Path file) throws java.io.IOException {
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        java.nio.file.Files.write(file, bytes);
+    }
 }

@@ -1,0 +1,150 @@
+package io.sensorcast.pipeline.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.ModelUpdate;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.store.ModelStore;
+import io.sensorcast.pipeline.testutils.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelRegistryTest {
+
+    private static final int JOB_WINDOW = 24;
+
+    @TempDir static Path shared;
+    static Path window12;
+    static Path window48;
+
+    @TempDir Path root;
+    private ModelStore store;
+    private ModelRegistry registry;
+    private final List<String> events = new ArrayList<>();
+
+    @BeforeAll
+    static void train() throws Exception {
+        Path csv = TestModels.nab("realKnownCause", "ec2_request_latency_system_failure");
+        window12 = shared.resolve("w12");
+        window48 = shared.resolve("w48");
+        TestModels.trainOneStep(csv, 12, new TimeSplit(600, 800, 1000), 1, window12);
+        TestModels.trainOneStep(csv, 48, new TimeSplit(600, 800, 1000), 1, window48);
+    }
+
+    @BeforeEach
+    void open() {
+        store = new ModelStore(root.toString(), 10);
+        registry =
+                new ModelRegistry(
+                        store,
+                        JOB_WINDOW,
+                        new ModelRegistry.Listener() {
+                            @Override
+                            public void served(String group, long version) {
+                                events.add("served " + group + " v" + version);
+                            }
+
+                            @Override
+                            public void rejected(ModelUpdate update, String reason) {
+                                events.add("rejected " + update.group() + " v" + update.version());
+                            }
+                        });
+    }
+
+    @AfterEach
+    void close() {
+        registry.close();
+    }
+
+    private ModelUpdate publish(String group, Path artifact) throws Exception {
+        ModelStore.Version v = store.publish(group, artifact);
+        return new ModelUpdate(group, v.version(), v.location(), null, "test");
+    }
+
+    private long served(String group) {
+        return registry.model(group).map(ModelRegistry.Served::version).orElse(0L);
+    }
+
+    private void deliver(ModelUpdate u) throws Exception {
+        registry.request(u);
+        registry.awaitLoads(30_000);
+        registry.applyLoaded();
+    }
+
+    @Test
+    void servesTheNewestVersionThatVerifiesOnFirstUse() throws Exception {
+        publish("g", window12);
+        publish("g", window12);
+        TestModels.flipAByte(root.resolve("g/2/model.params"));
+
+        assertThat(served("g")).isEqualTo(1);
+        assertThat(events).containsExactly("rejected g v2", "served g v1");
+        assertThat(registry.model("nobody")).isEmpty();
+    }
+
+    @Test
+    void swapsInAPublishedVersionOnlyBetweenBatches() throws Exception {
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(1);
+
+        registry.request(publish("g", window12));
+        registry.awaitLoads(30_000);
+        assertThat(served("g")).isEqualTo(1); // loaded, not yet swapped
+        registry.applyLoaded();
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(registry.sources())
+                .singleElement()
+                .satisfies(u -> assertThat(u.version()).isEqualTo(2));
+    }
+
+    @Test
+    void keepsServingOldModelWhenNewOneIsCorrupt() throws Exception {
+        publish("g", window12);
+        served("g");
+        deliver(publish("g", window12));
+        ModelUpdate v3 = publish("g", window12);
+        TestModels.flipAByte(root.resolve("g/3/manifest.json"));
+
+        deliver(v3);
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(events).containsExactly("served g v1", "served g v2", "rejected g v3");
+    }
+
+    @Test
+    void refusesAModelThatNeedsALongerWindowThanTheJobKeeps() throws Exception {
+        publish("g", window12);
+        served("g");
+        deliver(publish("g", window48));
+        assertThat(served("g")).isEqualTo(1);
+        assertThat(events).containsExactly("served g v1", "rejected g v2");
+    }
+
+    @Test
+    void versionsOnlyMoveForward() throws Exception {
+        ModelUpdate v1 = publish("g", window12);
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(2);
+        deliver(v1);
+        deliver(new ModelUpdate("g", 2, store.location("g", 2), null, "replayed"));
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(events).containsExactly("served g v2");
+    }
+
+    @Test
+    void restoresTheNewestCheckpointedVersionThatStillLoads() throws Exception {
+        ModelUpdate v1 = publish("g", window12);
+        ModelUpdate v2 = publish("g", window12);
+        Files.delete(root.resolve("g/2/model.params"));
+
+        registry.restore(List.of(v1, v2, v1));
+        assertThat(served("g")).isEqualTo(1);
+        assertThat(events).containsExactly("rejected g v2", "served g v1");
+    }
+}
