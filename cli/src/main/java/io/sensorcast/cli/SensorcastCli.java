@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             BenchModelCommand.class,
             KafkaCommand.class,
             ReplayCommand.class,
+            PublishModelCommand.class,
+            ForecastCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SensorcastCli implements Runnable {

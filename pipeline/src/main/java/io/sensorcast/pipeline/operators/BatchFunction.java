@@ -26,5 +26,12 @@ public interface BatchFunction<IN, C, OUT> extends Serializable {
     /** Handles a control message; called between batches, on the operator's thread. */
     default void control(C message) throws Exception {}
 
+    /**
+     * Called on the operator's thread between batches about every {@link
+     * MicroBatchOperator#TICK_MILLIS}, with or without input: to take in work finished in the
+     * background (a model loaded while no readings arrive).
+     */
+    default void tick() throws Exception {}
+
     default void close() throws Exception {}
 }

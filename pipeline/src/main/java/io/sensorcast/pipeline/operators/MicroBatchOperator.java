@@ -12,7 +12,9 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Gathers elements of its first input from every key this parallel instance sees and hands them to
@@ -31,12 +33,16 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
 
     private static final long serialVersionUID = 1L;
 
+    /** How often {@link BatchFunction#tick()} runs. */
+    public static final long TICK_MILLIS = 100;
+
     private final BatchFunction<IN, C, OUT> function;
     private final int maxBatch;
     private final long maxDelayMillis;
 
     private transient List<IN> buffer;
     private transient long flushTimer;
+    private transient Watermark heldWatermark;
     private transient Histogram batchSize;
     private transient Histogram batchMillis;
     private transient Counter batches;
@@ -85,6 +91,18 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
         batchMillis = metrics.histogram("batchMillis", new DescriptiveStatisticsHistogram(1000));
         batches = metrics.counter("batches");
         function.open(metrics);
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        long due = getProcessingTimeService().getCurrentProcessingTime() + TICK_MILLIS;
+        getProcessingTimeService()
+                .registerTimer(
+                        due,
+                        t -> {
+                            function.tick();
+                            scheduleTick();
+                        });
     }
 
     @Override
@@ -101,6 +119,30 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
     @Override
     public void processElement2(StreamRecord<C> element) throws Exception {
         function.control(element.getValue());
+    }
+
+    /**
+     * A watermark must not overtake the elements buffered before it (they would be late
+     * downstream): it waits for the next flush when the buffer is not empty.
+     */
+    @Override
+    public void processWatermark1(Watermark mark) {
+        if (buffer.isEmpty()) {
+            output.emitWatermark(mark);
+        } else {
+            heldWatermark = mark;
+        }
+    }
+
+    /** Control messages carry no event time: only the first input's watermarks count. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) {
+        if (index == 0) {
+            output.emitWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -152,6 +194,10 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
         batches.inc();
         for (OUT r : results) {
             output.collect(new StreamRecord<>(r));
+        }
+        if (heldWatermark != null) {
+            output.emitWatermark(heldWatermark);
+            heldWatermark = null;
         }
     }
 }

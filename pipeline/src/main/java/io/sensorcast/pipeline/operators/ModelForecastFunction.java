@@ -155,9 +155,9 @@ public final class ModelForecastFunction
         registry.request(update);
     }
 
-    /** The registry, for tests that wait for background loads. */
-    ModelRegistry registry() {
-        return registry;
+    @Override
+    public void tick() {
+        registry.applyLoaded();
     }
 
     @Override

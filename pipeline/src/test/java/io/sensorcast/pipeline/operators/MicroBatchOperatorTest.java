@@ -10,6 +10,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -148,6 +149,25 @@ class MicroBatchOperatorTest {
         send(4);
         harness.endInput1();
         assertThat(out()).containsExactly("v2:4/1");
+    }
+
+    @Test
+    void aWatermarkWaitsForTheElementsBufferedBeforeItAndControlWatermarksAreIgnored()
+            throws Exception {
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+        harness.processWatermark1(new Watermark(5));
+        assertThat(harness.getOutput()).containsExactly(new Watermark(5));
+        send(1);
+        harness.processWatermark1(new Watermark(10));
+        assertThat(harness.getOutput()).containsExactly(new Watermark(5));
+        send(2, 3);
+        assertThat(harness.getOutput())
+                .containsExactly(
+                        new Watermark(5),
+                        new StreamRecord<>("1/3"),
+                        new StreamRecord<>("2/3"),
+                        new StreamRecord<>("3/3"),
+                        new Watermark(10));
     }
 
     @Test

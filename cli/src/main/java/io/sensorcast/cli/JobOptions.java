@@ -1,0 +1,86 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Option;
+
+/** What every command that runs a Flink job in this JVM accepts. */
+final class JobOptions {
+
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "localhost:9092",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(
+            names = "--models",
+            defaultValue = "models",
+            paramLabel = "ROOT",
+            description = "Model store root, path or URI (default: ${DEFAULT-VALUE}).")
+    String models;
+
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Parallel subtasks (default: one per core).")
+    Integer parallelism;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            description =
+                    "Checkpoint interval; exactly-once outputs become visible at each checkpoint"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
+    @Option(
+            names = {"-D", "--conf"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Any job or Flink option, e.g. -D sensorcast.forecast.window=48 (see README).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    /** The job configuration: these flags, then every -D on top. */
+    Configuration configuration() {
+        Configuration c = new Configuration();
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
+        c.set(ModelStoreOptions.ROOT, models);
+        conf.forEach(c::setString);
+        return c;
+    }
+
+    /** A local (MiniCluster) environment with checkpointing on. */
+    StreamExecutionEnvironment environment(Configuration config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
+        if (p < 1 || p > 1024) {
+            throw new IllegalArgumentException("--parallelism must be in [1, 1024], got " + p);
+        }
+        env.setParallelism(p);
+        Duration interval = parseDuration("--checkpoint-interval", checkpointInterval);
+        env.enableCheckpointing(interval.toMillis());
+        return env;
+    }
+
+    static Duration parseDuration(String name, String value) {
+        Duration d;
+        try {
+            d = org.apache.flink.util.TimeUtils.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a duration like 500ms, 10s or 1min, got '" + value + "'");
+        }
+        if (d.toMillis() < 10) {
+            throw new IllegalArgumentException(name + " must be at least 10ms, got " + value);
+        }
+        return d;
+    }
+}

@@ -1,0 +1,80 @@
+package io.sensorcast.pipeline.testutils;
+
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.replay.Pacing;
+import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.connectors.testutils.Topics;
+import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Shared set-up of the Kafka-to-Kafka job tests. */
+public final class KafkaJobs {
+
+    private KafkaJobs() {}
+
+    /** The job configuration for {@code broker}, reading from the start. */
+    public static Configuration config(
+            EmbeddedKafkaBroker broker, Path models, int window, String transactionalPrefix) {
+        Configuration config = new Configuration();
+        config.set(KafkaOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+        config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, transactionalPrefix);
+        config.set(ForecastOptions.WINDOW, window);
+        config.set(ModelStoreOptions.ROOT, models.toString());
+        config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
+        return config;
+    }
+
+    /** Publishes {@code readings} to the readings topic (created with {@code partitions}). */
+    public static void replay(
+            EmbeddedKafkaBroker broker, List<SensorReading> readings, int partitions)
+            throws Exception {
+        Properties client = new Properties();
+        client.setProperty("bootstrap.servers", broker.bootstrapServers());
+        Replayer replayer = new Replayer(client);
+        replayer.ensureTopic("sensorcast.readings", partitions);
+        replayer.replay(readings, "sensorcast.readings", new Pacing.Max(), (a, b, c) -> {});
+    }
+
+    /** The committed forecasts, once at least {@code expected} are there (or the timeout). */
+    public static List<ForecastRecord> forecasts(
+            EmbeddedKafkaBroker broker, int expected, Duration timeout) {
+        List<ForecastRecord> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                Topics.readCommitted(
+                        broker.bootstrapServers(), "sensorcast.forecasts", expected, timeout)) {
+            try {
+                out.add(JsonFormats.mapper().readValue(r.value(), ForecastRecord.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails after {@code timeout}. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
