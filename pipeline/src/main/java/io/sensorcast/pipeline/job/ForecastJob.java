@@ -82,7 +82,6 @@ public final class ForecastJob {
             throws Exception {
         KafkaOptions.validate(config);
         ForecastOptions.validate(config);
-        KafkaTopics.ensureModelUpdates(config);
         return toKafka(
                 build(
                         readingsFromKafka(env, config, bounded),
@@ -117,10 +116,13 @@ public final class ForecastJob {
 
     /**
      * The model-updates topic from its beginning, one reader: every forecasting subtask receives
-     * every update (the stream is broadcast in {@link #build}).
+     * every update (the stream is broadcast in {@link #build}). The topic is created when missing,
+     * so a job may start before any model was published.
      */
     public static DataStream<String> modelUpdates(
-            StreamExecutionEnvironment env, Configuration config, boolean bounded) {
+            StreamExecutionEnvironment env, Configuration config, boolean bounded)
+            throws Exception {
+        KafkaTopics.ensureModelUpdates(config);
         return env.fromSource(
                         ReadingSources.modelUpdates(config, bounded),
                         WatermarkStrategy.noWatermarks(),

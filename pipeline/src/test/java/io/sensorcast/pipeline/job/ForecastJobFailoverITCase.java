@@ -1,0 +1,146 @@
+package io.sensorcast.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.testutils.FailOnce;
+import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.TestModels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A failure injected mid-stream: the job restores from its last checkpoint, and with read_committed
+ * every expected forecast is there exactly once (by sensor and target time).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ForecastJobFailoverITCase {
+
+    private static final int WINDOW = 24;
+    private static final List<String[]> SENSORS =
+            List.of(
+                    new String[] {"realKnownCause", "ec2_request_latency_system_failure"},
+                    new String[] {"artificialWithAnomaly", "art_daily_jumpsup"});
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @TempDir Path models;
+
+    @Test
+    void restoresFromACheckpointWithEveryForecastExactlyOnce() throws Exception {
+        List<List<SensorReading>> series = new java.util.ArrayList<>();
+        for (String[] s : SENSORS) {
+            Path csv = TestModels.nab(s[0], s[1]);
+            TestModels.trainOneStep(
+                    csv, WINDOW, new TimeSplit(1500, 2000, 2500), 1, models.resolve(s[1] + "/1"));
+            series.add(CsvReadings.read(csv, s[1]));
+        }
+        List<SensorReading> readings = CsvReadings.merge(series);
+        Map<String, Set<String>> expected = expectedTargets(readings);
+        int total = expected.values().stream().mapToInt(Set::size).sum();
+
+        List<ForecastRecord> forecasts;
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            KafkaJobs.replay(kafka, readings, 2);
+            Configuration config = KafkaJobs.config(kafka, models, WINDOW, "failover-it");
+
+            FailOnce.FAILED.set(false);
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+            flink.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    Duration.ofMillis(200));
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(2);
+            env.enableCheckpointing(200);
+            DataStream<SensorReading> source =
+                    ForecastJob.readingsFromKafka(env, config, true)
+                            .map(new FailOnce<>(1500))
+                            .name("inject-failure");
+            ForecastJob.toKafka(
+                    ForecastJob.build(source, ForecastJob.modelUpdates(env, config, true), config),
+                    config);
+            env.execute("failover-it");
+            assertThat(FailOnce.FAILED).isTrue();
+
+            forecasts = KafkaJobs.forecasts(kafka, total, Duration.ofSeconds(60));
+        }
+
+        Map<String, List<String>> got =
+                forecasts.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        ForecastRecord::sensor,
+                                        TreeMap::new,
+                                        Collectors.mapping(
+                                                f -> f.steps().get(0).targetTs(),
+                                                Collectors.toList())));
+        for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
+            List<String> targets = got.getOrDefault(e.getKey(), List.of());
+            Set<String> missing = new TreeSet<>(e.getValue());
+            targets.forEach(missing::remove);
+            assertThat(missing).as("missing forecasts of %s", e.getKey()).isEmpty();
+            assertThat(targets).as("forecasts of %s", e.getKey()).doesNotHaveDuplicates();
+        }
+        assertThat(got.keySet()).isEqualTo(expected.keySet());
+        assertThat(forecasts).hasSize(total);
+    }
+
+    /**
+     * Per sensor, the target time of every forecast a failure-free run makes: one per distinct
+     * reading from the one completing the first window, targeting the next step (5 minutes here).
+     */
+    private static Map<String, Set<String>> expectedTargets(List<SensorReading> readings) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        Map<String, List<Long>> times =
+                readings.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        r -> r.sensor,
+                                        Collectors.mapping(r -> r.timestamp, Collectors.toList())));
+        times.forEach(
+                (sensor, ts) -> {
+                    List<Long> distinct = ts.stream().distinct().sorted().toList();
+                    Set<String> targets = new HashSet<>();
+                    for (int i = WINDOW - 1; i < distinct.size(); i++) {
+                        long origin = distinct.get(i);
+                        long step =
+                                (origin - distinct.get(i - WINDOW + 1)) / Math.max(1, WINDOW - 1);
+                        targets.add(Instant.ofEpochMilli(origin + step).toString());
+                    }
+                    out.put(sensor, targets);
+                });
+        return out;
+    }
+}
