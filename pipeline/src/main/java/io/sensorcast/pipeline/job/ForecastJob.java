@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.job;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.ParsedRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
@@ -18,6 +19,7 @@ import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Instant;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ConfigOption;
@@ -101,7 +103,10 @@ public final class ForecastJob {
                                 bounded
                                         ? ReadingSources.boundedReadings(config)
                                         : ReadingSources.readings(config),
-                                WatermarkStrategy.noWatermarks(),
+                                ForecastJob.<ParsedRecord>eventTime(
+                                        config,
+                                        (p, ts) ->
+                                                p.isValid() ? p.reading.timestamp : Long.MIN_VALUE),
                                 "kafka-readings")
                         .uid("kafka-readings")
                         .process(new DeadLetterRouter())
@@ -193,23 +198,42 @@ public final class ForecastJob {
     }
 
     /**
+     * Event time of readings: bounded out-of-orderness, idle splits stop holding the watermark
+     * back. Applied in the Kafka source, so each partition has its own watermark (partitions read
+     * at different paces must not make each other's readings late).
+     */
+    static <T> WatermarkStrategy<T> eventTime(
+            Configuration config, SerializableTimestampAssigner<T> timestamp) {
+        return WatermarkStrategy.<T>forBoundedOutOfOrderness(
+                        config.get(ForecastOptions.OUT_OF_ORDERNESS))
+                .withTimestampAssigner(timestamp)
+                .withIdleness(config.get(ForecastOptions.SOURCE_IDLENESS));
+    }
+
+    /**
+     * {@code readings} with event-time timestamps and watermarks, assigned at the stream's own
+     * parallelism (for sources other than Kafka, e.g. in tests).
+     */
+    public static DataStream<SensorReading> withEventTime(
+            DataStream<SensorReading> readings, Configuration config) {
+        return readings.assignTimestampsAndWatermarks(
+                        ForecastJob.<SensorReading>eventTime(config, (r, ts) -> r.timestamp))
+                .setParallelism(readings.getParallelism())
+                .name("event-time");
+    }
+
+    /**
      * Builds the dataflow on {@code readings}, following {@code modelUpdates} (JSON {@code
-     * ModelUpdate}s); the configuration is checked first.
+     * ModelUpdate}s); the configuration is checked first. The readings must carry event-time
+     * timestamps and watermarks ({@link #readingsFromKafka}, {@link #withEventTime}).
      */
     public static Outputs build(
             DataStream<SensorReading> readings,
             DataStream<String> modelUpdates,
             Configuration config) {
         ForecastOptions.validate(config);
-        WatermarkStrategy<SensorReading> watermarks =
-                WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(
-                                config.get(ForecastOptions.OUT_OF_ORDERNESS))
-                        .withTimestampAssigner((r, ts) -> r.timestamp)
-                        .withIdleness(config.get(ForecastOptions.SOURCE_IDLENESS));
         SingleOutputStreamOperator<SensorWindow> windows =
-                readings.assignTimestampsAndWatermarks(watermarks)
-                        .name("event-time")
-                        .keyBy(r -> r.sensor)
+                readings.keyBy(r -> r.sensor)
                         .process(
                                 new SequenceWindowFunction(
                                         config.get(ForecastOptions.WINDOW),

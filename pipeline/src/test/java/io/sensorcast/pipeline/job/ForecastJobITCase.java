@@ -77,7 +77,7 @@ class ForecastJobITCase {
         // one ordered source, as one Kafka partition would be
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        env.fromData(readings).setParallelism(1),
+                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
                         ForecastJob.noModelUpdates(env),
                         config);
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");

@@ -162,7 +162,7 @@ class ForecastJobShuffleITCase {
         env.setParallelism(2);
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        env.fromData(readings).setParallelism(1),
+                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
                         ForecastJob.noModelUpdates(env),
                         config);
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");
