@@ -16,6 +16,7 @@ import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
+import io.sensorcast.pipeline.scoring.Actual;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Instant;
@@ -260,7 +261,8 @@ public final class ForecastJob {
         SingleOutputStreamOperator<ScoreRecord> scores =
                 forecasts
                         .keyBy(ForecastRecord::sensor)
-                        .connect(windows.keyBy(w -> w.sensor))
+                        .connect(
+                                windows.map(w -> Actual.of(w)).name("actuals").keyBy(a -> a.sensor))
                         .process(
                                 new ForecastScorer(
                                         config.get(ForecastOptions.THRESHOLD),

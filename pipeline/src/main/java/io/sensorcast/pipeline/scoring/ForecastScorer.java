@@ -2,7 +2,6 @@ package io.sensorcast.pipeline.scoring;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
-import io.sensorcast.pipeline.operators.SensorWindow;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -28,7 +27,7 @@ import org.apache.flink.util.Collector;
  * later one arrives, which keeps the state at a few entries per sensor.
  */
 public final class ForecastScorer
-        extends KeyedCoProcessFunction<String, ForecastRecord, SensorWindow, ScoreRecord> {
+        extends KeyedCoProcessFunction<String, ForecastRecord, Actual, ScoreRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -38,7 +37,7 @@ public final class ForecastScorer
     private final int minSamples;
 
     private transient MapState<Long, ForecastRecord> forecasts; // by origin
-    private transient MapState<Long, SensorWindow> actuals; // by previous step's time
+    private transient MapState<Long, Actual> actuals; // by previous step's time
     private transient MapState<String, ResidualLikelihood> likelihoods; // by target
     private transient Counter scored;
     private transient Counter anomalies;
@@ -70,9 +69,7 @@ public final class ForecastScorer
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "actuals",
-                                        Types.LONG,
-                                        TypeInformation.of(SensorWindow.class)));
+                                        "actuals", Types.LONG, TypeInformation.of(Actual.class)));
         likelihoods =
                 getRuntimeContext()
                         .getMapState(
@@ -90,7 +87,7 @@ public final class ForecastScorer
             throws Exception {
         long origin = Instant.parse(forecast.originTs()).toEpochMilli();
         dropBefore(actuals, origin);
-        SensorWindow actual = actuals.get(origin);
+        Actual actual = actuals.get(origin);
         if (actual != null) {
             actuals.remove(origin);
             score(forecast, actual, ctx, out);
@@ -100,24 +97,24 @@ public final class ForecastScorer
     }
 
     @Override
-    public void processElement2(SensorWindow window, Context ctx, Collector<ScoreRecord> out)
+    public void processElement2(Actual actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
-        if (window.steps() < 2) {
-            return; // a one-step window has no previous step a forecast could have come from
+        if (actual.previous == Long.MIN_VALUE) {
+            return; // a sensor's first reading settles no forecast
         }
-        long previous = window.timestamps[window.steps() - 2];
+        long previous = actual.previous;
         dropBefore(forecasts, previous);
         ForecastRecord forecast = forecasts.get(previous);
         if (forecast != null) {
             forecasts.remove(previous);
-            score(forecast, window, ctx, out);
+            score(forecast, actual, ctx, out);
         } else {
-            actuals.put(previous, window);
+            actuals.put(previous, actual);
         }
     }
 
     private void score(
-            ForecastRecord forecast, SensorWindow actual, Context ctx, Collector<ScoreRecord> out)
+            ForecastRecord forecast, Actual actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
         Map<String, Double> predicted = forecast.steps().get(0).predicted();
         long now = ctx.timerService().currentProcessingTime();
@@ -131,7 +128,7 @@ public final class ForecastScorer
             if (likelihood == null) {
                 likelihood = new ResidualLikelihood(longWindow, shortWindow, minSamples);
             }
-            double value = actual.latest(f);
+            double value = actual.values[f];
             double residual = value - p;
             double score = likelihood.update(residual);
             likelihoods.put(target, likelihood);

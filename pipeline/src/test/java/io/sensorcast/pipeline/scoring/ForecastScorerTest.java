@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class ForecastScorerTest {
 
-    private KeyedTwoInputStreamOperatorTestHarness<
-                    String, ForecastRecord, SensorWindow, ScoreRecord>
+    private KeyedTwoInputStreamOperatorTestHarness<String, ForecastRecord, Actual, ScoreRecord>
             harness;
 
     @BeforeEach
@@ -55,21 +54,21 @@ class ForecastScorerTest {
     }
 
     /** A two-step window whose newest reading is at {@code t} with {@code value}. */
-    private static SensorWindow window(String sensor, long previous, long t, double value) {
+    private static Actual window(String sensor, long previous, long t, double value) {
         SensorWindow w = new SensorWindow();
         w.sensor = sensor;
         w.timestamp = t;
         w.names = new String[] {"value"};
         w.timestamps = new long[] {previous, t};
         w.values = new double[] {0, value};
-        return w;
+        return Actual.of(w);
     }
 
     private void forecastArrives(ForecastRecord f) throws Exception {
         harness.processElement1(new StreamRecord<>(f));
     }
 
-    private void readingArrives(SensorWindow w) throws Exception {
+    private void readingArrives(Actual w) throws Exception {
         harness.processElement2(new StreamRecord<>(w));
     }
 
