@@ -1,13 +1,11 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
-import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSeriesTable;
@@ -25,25 +23,22 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,8 +57,9 @@ import picocli.CommandLine.Option;
                     + " windows/s on the same windows at the same batch size and parallelism"
                     + " (measured just before, in this JVM), their ratio, and reading-to-forecast"
                     + " latency percentiles.",
-            "Forecasts/s is the steady rate between 10% and 90% of the forecasts, as they reach"
-                    + " Kafka; latency is from a reading's arrival in the job to its forecast."
+            "Forecasts/s is the steady rate between 10% and 90% of the forecasts, from the job's"
+                    + " own forecasts counter; latency (the job's readingToForecastMillis histogram)"
+                    + " is from a reading's arrival in the job to its forecast."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -173,22 +169,31 @@ final class BenchCommand implements Callable<Integer> {
 
             Configuration flink = new Configuration();
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            flink.setString(
+                    "metrics.reporter." + BenchReporter.NAME + ".factory.class",
+                    BenchReporter.Factory.class.getName());
+            BenchReporter.reset();
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(p);
             env.enableCheckpointing(1000);
             ForecastJob.fromKafka(env, config, true);
 
-            AtomicBoolean done = new AtomicBoolean();
-            CompletableFuture<long[]> arrivals =
-                    CompletableFuture.supplyAsync(
-                            () -> arrivals(kafka.bootstrapServers(), expected, done));
+            List<long[]> progress = new CopyOnWriteArrayList<>();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(
+                    () -> progress.add(new long[] {System.nanoTime(), BenchReporter.forecasts()}),
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
             long start = System.nanoTime();
-            env.execute("sensorcast-bench");
+            try {
+                env.execute("sensorcast-bench");
+            } finally {
+                sampler.shutdownNow();
+            }
             double jobSeconds = (System.nanoTime() - start) / 1e9;
-            done.set(true);
-            long[] result = arrivals.get();
-            report(out, result, expected, jobSeconds, modelRate);
+            report(out, progress, expected, jobSeconds, modelRate);
         } finally {
             deleteQuietly(work);
         }
@@ -196,18 +201,24 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void report(
-            PrintWriter out, long[] result, int expected, double jobSeconds, double modelRate) {
-        int n = (int) result[0];
-        long[] times = Arrays.copyOfRange(result, 1, 1 + n);
-        long[] latencies = Arrays.copyOfRange(result, 1 + expected, 1 + expected + n);
+            PrintWriter out,
+            List<long[]> progress,
+            int expected,
+            double jobSeconds,
+            double modelRate) {
+        long n = BenchReporter.forecasts();
         if (n < expected) {
-            out.printf(Locale.ROOT, "WARNING: %d of %d forecasts arrived%n", n, expected);
+            out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
-        Arrays.sort(times);
-        int lo = n / 10;
-        int hi = n * 9 / 10;
-        double steady = (hi - lo) / Math.max(1e-9, (times[hi] - times[lo]) / 1e9);
-        Arrays.sort(latencies);
+        // steady rate: from the sample where 10% were done to the one where 90% were
+        long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
+        long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
+        double steady = (hi[1] - lo[1]) / Math.max(1e-9, (hi[0] - lo[0]) / 1e9);
+        long[] latencies =
+                BenchReporter.LATENCIES.stream()
+                        .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
+                        .sorted()
+                        .toArray();
         out.printf(Locale.ROOT, "%nForecastJob, %d forecasts:%n", n);
         out.printf(
                 Locale.ROOT,
@@ -224,55 +235,10 @@ final class BenchCommand implements Callable<Integer> {
                 Locale.ROOT, "  ratio job/model     %10.3f (target >= 0.8)%n", steady / modelRate);
         out.printf(
                 Locale.ROOT,
-                "  reading->forecast   p50 %d ms, p99 %d ms%n",
+                "  reading->forecast   p50 %d ms, p99 %d ms (last %d forecasts)%n",
                 percentile(latencies, 0.50),
-                percentile(latencies, 0.99));
-    }
-
-    /** {count, arrival nanos..., latency ms...} of the forecasts as they reach the topic. */
-    private static long[] arrivals(String servers, int expected, AtomicBoolean jobDone) {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", servers);
-        props.setProperty("group.id", "bench-reader");
-        props.setProperty("auto.offset.reset", "earliest");
-        props.setProperty("enable.auto.commit", "false");
-        // records count when written, not when their transaction commits at a checkpoint
-        props.setProperty("isolation.level", "read_uncommitted");
-        long[] out = new long[1 + 2 * expected];
-        int n = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("sensorcast.forecasts"));
-            long quietSince = -1;
-            while (n < expected) {
-                var records = consumer.poll(Duration.ofMillis(100));
-                long now = System.nanoTime();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (n < expected) {
-                        out[1 + n] = now;
-                        out[1 + expected + n] = latency(r.value());
-                        n++;
-                    }
-                }
-                if (jobDone.get()) {
-                    quietSince = records.isEmpty() ? (quietSince < 0 ? now : quietSince) : -1;
-                    if (quietSince > 0 && now - quietSince > 5_000_000_000L) {
-                        break;
-                    }
-                }
-            }
-        }
-        out[0] = n;
-        return out;
-    }
-
-    private static long latency(byte[] json) {
-        try {
-            return (long) JsonFormats.mapper().readValue(json, ForecastRecord.class).latencyMs();
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable forecast: " + e, e);
-        }
+                percentile(latencies, 0.99),
+                latencies.length);
     }
 
     /** The bare model's windows/s on {@code threads} threads, on the job's own windows. */
