@@ -58,20 +58,29 @@ public final class ForecastJob {
      * {@code --sensorcast.kafka.bootstrap-servers kafka:9092}) on top of the cluster's.
      */
     public static void main(String[] args) throws Exception {
-        Configuration config = new Configuration();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException(
-                        "expected --key value pairs, got '" + args[i] + "'");
-            }
-            config.setString(args[i].substring(2), args[i + 1]);
-        }
+        Configuration config = parseArgs(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
             env.enableCheckpointing(10_000); // transactional sinks commit on checkpoints
         }
         fromKafka(env, config, false);
         env.execute("sensorcast-forecast");
+    }
+
+    /** {@code --key value} pairs as a configuration; anything else is an error. */
+    public static Configuration parseArgs(String[] args) {
+        Configuration config = new Configuration();
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("expected --key value pairs, got an odd count");
+        }
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException(
+                        "expected --key value pairs, got '" + args[i] + "'");
+            }
+            config.setString(args[i].substring(2), args[i + 1]);
+        }
+        return config;
     }
 
     /**

@@ -1,0 +1,110 @@
+package io.sensorcast.pipeline.retrain;
+
+import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges one-step forecasts on the newest rows of a table, in original units, so models trained on
+ * different data (with different scalers) and the baselines are compared on equal terms. The error
+ * is the mean squared error over the slice's variance (NMSE), averaged over the targets: 1 is as
+ * good as forecasting the slice's mean, lower is better.
+ */
+final class Holdout {
+
+    private final TimeSeriesTable table;
+    private final List<String> targets;
+    private final int firstOrigin;
+
+    /**
+     * @param from first row of the hold-out; forecasts are made for rows {@code from..n-1}
+     * @param longestWindow the longest window among the models compared, so all judge the same rows
+     */
+    Holdout(TimeSeriesTable table, List<String> targets, int from, int longestWindow) {
+        this.table = table;
+        this.targets = targets;
+        this.firstOrigin = Math.max(from - 1, longestWindow - 1);
+    }
+
+    int forecasts() {
+        return Math.max(0, table.rows() - 1 - firstOrigin);
+    }
+
+    /** The model's error; it must read features the table has. */
+    double error(ForecastModel model) {
+        ModelManifest m = model.manifest();
+        int w = m.window();
+        int f = m.features().size();
+        int[] cols = m.features().stream().mapToInt(table::columnIndex).toArray();
+        int n = forecasts();
+        float[] predicted = new float[n * m.targets().size()];
+        int batch = 256;
+        for (int start = 0; start < n; start += batch) {
+            int size = Math.min(batch, n - start);
+            float[] input = new float[size * w * f];
+            for (int i = 0; i < size; i++) {
+                int origin = firstOrigin + start + i;
+                for (int s = 0; s < w; s++) {
+                    for (int c = 0; c < f; c++) {
+                        input[(i * w + s) * f + c] =
+                                (float) table.value(cols[c], origin - w + 1 + s);
+                    }
+                }
+            }
+            float[] out = model.predict(input, size);
+            // horizon 1 in the live job; with more steps, the first is the one judged
+            int h = m.horizon();
+            int t = m.targets().size();
+            for (int i = 0; i < size; i++) {
+                for (int k = 0; k < t; k++) {
+                    predicted[(start + i) * t + k] = out[(i * h) * t + k];
+                }
+            }
+        }
+        return nmse(m.targets(), (i, k) -> predicted[i * m.targets().size() + k]);
+    }
+
+    /** Persistence and seasonal naive with period {@code season}. */
+    Map<String, Double> baselines(int season) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("persistence", nmse(targets, (i, k) -> value(k, firstOrigin + i)));
+        out.put(
+                "seasonal_naive",
+                nmse(targets, (i, k) -> value(k, firstOrigin + i + 1 - Math.max(1, season))));
+        return out;
+    }
+
+    private interface Prediction {
+        double of(int forecast, int target);
+    }
+
+    private double value(int target, int row) {
+        return table.value(table.columnIndex(targets.get(target)), Math.max(0, row));
+    }
+
+    private double nmse(List<String> names, Prediction p) {
+        int n = forecasts();
+        double sum = 0;
+        for (int k = 0; k < names.size(); k++) {
+            int col = table.columnIndex(names.get(k));
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += table.value(col, firstOrigin + 1 + i);
+            }
+            mean /= n;
+            double variance = 0;
+            double squared = 0;
+            for (int i = 0; i < n; i++) {
+                double actual = table.value(col, firstOrigin + 1 + i);
+                variance += (actual - mean) * (actual - mean);
+                double e = actual - p.of(i, k);
+                squared += e * e;
+            }
+            sum += variance > 0 ? squared / variance : squared / n;
+        }
+        return sum / names.size();
+    }
+}

@@ -1,0 +1,138 @@
+package io.sensorcast.pipeline.retrain;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/** RetrainJob's settings, typed and declared once; {@link #validate} names a bad key and range. */
+public final class RetrainOptions {
+
+    public static final ConfigOption<String> MODE =
+            ConfigOptions.key("sensorcast.retrain.mode")
+                    .stringType()
+                    .defaultValue("once")
+                    .withDescription(
+                            "once: one round, then exit (for external schedulers); periodic: a"
+                                    + " round every interval until stopped.");
+
+    public static final ConfigOption<Duration> INTERVAL =
+            ConfigOptions.key("sensorcast.retrain.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription("Time between the starts of two rounds (periodic mode).");
+
+    public static final ConfigOption<Integer> WINDOW =
+            ConfigOptions.key("sensorcast.retrain.window")
+                    .intType()
+                    .defaultValue(48)
+                    .withDescription("Readings a model reads; at most the forecast job's window.");
+
+    public static final ConfigOption<Integer> HIDDEN_SIZE =
+            ConfigOptions.key("sensorcast.retrain.hidden-size")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription("LSTM units per direction.");
+
+    public static final ConfigOption<Integer> LAYERS =
+            ConfigOptions.key("sensorcast.retrain.layers")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("Stacked bidirectional layers.");
+
+    public static final ConfigOption<Integer> EPOCHS =
+            ConfigOptions.key("sensorcast.retrain.epochs")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription("Training epochs (early stopping may end sooner).");
+
+    public static final ConfigOption<Integer> SEASON =
+            ConfigOptions.key("sensorcast.retrain.season")
+                    .intType()
+                    .defaultValue(12)
+                    .withDescription("Season of the seasonal-naive baseline, in readings.");
+
+    public static final ConfigOption<Integer> MAX_READINGS =
+            ConfigOptions.key("sensorcast.retrain.max-readings")
+                    .intType()
+                    .defaultValue(5000)
+                    .withDescription("Newest readings per sensor a round trains and judges on.");
+
+    public static final ConfigOption<Integer> MIN_READINGS =
+            ConfigOptions.key("sensorcast.retrain.min-readings")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription(
+                            "Readings a group needs before it is trained (its first model comes"
+                                    + " as soon as it has them).");
+
+    public static final ConfigOption<Double> HOLDOUT =
+            ConfigOptions.key("sensorcast.retrain.holdout")
+                    .doubleType()
+                    .defaultValue(0.2)
+                    .withDescription("Newest fraction of the data both models are judged on.");
+
+    public static final ConfigOption<Double> VALIDATION =
+            ConfigOptions.key("sensorcast.retrain.validation")
+                    .doubleType()
+                    .defaultValue(0.2)
+                    .withDescription("Fraction before the hold-out used for early stopping.");
+
+    public static final ConfigOption<Double> MARGIN =
+            ConfigOptions.key("sensorcast.retrain.margin")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "Relative error improvement a candidate needs over the current model"
+                                    + " and every baseline, e.g. 0.02 = 2% lower.");
+
+    public static final ConfigOption<Double> MAX_GAP_FRACTION =
+            ConfigOptions.key("sensorcast.retrain.max-gap-fraction")
+                    .doubleType()
+                    .defaultValue(0.05)
+                    .withDescription(
+                            "Share of steps longer than 10 sampling intervals above which a"
+                                    + " sensor's history is too gappy to train on.");
+
+    private RetrainOptions() {}
+
+    public static void validate(Configuration c) {
+        String mode = c.get(MODE);
+        if (!mode.equals("once") && !mode.equals("periodic")) {
+            throw new IllegalArgumentException(
+                    MODE.key() + " must be once or periodic, got '" + mode + "'");
+        }
+        if (c.get(INTERVAL).toMillis() < 1000) {
+            throw new IllegalArgumentException(
+                    INTERVAL.key() + " must be at least 1 s, got " + c.get(INTERVAL));
+        }
+        int window = range(c, WINDOW, 2, 10_000);
+        range(c, HIDDEN_SIZE, 1, 4096);
+        range(c, LAYERS, 1, 16);
+        range(c, EPOCHS, 1, 10_000);
+        range(c, SEASON, 1, window);
+        int max = range(c, MAX_READINGS, 10, 10_000_000);
+        range(c, MIN_READINGS, 5 * window, max);
+        fraction(c, HOLDOUT, 0.05, 0.5);
+        fraction(c, VALIDATION, 0.05, 0.5);
+        fraction(c, MARGIN, 0, 0.9);
+        fraction(c, MAX_GAP_FRACTION, 0, 1);
+    }
+
+    private static int range(Configuration c, ConfigOption<Integer> o, int min, int max) {
+        int v = c.get(o);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(
+                    o.key() + " must be in [" + min + ", " + max + "], got " + v);
+        }
+        return v;
+    }
+
+    private static void fraction(Configuration c, ConfigOption<Double> o, double min, double max) {
+        double v = c.get(o);
+        if (!(v >= min && v <= max)) {
+            throw new IllegalArgumentException(
+                    o.key() + " must be in [" + min + ", " + max + "], got " + v);
+        }
+    }
+}

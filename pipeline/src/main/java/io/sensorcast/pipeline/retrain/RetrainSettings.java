@@ -1,0 +1,36 @@
+package io.sensorcast.pipeline.retrain;
+
+import java.io.Serializable;
+import org.apache.flink.configuration.Configuration;
+
+/** {@link RetrainOptions} read once into an immutable, serializable value. */
+public record RetrainSettings(
+        int window,
+        int hiddenSize,
+        int layers,
+        int epochs,
+        int season,
+        int maxReadings,
+        int minReadings,
+        double holdout,
+        double validation,
+        double margin,
+        double maxGapFraction)
+        implements Serializable {
+
+    public static RetrainSettings from(Configuration c) {
+        RetrainOptions.validate(c);
+        return new RetrainSettings(
+                c.get(RetrainOptions.WINDOW),
+                c.get(RetrainOptions.HIDDEN_SIZE),
+                c.get(RetrainOptions.LAYERS),
+                c.get(RetrainOptions.EPOCHS),
+                c.get(RetrainOptions.SEASON),
+                c.get(RetrainOptions.MAX_READINGS),
+                c.get(RetrainOptions.MIN_READINGS),
+                c.get(RetrainOptions.HOLDOUT),
+                c.get(RetrainOptions.VALIDATION),
+                c.get(RetrainOptions.MARGIN),
+                c.get(RetrainOptions.MAX_GAP_FRACTION));
+    }
+}
