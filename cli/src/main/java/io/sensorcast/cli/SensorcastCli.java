@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             PublishModelCommand.class,
             ForecastCommand.class,
+            RetrainCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

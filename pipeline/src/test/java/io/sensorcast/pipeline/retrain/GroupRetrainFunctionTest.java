@@ -1,0 +1,112 @@
+package io.sensorcast.pipeline.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.RetrainReport;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongToDoubleFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad inputs end in a clear skip reason, not a crash, and publish nothing. */
+class GroupRetrainFunctionTest {
+
+    private static final long STEP = 300_000;
+
+    @TempDir Path root;
+
+    private Configuration config(String store) {
+        Configuration c = new Configuration();
+        c.set(ModelStoreOptions.ROOT, store);
+        c.set(RetrainOptions.WINDOW, 12);
+        c.set(RetrainOptions.MIN_READINGS, 300);
+        c.set(RetrainOptions.HIDDEN_SIZE, 8);
+        c.set(RetrainOptions.EPOCHS, 2);
+        return c;
+    }
+
+    private static RetrainReport round(Configuration config, int n, LongToDoubleFunction value)
+            throws Exception {
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new GroupRetrainFunction(config, new BiLstmTrainer())),
+                        (SensorReading r) -> r.sensor,
+                        Types.STRING);
+        try {
+            harness.open();
+            for (long i = 0; i < n; i++) {
+                long t = i * STEP;
+                harness.processElement(
+                        new StreamRecord<>(SensorReading.of("s", t, value.applyAsDouble(i)), t));
+            }
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<RetrainReport> out = harness.extractOutputValues();
+            assertThat(out).hasSize(1);
+            return out.get(0);
+        } finally {
+            harness.close();
+        }
+    }
+
+    @Test
+    void skipsAGroupWithTooLittleData() throws Exception {
+        RetrainReport r = round(config(root.toString()), 100, i -> Math.sin(i));
+        assertThat(r.decision()).isEqualTo(RetrainReport.SKIPPED);
+        assertThat(r.reason())
+                .isEqualTo(
+                        "too little data: 100 readings, needs 300"
+                                + " (sensorcast.retrain.min-readings)");
+        assertThat(Files.list(root)).isEmpty();
+    }
+
+    @Test
+    void skipsAConstantSeries() throws Exception {
+        RetrainReport r = round(config(root.toString()), 400, i -> 42);
+        assertThat(r.decision()).isEqualTo(RetrainReport.SKIPPED);
+        assertThat(r.reason()).startsWith("constant series: 'value'");
+    }
+
+    @Test
+    void skipsAGappySeries() throws Exception {
+        var harnessConfig = config(root.toString());
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new GroupRetrainFunction(harnessConfig, new BiLstmTrainer())),
+                        (SensorReading r) -> r.sensor,
+                        Types.STRING);
+        harness.open();
+        long t = 0;
+        for (int i = 0; i < 400; i++) {
+            t += i % 10 == 9 ? 86_400_000 : STEP; // every tenth step a day missing
+            harness.processElement(new StreamRecord<>(SensorReading.of("s", t, Math.sin(i)), t));
+        }
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        RetrainReport r = harness.extractOutputValues().get(0);
+        harness.close();
+        assertThat(r.decision()).isEqualTo(RetrainReport.SKIPPED);
+        assertThat(r.reason()).startsWith("gaps: 10.0% of s's steps");
+    }
+
+    @Test
+    void skipsWhenTheStoreCannotBeWritten() throws Exception {
+        Path notADirectory = Files.writeString(root.resolve("store"), "a file");
+        Random noise = new Random(3);
+        RetrainReport r = round(config(notADirectory.toString()), 600, i -> noise.nextGaussian());
+        assertThat(r.decision()).as(r.reason()).isEqualTo(RetrainReport.SKIPPED);
+        assertThat(r.reason()).startsWith("model store not writable");
+        assertThat(r.candidateError()).isLessThan(r.baselineErrors().get("persistence"));
+    }
+}
