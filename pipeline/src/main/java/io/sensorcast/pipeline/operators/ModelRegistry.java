@@ -4,7 +4,6 @@ import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.IncompatibleModelException;
 import io.sensorcast.model.artifact.InvalidModelException;
-import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
@@ -25,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The models one forecasting subtask serves, one per group, and their replacement while it runs.
+ * The models themselves are {@link SharedModels}: loaded once per TaskManager.
  *
  * <p>A group's first model comes from the store the first time the group is needed (its newest
  * version that verifies; older ones are tried when it does not). After that, versions arrive as
@@ -176,7 +176,7 @@ public final class ModelRegistry implements AutoCloseable {
                         version(served.get(group)));
                 listener.rejected(l.update(), l.error());
             } else if (l.update().version() <= version(served.get(group))) {
-                l.model().close();
+                SharedModels.release(l.update().location());
             } else {
                 install(l);
             }
@@ -195,9 +195,9 @@ public final class ModelRegistry implements AutoCloseable {
         Served old = served.put(group, new Served(l.model(), l.update()));
         Optional<Served> boot = bootstrapped.remove(group);
         if (old != null) {
-            old.model().close();
+            SharedModels.release(old.source().location());
         } else if (boot != null) {
-            boot.ifPresent(b -> b.model().close());
+            boot.ifPresent(b -> SharedModels.release(b.source().location()));
         }
         LOG.info("Serving model {} version {} from {}", group, l.update().version(), l.update());
         listener.served(group, l.update().version());
@@ -247,12 +247,12 @@ public final class ModelRegistry implements AutoCloseable {
     private Loaded load(ModelUpdate u, ModelManifest replacing) {
         ForecastModel model = null;
         try {
-            model = ModelArtifact.load(ModelStore.localCopy(u.location()));
+            model = SharedModels.acquire(u.location());
             check(replacing, model.manifest());
             return new Loaded(u, model, null);
         } catch (InvalidModelException | IOException | RuntimeException e) {
             if (model != null) {
-                model.close();
+                SharedModels.release(u.location());
             }
             return new Loaded(u, null, e.getMessage());
         }
@@ -293,10 +293,10 @@ public final class ModelRegistry implements AutoCloseable {
         Loaded l;
         while ((l = loaded.poll()) != null) {
             if (l.model() != null) {
-                l.model().close();
+                SharedModels.release(l.update().location());
             }
         }
-        served.values().forEach(s -> s.model().close());
+        served.values().forEach(s -> SharedModels.release(s.source().location()));
         served.clear();
         bootstrapped.clear();
     }

@@ -41,21 +41,21 @@ class ModelRegistryTest {
     @BeforeEach
     void open() {
         store = new ModelStore(root.toString(), 10);
-        registry =
-                new ModelRegistry(
-                        store,
-                        JOB_WINDOW,
-                        new ModelRegistry.Listener() {
-                            @Override
-                            public void served(String group, long version) {
-                                events.add("served " + group + " v" + version);
-                            }
+        registry = new ModelRegistry(store, JOB_WINDOW, registryListener());
+    }
 
-                            @Override
-                            public void rejected(ModelUpdate update, String reason) {
-                                events.add("rejected " + update.group() + " v" + update.version());
-                            }
-                        });
+    private ModelRegistry.Listener registryListener() {
+        return new ModelRegistry.Listener() {
+            @Override
+            public void served(String group, long version) {
+                events.add("served " + group + " v" + version);
+            }
+
+            @Override
+            public void rejected(ModelUpdate update, String reason) {
+                events.add("rejected " + update.group() + " v" + update.version());
+            }
+        };
     }
 
     @AfterEach
@@ -135,6 +135,24 @@ class ModelRegistryTest {
         deliver(new ModelUpdate("g", 2, store.location("g", 2), null, "replayed"));
         assertThat(served("g")).isEqualTo(2);
         assertThat(events).containsExactly("served g v2");
+    }
+
+    @Test
+    void subtasksOfOneTaskManagerShareOneLoadedModel() throws Exception {
+        publish("g", window12);
+        int before = SharedModels.loaded();
+        ModelRegistry other = new ModelRegistry(store, JOB_WINDOW, registryListener());
+        try {
+            assertThat(served("g")).isEqualTo(1);
+            assertThat(other.model("g")).isPresent();
+            assertThat(other.model("g").get().model()).isSameAs(registry.model("g").get().model());
+            assertThat(SharedModels.loaded()).isEqualTo(before + 1);
+        } finally {
+            other.close();
+        }
+        assertThat(SharedModels.loaded()).isEqualTo(before + 1); // still used by `registry`
+        registry.close();
+        assertThat(SharedModels.loaded()).isEqualTo(before);
     }
 
     @Test
