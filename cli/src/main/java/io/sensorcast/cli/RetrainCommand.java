@@ -56,7 +56,7 @@ final class RetrainCommand implements Callable<Integer> {
                 "RetrainJob (%s) on %s, models in %s%n",
                 config.get(RetrainOptions.MODE), job.bootstrap, job.models);
         out.flush();
-        RetrainJob.run(config, flink, new BiLstmTrainer(), stop::get);
+        RetrainJob.run(config, flink, new BiLstmTrainer(), rounds -> stop.get());
         return 0;
     }
 }

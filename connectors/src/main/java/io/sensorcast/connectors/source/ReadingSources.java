@@ -49,6 +49,24 @@ public final class ReadingSources {
         return b.build();
     }
 
+    /**
+     * A bounded source of the readings between two record timestamps (epoch ms; null = the earliest
+     * retained offset / the latest offset at start), for retraining and backfills.
+     */
+    public static KafkaSource<ParsedRecord> boundedReadings(
+            Configuration config, Long fromMillis, Long toMillis) {
+        return builder(config)
+                .setStartingOffsets(
+                        fromMillis == null
+                                ? OffsetsInitializer.earliest()
+                                : OffsetsInitializer.timestamp(fromMillis))
+                .setBounded(
+                        toMillis == null
+                                ? OffsetsInitializer.latest()
+                                : OffsetsInitializer.timestamp(toMillis))
+                .build();
+    }
+
     private static KafkaSourceBuilder<ParsedRecord> builder(Configuration config) {
         KafkaOptions.validate(config);
         ReadingParser parser =

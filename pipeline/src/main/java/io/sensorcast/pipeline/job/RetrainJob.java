@@ -16,7 +16,7 @@ import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The retraining job: one round reads the readings topic (bounded, from the earliest retained
- * offset), keys it by model group and, per group, trains a candidate, judges it against the model
- * in service and the baselines on the newest slice, and publishes the winners to the model store
- * and the model-updates topic, which ForecastJob follows. Every decision goes to the
- * retrain-reports topic. Groups train in parallel across slots.
+ * The retraining job: one round reads the readings topic (bounded: from the earliest retained
+ * offset, or between {@code sensorcast.retrain.from} and {@code to} by record timestamp), keys it
+ * by model group and, per group, trains a candidate, judges it against the model in service and the
+ * baselines on the newest slice, and publishes the winners to the model store and the model-updates
+ * topic, which ForecastJob follows. Every decision goes to the retrain-reports topic. Groups train
+ * in parallel across slots.
  *
  * <pre>
  * readings topic → keyBy group → GroupRetrainFunction → retrain-reports topic
@@ -50,19 +51,18 @@ public final class RetrainJob {
     /** {@code --key value} configuration on top of the cluster's; runs by the configured mode. */
     public static void main(String[] args) throws Exception {
         Configuration config = ForecastJob.parseArgs(args);
-        run(config, new Configuration(), new BiLstmTrainer(), () -> false);
+        run(config, new Configuration(), new BiLstmTrainer(), rounds -> false);
     }
 
     /**
-     * Runs rounds by the configured mode until {@code stop} says so (periodic) or after one.
+     * Runs rounds by the configured mode: one, or (periodic) one every interval until {@code stop}
+     * says so, asked with the number of rounds done so far.
      *
      * @param flink the execution environment's configuration
+     * @return the rounds run
      */
-    public static void run(
-            Configuration config,
-            Configuration flink,
-            CandidateTrainer trainer,
-            BooleanSupplier stop)
+    public static int run(
+            Configuration config, Configuration flink, CandidateTrainer trainer, IntPredicate stop)
             throws Exception {
         RetrainOptions.validate(config);
         KafkaOptions.validate(config);
@@ -81,22 +81,25 @@ public final class RetrainJob {
             LOG.info("Retrain round {} starting", round);
             env.execute("sensorcast-retrain-" + round);
             long wait = interval.toNanos() - (System.nanoTime() - started);
-            while (periodic && wait > 0 && !stop.getAsBoolean()) {
+            while (periodic && wait > 0 && !stop.test(round)) {
                 Thread.sleep(Math.min(200, wait / 1_000_000 + 1));
                 wait = interval.toNanos() - (System.nanoTime() - started);
             }
-        } while (periodic && !stop.getAsBoolean());
+        } while (periodic && !stop.test(round));
+        return round;
     }
 
     /** One round's dataflow between the topics; returns the reports also written to Kafka. */
     public static DataStream<RetrainReport> fromKafka(
             StreamExecutionEnvironment env, Configuration config, CandidateTrainer trainer) {
         Configuration source = new Configuration(config);
-        source.set(KafkaOptions.STARTING_OFFSETS, "earliest");
         source.set(KafkaOptions.GROUP_ID, config.get(KafkaOptions.GROUP_ID) + "-retrain");
         DataStream<SensorReading> readings =
                 env.fromSource(
-                                ReadingSources.boundedReadings(source),
+                                ReadingSources.boundedReadings(
+                                        source,
+                                        RetrainOptions.instant(config, RetrainOptions.FROM),
+                                        RetrainOptions.instant(config, RetrainOptions.TO)),
                                 WatermarkStrategy.noWatermarks(),
                                 "kafka-readings")
                         .uid("kafka-readings")

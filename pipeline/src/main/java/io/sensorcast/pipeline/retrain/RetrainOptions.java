@@ -94,7 +94,40 @@ public final class RetrainOptions {
                             "Share of steps longer than 10 sampling intervals above which a"
                                     + " sensor's history is too gappy to train on.");
 
+    public static final ConfigOption<String> FROM =
+            ConfigOptions.key("sensorcast.retrain.from")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Read readings from this record time (ISO-8601 instant); empty = the"
+                                    + " earliest retained.");
+
+    public static final ConfigOption<String> TO =
+            ConfigOptions.key("sensorcast.retrain.to")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Read readings up to this record time (ISO-8601 instant); empty = the"
+                                    + " latest when the round starts.");
+
     private RetrainOptions() {}
+
+    /** The instant {@code option} names, as epoch ms; null when it is empty. */
+    public static Long instant(Configuration c, ConfigOption<String> option) {
+        String v = c.get(option).trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(v).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    option.key()
+                            + " must be an ISO-8601 instant such as 2026-01-31T00:00:00Z, got '"
+                            + v
+                            + "'");
+        }
+    }
 
     public static void validate(Configuration c) {
         String mode = c.get(MODE);
@@ -117,6 +150,18 @@ public final class RetrainOptions {
         fraction(c, VALIDATION, 0.05, 0.5);
         fraction(c, MARGIN, 0, 0.9);
         fraction(c, MAX_GAP_FRACTION, 0, 1);
+        Long from = instant(c, FROM);
+        Long to = instant(c, TO);
+        if (from != null && to != null && from >= to) {
+            throw new IllegalArgumentException(
+                    FROM.key()
+                            + " must be before "
+                            + TO.key()
+                            + ", got "
+                            + c.get(FROM)
+                            + " and "
+                            + c.get(TO));
+        }
     }
 
     private static int range(Configuration c, ConfigOption<Integer> o, int min, int max) {

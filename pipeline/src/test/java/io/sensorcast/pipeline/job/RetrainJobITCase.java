@@ -201,6 +201,31 @@ class RetrainJobITCase {
                                 promoted.stream()
                                         .allMatch(
                                                 g -> versionsBySensor(kafka).get(g).contains(2L)));
+
+                // periodic mode, two rounds, each reading only up to a record time
+                String to =
+                        java.time.Instant.ofEpochMilli(series.get(0).get(1500).timestamp)
+                                .toString();
+                config.set(RetrainOptions.MODE, "periodic");
+                config.set(RetrainOptions.INTERVAL, Duration.ofSeconds(1));
+                config.set(RetrainOptions.TO, to);
+                config.set(RetrainOptions.EPOCHS, 1);
+                assertThat(RetrainJob.run(config, retrainFlink, new BiLstmTrainer(), r -> r >= 2))
+                        .isEqualTo(2);
+                List<ConsumerRecord<byte[], byte[]>> all =
+                        Topics.readCommitted(
+                                kafka.bootstrapServers(),
+                                "sensorcast.retrain-reports",
+                                15,
+                                Duration.ofSeconds(30));
+                assertThat(all).hasSize(15);
+                for (ConsumerRecord<byte[], byte[]> r : all.subList(9, 15)) {
+                    RetrainReport report =
+                            JsonFormats.mapper().readValue(r.value(), RetrainReport.class);
+                    assertThat(report.readings()).isBetween(1480, 1500);
+                    assertThat(java.time.Instant.parse(report.dataTo()))
+                            .isBefore(java.time.Instant.parse(to));
+                }
             } finally {
                 forecastJob.cancel().get();
             }
@@ -218,7 +243,7 @@ class RetrainJobITCase {
             CandidateTrainer trainer,
             int reportsSoFar)
             throws Exception {
-        RetrainJob.run(config, flink, trainer, () -> true);
+        RetrainJob.run(config, flink, trainer, rounds -> true);
         List<ConsumerRecord<byte[], byte[]>> all =
                 Topics.readCommitted(
                         kafka.bootstrapServers(),

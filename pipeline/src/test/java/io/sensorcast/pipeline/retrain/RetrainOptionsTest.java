@@ -23,6 +23,16 @@ class RetrainOptionsTest {
         assertThatThrownBy(() -> RetrainOptions.validate(mode))
                 .hasMessage("sensorcast.retrain.mode must be once or periodic, got 'hourly'");
 
+        Configuration range = new Configuration();
+        range.set(RetrainOptions.FROM, "2026-02-01T00:00:00Z");
+        range.set(RetrainOptions.TO, "2026-01-01T00:00:00Z");
+        assertThatThrownBy(() -> RetrainOptions.validate(range))
+                .hasMessageStartingWith(
+                        "sensorcast.retrain.from must be before sensorcast.retrain.to");
+        range.set(RetrainOptions.TO, "yesterday");
+        assertThatThrownBy(() -> RetrainOptions.validate(range))
+                .hasMessageStartingWith("sensorcast.retrain.to must be an ISO-8601 instant");
+
         Configuration interval = new Configuration();
         interval.set(RetrainOptions.INTERVAL, Duration.ofMillis(10));
         assertThatThrownBy(() -> RetrainOptions.validate(interval))
