@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ForecastCommand.class,
             RetrainCommand.class,
             BenchCommand.class,
+            NabScoreCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SensorcastCli implements Runnable {

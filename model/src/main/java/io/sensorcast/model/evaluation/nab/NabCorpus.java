@@ -1,0 +1,121 @@
+package io.sensorcast.model.evaluation.nab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Reads NAB label windows and a detector's results files. */
+public final class NabCorpus {
+
+    private static final DateTimeFormatter TIME =
+            new DateTimeFormatterBuilder()
+                    .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
+                    .optionalStart()
+                    .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+                    .optionalEnd()
+                    .toFormatter();
+
+    private NabCorpus() {}
+
+    public static LocalDateTime time(String s) {
+        return LocalDateTime.parse(s.trim(), TIME);
+    }
+
+    /** {@code combined_windows.json}: windows by {@code category/file.csv}. */
+    public static Map<String, List<NabScorer.Window>> windows(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        Map<String, List<NabScorer.Window>> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            List<NabScorer.Window> ws = new ArrayList<>();
+            for (JsonNode w : e.getValue()) {
+                ws.add(new NabScorer.Window(time(w.get(0).asText()), time(w.get(1).asText())));
+            }
+            out.put(e.getKey(), ws);
+        }
+        return out;
+    }
+
+    /**
+     * A detector's results, {@code <dir>/<category>/<detector>_<file>.csv} with a header holding
+     * {@code timestamp} and {@code anomaly_score}, matched to {@code category/file.csv} labels.
+     */
+    public static List<NabScorer.DataFile> results(
+            Path dir, Map<String, List<NabScorer.Window>> windows) throws IOException {
+        List<NabScorer.DataFile> out = new ArrayList<>();
+        for (Map.Entry<String, List<NabScorer.Window>> e : windows.entrySet()) {
+            String[] parts = e.getKey().split("/", 2);
+            Path category = dir.resolve(parts[0]);
+            if (!Files.isDirectory(category)) {
+                continue;
+            }
+            Path file;
+            try (Stream<Path> s = Files.list(category)) {
+                file =
+                        s.filter(p -> p.getFileName().toString().endsWith("_" + parts[1]))
+                                .findFirst()
+                                .orElse(null);
+            }
+            if (file != null) {
+                out.add(read(file, e.getKey(), e.getValue()));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(
+                    dir
+                            + " holds no results files <category>/<detector>_<file>.csv for the labels");
+        }
+        return out;
+    }
+
+    private static NabScorer.DataFile read(Path file, String name, List<NabScorer.Window> windows)
+            throws IOException {
+        List<LocalDateTime> ts = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            String[] header = in.readLine().split(",");
+            int t = indexOf(header, "timestamp", file);
+            int s = indexOf(header, "anomaly_score", file);
+            String line;
+            int row = 1;
+            while ((line = in.readLine()) != null) {
+                row++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",");
+                try {
+                    ts.add(time(cells[t]));
+                    scores.add(Double.parseDouble(cells[s]));
+                } catch (RuntimeException ex) {
+                    throw new IllegalArgumentException(
+                            file + ":" + row + ": cannot read '" + line + "': " + ex.getMessage());
+                }
+            }
+        }
+        return new NabScorer.DataFile(
+                name, ts, scores.stream().mapToDouble(Double::doubleValue).toArray(), windows);
+    }
+
+    private static int indexOf(String[] header, String column, Path file) {
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].trim().equals(column)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(file + ": no '" + column + "' column in the header");
+    }
+}
