@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
                     + " windows/s on the same windows at the same batch size and parallelism"
                     + " (measured just before, in this JVM), their ratio, and reading-to-forecast"
                     + " latency percentiles.",
-            "Forecasts/s is the steady rate between 10% and 90% of the forecasts, from the job's"
+            "Forecasts/s is the steady rate between 10%% and 90%% of the forecasts, from the job's"
                     + " own forecasts counter; latency (the job's readingToForecastMillis histogram)"
                     + " is from a reading's arrival in the job to its forecast."
         })

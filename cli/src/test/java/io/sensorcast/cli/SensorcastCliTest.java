@@ -171,13 +171,99 @@ class SensorcastCliTest {
     }
 
     @Test
+    void publishesAModelToTheStoreAndTellsTheModelUpdatesTopic() throws Exception {
+        Path model = dir.resolve("model");
+        assertThat(
+                        run(
+                                "train",
+                                "--csv",
+                                csv().toString(),
+                                "--target",
+                                "OT",
+                                "--window",
+                                "12",
+                                "--split",
+                                "300,400,500",
+                                "--hidden",
+                                "4",
+                                "--epochs",
+                                "1",
+                                "--threads",
+                                "1",
+                                "--season",
+                                "12",
+                                "--out",
+                                model.toString()))
+                .as(err.toString())
+                .isZero();
+        Path store = dir.resolve("store");
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            for (int i = 0; i < 2; i++) {
+                int code =
+                        run(
+                                "publish-model",
+                                "--model",
+                                model.toString(),
+                                "--group",
+                                "etth2",
+                                "--store",
+                                store.toString(),
+                                "--bootstrap",
+                                kafka.bootstrapServers());
+                assertThat(code).as(err.toString()).isZero();
+            }
+            assertThat(out.toString())
+                    .contains("published etth2 version 1 at file:")
+                    .contains("published etth2 version 2 at file:");
+            assertThat(store.resolve("etth2/2/manifest.json")).exists();
+            var updates =
+                    io.sensorcast.connectors.testutils.Topics.readCommitted(
+                            kafka.bootstrapServers(),
+                            "sensorcast.model-updates",
+                            2,
+                            java.time.Duration.ofSeconds(30));
+            assertThat(updates).hasSize(2);
+            var last = io.sensorcast.connectors.format.ModelUpdate.parse(updates.get(1).value());
+            assertThat(last.group()).isEqualTo("etth2");
+            assertThat(last.version()).isEqualTo(2);
+            assertThat(last.publisher()).isEqualTo("publish-model");
+        }
+        // a corrupt artifact is refused and nothing is published
+        Files.writeString(model.resolve("manifest.json"), "{}");
+        assertThat(
+                        run(
+                                "publish-model",
+                                "--model",
+                                model.toString(),
+                                "--group",
+                                "etth2",
+                                "--store",
+                                store.toString(),
+                                "--no-notify"))
+                .isEqualTo(2);
+        assertThat(store.resolve("etth2/3")).doesNotExist();
+    }
+
+    @Test
     void replayRefusesAnUnknownPacing() throws Exception {
         assertThat(run("replay", "--csv", csv().toString(), "--speed", "fast")).isEqualTo(2);
         assertThat(err.toString()).contains("pacing must be <factor>x");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "evaluate", "bench-model", "kafka", "replay"})
+    @ValueSource(
+            strings = {
+                "train",
+                "evaluate",
+                "bench-model",
+                "kafka",
+                "replay",
+                "publish-model",
+                "forecast",
+                "retrain",
+                "bench",
+                "nab-score"
+            })
     void everyCommandHasHelp(String command) {
         assertThat(run(command, "--help")).isZero();
         assertThat(out.toString()).contains("Usage: sensorcast " + command);
