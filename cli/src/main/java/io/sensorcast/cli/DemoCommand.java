@@ -1,0 +1,447 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.RetrainReport;
+import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.connectors.replay.Pacing;
+import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.model.evaluation.nab.NabCorpus;
+import io.sensorcast.model.evaluation.nab.NabScorer;
+import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.RetrainJob;
+import io.sensorcast.pipeline.retrain.BiLstmTrainer;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sensorcast demo}: the whole product on one machine. An embedded KRaft broker, ForecastJob
+ * and the periodic RetrainJob on Flink MiniClusters in this JVM, real NAB series replayed at an
+ * accelerated event-time speed, and a report at the end.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run everything on this machine: an embedded Kafka broker (KRaft), ForecastJob and the"
+                    + " periodic RetrainJob (Flink MiniClusters in this JVM). Bundled NAB series are"
+                    + " replayed as sensors at an accelerated event-time speed; the first models"
+                    + " are trained online, forecasts and anomalies stream, and the run ends with a"
+                    + " self-contained report (report/index.html). Ctrl-C stops early and still"
+                    + " writes the report."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String[] DEFAULT_FILES = {
+        "realKnownCause/machine_temperature_system_failure.csv",
+        "realKnownCause/cpu_utilization_asg_misconfiguration.csv",
+        "realKnownCause/ec2_request_latency_system_failure.csv",
+    };
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--csv",
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Series to replay, one sensor each (default: three NAB realKnownCause).")
+    List<Path> files;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "4min",
+            description = "Wall time of the replay (default: ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(
+            names = "--speed",
+            paramLabel = "Nx",
+            description =
+                    "Event-time speed, e.g. 20000x (default: the longest series in --duration).")
+    String speed;
+
+    @Option(
+            names = "--retrain-every",
+            defaultValue = "20s",
+            description = "Wall time between retraining rounds (default: ${DEFAULT-VALUE}).")
+    String retrainEvery;
+
+    @Option(
+            names = "--report",
+            defaultValue = "report",
+            paramLabel = "DIR",
+            description = "Where index.html goes (default: ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "ForecastJob subtasks (default: one per core).")
+    Integer parallelism;
+
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong eventTime = new AtomicLong();
+    private final Map<String, List<ScoreRecord>> scores = new ConcurrentHashMap<>();
+    private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    private final List<RetrainReport> retrains = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong forecasts = new AtomicLong();
+    private final AtomicLong anomalies = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Duration wall = JobOptions.parseDuration("--duration", duration);
+        Duration every = JobOptions.parseDuration("--retrain-every", retrainEvery);
+        Path home = Path.of(System.getProperty("sensorcast.home", "."));
+        List<Path> csvs = files;
+        if (csvs == null) {
+            csvs = new ArrayList<>();
+            for (String f : DEFAULT_FILES) {
+                csvs.add(home.resolve("data/nab/data").resolve(f));
+            }
+        }
+        // Sensors of a fleet report at the same time: every series is moved to start together.
+        List<List<SensorReading>> series = new ArrayList<>();
+        Map<String, List<DemoReport.Span>> windows = new TreeMap<>();
+        Map<String, List<NabScorer.Window>> labels = labels(home);
+        long start = Long.MAX_VALUE;
+        for (Path csv : csvs) {
+            start = Math.min(start, CsvReadings.read(csv, "x").get(0).timestamp);
+        }
+        long span = 0;
+        for (Path csv : csvs) {
+            String sensor = CsvReadings.sensorFromFilename(csv);
+            List<SensorReading> rows = CsvReadings.read(csv, sensor);
+            long shift = start - rows.get(0).timestamp;
+            List<SensorReading> moved = new ArrayList<>(rows.size());
+            for (SensorReading r : rows) {
+                moved.add(SensorReading.of(sensor, r.timestamp + shift, r.values[0]));
+            }
+            series.add(moved);
+            span = Math.max(span, moved.get(moved.size() - 1).timestamp - start);
+            String key = csv.getParent().getFileName() + "/" + csv.getFileName();
+            List<DemoReport.Span> spans = new ArrayList<>();
+            for (NabScorer.Window w : labels.getOrDefault(key, List.of())) {
+                spans.add(
+                        new DemoReport.Span(
+                                w.start().toInstant(ZoneOffset.UTC).toEpochMilli() + shift,
+                                w.end().toInstant(ZoneOffset.UTC).toEpochMilli() + shift));
+            }
+            windows.put(sensor, spans);
+        }
+        List<SensorReading> readings = CsvReadings.merge(series);
+        Pacing pace =
+                speed != null
+                        ? Pacing.parse(speed)
+                        : new Pacing.Speed(Math.max(1, span / (double) wall.toMillis()));
+        Path models = Files.createTempDirectory("sensorcast-demo-models");
+
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    stop.set(true);
+                                    main.interrupt();
+                                    try {
+                                        finished.await(90, TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                },
+                                "demo-stop"));
+        long began = System.nanoTime();
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            out.printf(
+                    Locale.ROOT,
+                    "sensorcast demo: %d sensors, %d readings, %s of event time at %s;"
+                            + " Kafka (KRaft) at %s; Ctrl-C stops early%n",
+                    csvs.size(),
+                    readings.size(),
+                    Duration.ofMillis(span),
+                    pace,
+                    kafka.bootstrapServers());
+            out.flush();
+            Configuration config = config(kafka, models, every);
+            Properties client = new Properties();
+            client.setProperty("bootstrap.servers", kafka.bootstrapServers());
+            Replayer replayer = new Replayer(client);
+            replayer.ensureTopic("sensorcast.readings", 2);
+
+            int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
+            Configuration flink = new Configuration();
+            flink.set(CoreOptions.DEFAULT_PARALLELISM, p);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.enableCheckpointing(2000);
+            ForecastJob.fromKafka(env, config, false);
+            JobClient forecastJob = env.executeAsync("sensorcast-forecast");
+
+            Thread collector = new Thread(() -> collect(kafka.bootstrapServers()), "demo-collect");
+            collector.setDaemon(true);
+            collector.start();
+            Configuration retrainFlink = new Configuration();
+            retrainFlink.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+            Thread retrain =
+                    new Thread(
+                            () -> {
+                                try {
+                                    RetrainJob.run(
+                                            config,
+                                            retrainFlink,
+                                            new BiLstmTrainer(),
+                                            rounds -> stop.get());
+                                } catch (Exception e) {
+                                    if (!stop.get()) {
+                                        err.println("retraining stopped: " + e);
+                                    }
+                                }
+                            },
+                            "demo-retrain");
+            retrain.setDaemon(true);
+            retrain.start();
+            Thread replay =
+                    new Thread(
+                            () -> {
+                                try {
+                                    replayer.replay(
+                                            readings,
+                                            "sensorcast.readings",
+                                            pace,
+                                            (n, total, t) -> {
+                                                sent.set(n);
+                                                eventTime.set(t);
+                                            });
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "demo-replay");
+            replay.setDaemon(true);
+            replay.start();
+
+            long drainFrom = -1;
+            try {
+                while (!stop.get()) {
+                    progress(err, readings.size(), began);
+                    if (!replay.isAlive()) {
+                        drainFrom = drainFrom < 0 ? System.nanoTime() : drainFrom;
+                        if (System.nanoTime() - drainFrom > 8_000_000_000L) {
+                            break; // the last checkpoints have committed the last outputs
+                        }
+                    }
+                    Thread.sleep(1000);
+                }
+            } catch (InterruptedException e) {
+                // Ctrl-C
+            }
+            stop.set(true);
+            err.println();
+            out.println("stopping: replay, forecast job, retraining ...");
+            out.flush();
+            replay.interrupt();
+            forecastJob.cancel().get(60, TimeUnit.SECONDS);
+            retrain.join(120_000);
+            Path file =
+                    DemoReport.write(
+                            report, sortedScores(), windows, summary(began, readings.size()));
+            out.printf(
+                    Locale.ROOT,
+                    "%d forecasts, %d anomalies, %d retraining decisions; report: %s%n",
+                    forecasts.get(),
+                    anomalies.get(),
+                    retrains.size(),
+                    file.toAbsolutePath());
+            out.flush();
+        } finally {
+            deleteQuietly(models);
+            finished.countDown();
+        }
+        return 0;
+    }
+
+    private Configuration config(EmbeddedKafkaBroker kafka, Path models, Duration every) {
+        Configuration c = new Configuration();
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+        c.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "demo");
+        c.set(ModelStoreOptions.ROOT, models.toString());
+        c.set(ForecastOptions.WINDOW, 48);
+        c.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
+        c.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(2));
+        c.set(RetrainOptions.MODE, "periodic");
+        c.set(RetrainOptions.INTERVAL, every);
+        c.set(RetrainOptions.WINDOW, 48);
+        c.set(RetrainOptions.EPOCHS, 3);
+        c.set(RetrainOptions.MAX_READINGS, 3000);
+        c.set(RetrainOptions.MIN_READINGS, 500);
+        return c;
+    }
+
+    /** Reads the outputs back as a consumer would: read_committed. */
+    private void collect(String servers) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", servers);
+        props.setProperty("group.id", "sensorcast-demo");
+        props.setProperty("auto.offset.reset", "earliest");
+        props.setProperty("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(
+                    List.of(
+                            "sensorcast.forecasts",
+                            "sensorcast.scores",
+                            "sensorcast.dead-letter",
+                            "sensorcast.late",
+                            "sensorcast.retrain-reports"));
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    take(r);
+                }
+            }
+        } catch (RuntimeException e) {
+            // the broker went away at the end of the demo
+        }
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            switch (r.topic()) {
+                case "sensorcast.forecasts" -> {
+                    ForecastRecord f =
+                            JsonFormats.mapper().readValue(r.value(), ForecastRecord.class);
+                    forecasts.incrementAndGet();
+                    latencies.add((long) f.latencyMs());
+                }
+                case "sensorcast.scores" -> {
+                    ScoreRecord s = JsonFormats.mapper().readValue(r.value(), ScoreRecord.class);
+                    scores.computeIfAbsent(
+                                    s.sensor(),
+                                    k -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(s);
+                    if (s.isAnomaly()) {
+                        anomalies.incrementAndGet();
+                    }
+                }
+                case "sensorcast.dead-letter" -> deadLetters.incrementAndGet();
+                case "sensorcast.late" -> late.incrementAndGet();
+                case "sensorcast.retrain-reports" ->
+                        retrains.add(
+                                JsonFormats.mapper().readValue(r.value(), RetrainReport.class));
+                default -> {}
+            }
+        } catch (IOException e) {
+            deadLetters.incrementAndGet();
+        }
+    }
+
+    private void progress(PrintWriter err, int total, long began) {
+        long promoted;
+        synchronized (retrains) {
+            promoted = retrains.stream().filter(r -> r.decision().equals("PROMOTED")).count();
+        }
+        err.printf(
+                Locale.ROOT,
+                "\r[%3ds] replay %3d%% (%s) | models promoted %d | forecasts %d | anomalies %d"
+                        + " | dead letters %d   ",
+                (System.nanoTime() - began) / 1_000_000_000L,
+                total == 0 ? 100 : 100 * sent.get() / total,
+                eventTime.get() == 0 ? "-" : Instant.ofEpochMilli(eventTime.get()).toString(),
+                promoted,
+                forecasts.get(),
+                anomalies.get(),
+                deadLetters.get());
+        err.flush();
+    }
+
+    private Map<String, List<ScoreRecord>> sortedScores() {
+        Map<String, List<ScoreRecord>> sorted = new TreeMap<>();
+        scores.forEach(
+                (sensor, rows) -> {
+                    List<ScoreRecord> copy;
+                    synchronized (rows) {
+                        copy = new ArrayList<>(rows);
+                    }
+                    copy.sort(Comparator.comparing(s -> Instant.parse(s.targetTs())));
+                    sorted.put(sensor, copy);
+                });
+        return sorted;
+    }
+
+    private DemoReport.Summary summary(long began, int readings) {
+        long[] l;
+        synchronized (latencies) {
+            l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        List<RetrainReport> decisions;
+        synchronized (retrains) {
+            decisions = new ArrayList<>(retrains);
+        }
+        return new DemoReport.Summary(
+                Math.min(readings, sent.get()),
+                forecasts.get(),
+                anomalies.get(),
+                deadLetters.get(),
+                late.get(),
+                (System.nanoTime() - began) / 1e9,
+                l.length == 0 ? 0 : l[l.length / 2],
+                l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) (l.length * 0.99))],
+                decisions);
+    }
+
+    private static Map<String, List<NabScorer.Window>> labels(Path home) throws IOException {
+        Path file = home.resolve("data/nab/labels/combined_windows.json");
+        return Files.exists(file) ? NabCorpus.windows(file) : Map.of();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory
+        }
+    }
+}
