@@ -338,15 +338,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private List<Path> nabFiles() throws IOException {
-        Path dir =
-                data != null
-                        ? data
-                        : Path.of(
-                                System.getProperty("sensorcast.home", "."),
-                                "data",
-                                "nab",
-                                "data",
-                                "realKnownCause");
+        Path dir = data != null ? data : Defaults.dataDir().resolve("nab/data/realKnownCause");
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> files = s.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
             if (files.isEmpty()) {

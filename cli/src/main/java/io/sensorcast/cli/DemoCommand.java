@@ -133,18 +133,18 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Duration wall = JobOptions.parseDuration("--duration", duration);
         Duration every = JobOptions.parseDuration("--retrain-every", retrainEvery);
-        Path home = Path.of(System.getProperty("sensorcast.home", "."));
+        Path data = Defaults.dataDir();
         List<Path> csvs = files;
         if (csvs == null) {
             csvs = new ArrayList<>();
             for (String f : DEFAULT_FILES) {
-                csvs.add(home.resolve("data/nab/data").resolve(f));
+                csvs.add(data.resolve("nab/data").resolve(f));
             }
         }
         // Sensors of a fleet report at the same time: every series is moved to start together.
         List<List<SensorReading>> series = new ArrayList<>();
         Map<String, List<DemoReport.Span>> windows = new TreeMap<>();
-        Map<String, List<NabScorer.Window>> labels = labels(home);
+        Map<String, List<NabScorer.Window>> labels = labels(data);
         long start = Long.MAX_VALUE;
         for (Path csv : csvs) {
             start = Math.min(start, CsvReadings.read(csv, "x").get(0).timestamp);
@@ -432,8 +432,8 @@ final class DemoCommand implements Callable<Integer> {
                 decisions);
     }
 
-    private static Map<String, List<NabScorer.Window>> labels(Path home) throws IOException {
-        Path file = home.resolve("data/nab/labels/combined_windows.json");
+    private static Map<String, List<NabScorer.Window>> labels(Path data) throws IOException {
+        Path file = data.resolve("nab/labels/combined_windows.json");
         return Files.exists(file) ? NabCorpus.windows(file) : Map.of();
     }
 

@@ -62,13 +62,7 @@ final class NabScoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path profilesFile =
-                profiles != null
-                        ? profiles
-                        : Path.of(
-                                System.getProperty("sensorcast.home", "."),
-                                "data",
-                                "nab",
-                                "profiles.json");
+                profiles != null ? profiles : Defaults.dataDir().resolve("nab/profiles.json");
         Map<String, NabProfile> all = NabProfile.read(profilesFile);
         List<NabProfile> chosen =
                 profile.equals("all")

@@ -244,6 +244,37 @@ class SensorcastCliTest {
         assertThat(store.resolve("etth2/3")).doesNotExist();
     }
 
+    /** The README's main command, shortened: one sensor, 15 s of replay. */
+    @Test
+    void theDemoRunsThePipelineAndWritesTheReport() throws Exception {
+        Path ec2 =
+                Paths.get(
+                        System.getProperty("sensorcast.data.dir", "../data"),
+                        "nab",
+                        "data",
+                        "realKnownCause",
+                        "ec2_request_latency_system_failure.csv");
+        Path report = dir.resolve("report");
+        int code =
+                run(
+                        "demo",
+                        "--csv",
+                        ec2.toString(),
+                        "--duration",
+                        "15s",
+                        "--retrain-every",
+                        "4s",
+                        "--report",
+                        report.toString(),
+                        "--parallelism",
+                        "1");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .containsPattern("[1-9][0-9]* forecasts, [0-9]+ anomalies, [1-9][0-9]* retraining");
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html).contains("<svg").contains("PROMOTED").contains("labelled anomaly window");
+    }
+
     @Test
     void replayRefusesAnUnknownPacing() throws Exception {
         assertThat(run("replay", "--csv", csv().toString(), "--speed", "fast")).isEqualTo(2);
