@@ -310,6 +310,9 @@ public final class GroupRetrainFunction
                     d.currentError,
                     settings.margin());
         }
+        if (Double.isNaN(d.currentError) && !settings.coldStartGate()) {
+            return null; // a first model, and the cold-start gate is off
+        }
         for (Map.Entry<String, Double> b : d.baselines.entrySet()) {
             if (!(d.candidateError < b.getValue() * need)) {
                 return String.format(

@@ -94,6 +94,15 @@ public final class RetrainOptions {
                             "Share of steps longer than 10 sampling intervals above which a"
                                     + " sensor's history is too gappy to train on.");
 
+    public static final ConfigOption<Boolean> COLD_START_GATE =
+            ConfigOptions.key("sensorcast.retrain.cold-start-gate")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether a group's first model must also beat the baselines; false"
+                                    + " serves every group a model as soon as it has data (e.g."
+                                    + " for anomaly scoring where persistence forecasts well).");
+
     public static final ConfigOption<String> FROM =
             ConfigOptions.key("sensorcast.retrain.from")
                     .stringType()

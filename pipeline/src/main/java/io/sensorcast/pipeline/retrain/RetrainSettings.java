@@ -15,7 +15,8 @@ public record RetrainSettings(
         double holdout,
         double validation,
         double margin,
-        double maxGapFraction)
+        double maxGapFraction,
+        boolean coldStartGate)
         implements Serializable {
 
     public static RetrainSettings from(Configuration c) {
@@ -31,6 +32,7 @@ public record RetrainSettings(
                 c.get(RetrainOptions.HOLDOUT),
                 c.get(RetrainOptions.VALIDATION),
                 c.get(RetrainOptions.MARGIN),
-                c.get(RetrainOptions.MAX_GAP_FRACTION));
+                c.get(RetrainOptions.MAX_GAP_FRACTION),
+                c.get(RetrainOptions.COLD_START_GATE));
     }
 }

@@ -100,7 +100,8 @@ class RetrainJobITCase {
                             s.holdout(),
                             s.validation(),
                             s.margin(),
-                            s.maxGapFraction());
+                            s.maxGapFraction(),
+                            s.coldStartGate());
             new BiLstmTrainer()
                     .train(
                             new TimeSeriesTable(times, table.columns(), values),
