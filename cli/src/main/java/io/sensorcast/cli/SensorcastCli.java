@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             RetrainCommand.class,
             BenchCommand.class,
             NabScoreCommand.class,
+            NabCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -160,8 +160,11 @@ public final class ForecastTrainer {
                 collector.backward(mse);
                 loss = mse.getFloat();
             }
-            clipGradients(parameters, options.clipNorm(), scope);
-            trainer.step();
+            // A batch the model already fits exactly (a flat or perfectly periodic series) has no
+            // gradient; DJL refuses to step on one, and there is nothing to learn from it anyway.
+            if (clipGradients(parameters, options.clipNorm(), scope) > 0) {
+                trainer.step();
+            }
             return loss;
         }
     }

@@ -73,6 +73,36 @@ class ForecastTrainerTest {
         }
     }
 
+    /**
+     * NAB's perfect square wave: the normalised windows fit exactly, whole batches have no
+     * gradient, and DJL refuses to step on those ("Gradient values are all zeros"); such batches
+     * are skipped instead of failing the training (found by `sensorcast nab`).
+     */
+    @Test
+    void trainsOnASeriesWhoseBatchesHaveNoGradient() throws Exception {
+        TimeSeriesTable wave =
+                TimeSeriesTable.readCsv(
+                        java.nio.file.Path.of(
+                                System.getProperty("sensorcast.data.dir", "../data"),
+                                "nab/data/artificialNoAnomaly/art_daily_perfect_square_wave.csv"));
+        TrainingRun run =
+                new TrainingRun(
+                        wave,
+                        "square",
+                        List.of(),
+                        List.of("value"),
+                        new WindowSpec(48, 1, 1),
+                        new TimeSplit(362, 483, 604),
+                        12);
+        try (TrainingRun.Outcome outcome =
+                run.train(
+                        run.network().optHiddenSize(32).build(),
+                        TrainingOptions.defaults().withEpochs(3),
+                        e -> {})) {
+            assertThat(outcome.manifest().training().epochs()).isNotEmpty();
+        }
+    }
+
     @Test
     void sameSeedGivesTheSameModel() {
         TrainingRun run = run(seasonal(500, 2));

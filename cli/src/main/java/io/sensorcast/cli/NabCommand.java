@@ -1,0 +1,322 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.connectors.replay.Pacing;
+import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.model.evaluation.nab.NabCorpus;
+import io.sensorcast.model.evaluation.nab.NabProfile;
+import io.sensorcast.model.evaluation.nab.NabScorer;
+import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.RetrainJob;
+import io.sensorcast.pipeline.retrain.BiLstmTrainer;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sensorcast nab}: the NAB corpus through the live pipeline, with online retraining, into
+ * NAB results files; then NAB's score.
+ */
+@Command(
+        name = "nab",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Stream every NAB file (one sensor each) through Kafka into ForecastJob with online"
+                    + " retraining, and write NAB results files"
+                    + " <out>/<detector>/<category>/<detector>_<file>.csv (timestamp, value,"
+                    + " anomaly_score, label; one row per input row). Models only ever see data"
+                    + " already replayed: a file's first 15% (NAB's probation) is replayed, a model"
+                    + " trained on it, then each next stage of the file is forecast by the model"
+                    + " of the stages before and retrained on. Files go one after another, each"
+                    + " on a clock moved to start after the previous file (intervals unchanged)."
+        })
+final class NabCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter NAB_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "NAB data (default: bundled).")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "combined_windows.json.")
+    Path labels;
+
+    @Option(
+            names = "--out",
+            defaultValue = "nab-results",
+            paramLabel = "DIR",
+            description = "Results root (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+            names = "--detector",
+            defaultValue = "sensorcast",
+            description = "Detector name in the results (default: ${DEFAULT-VALUE}).")
+    String detector;
+
+    @Option(
+            names = "--stages",
+            split = ",",
+            defaultValue = "0.15,0.3,0.5,0.75",
+            description =
+                    "Fractions of each file after which a model is (re)trained (default:"
+                            + " ${DEFAULT-VALUE}).")
+    List<Double> stages;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "3",
+            description = "Training epochs per round (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
+    private final AtomicLong lastScore = new AtomicLong(System.nanoTime());
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        Path dataDir = data != null ? data : Defaults.dataDir().resolve("nab/data");
+        Path labelsFile =
+                labels != null
+                        ? labels
+                        : Defaults.dataDir().resolve("nab/labels/combined_windows.json");
+        Map<String, List<NabScorer.Window>> windows = NabCorpus.windows(labelsFile);
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(dataDir)) {
+            files = s.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("--data " + dataDir + " holds no .csv files");
+        }
+        for (double f : stages) {
+            if (!(f > 0 && f < 1)) {
+                throw new IllegalArgumentException("--stages must lie in (0, 1), got " + f);
+            }
+        }
+        Path models = Files.createTempDirectory("sensorcast-nab-models");
+        long began = System.nanoTime();
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Configuration config = new Configuration();
+            config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+            config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "nab");
+            config.set(ModelStoreOptions.ROOT, models.toString());
+            config.set(ForecastOptions.WINDOW, 48);
+            // NAB files are in time order: a reading is released as soon as the next arrives
+            config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);
+            config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+            config.set(RetrainOptions.WINDOW, 48);
+            config.set(RetrainOptions.EPOCHS, epochs);
+            config.set(RetrainOptions.MIN_READINGS, 250);
+            config.set(RetrainOptions.MAX_READINGS, 3000);
+            config.set(RetrainOptions.COLD_START_GATE, false);
+            Properties client = new Properties();
+            client.setProperty("bootstrap.servers", kafka.bootstrapServers());
+            Replayer replayer = new Replayer(client);
+            replayer.ensureTopic("sensorcast.readings", 2);
+
+            Configuration flink = new Configuration();
+            flink.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.enableCheckpointing(1000);
+            ForecastJob.fromKafka(env, config, false);
+            JobClient job = env.executeAsync("sensorcast-nab");
+            Thread collector = new Thread(() -> collect(kafka.bootstrapServers()), "nab-collect");
+            collector.setDaemon(true);
+            collector.start();
+            Configuration retrainFlink = new Configuration();
+            retrainFlink.set(CoreOptions.DEFAULT_PARALLELISM, 1);
+
+            long clock = 0;
+            List<Object[]> written = new ArrayList<>();
+            for (int k = 0; k < files.size(); k++) {
+                Path file = files.get(k);
+                String sensor = CsvReadings.sensorFromFilename(file);
+                List<SensorReading> rows = CsvReadings.read(file, sensor);
+                if (k == 0) {
+                    clock = rows.get(0).timestamp;
+                }
+                long shift = clock - rows.get(0).timestamp;
+                List<SensorReading> moved = new ArrayList<>(rows.size());
+                for (SensorReading r : rows) {
+                    moved.add(SensorReading.of(sensor, r.timestamp + shift, r.values[0]));
+                }
+                int from = 0;
+                List<Integer> cuts = new ArrayList<>();
+                for (double f : stages) {
+                    cuts.add((int) Math.floor(f * rows.size()));
+                }
+                cuts.add(rows.size());
+                for (int cut : cuts) {
+                    replayer.replay(
+                            moved.subList(from, cut),
+                            "sensorcast.readings",
+                            new Pacing.Max(),
+                            (a, b, c) -> {});
+                    from = cut;
+                    awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
+                    if (cut < rows.size()) {
+                        Configuration round = new Configuration(config);
+                        round.set(RetrainOptions.FROM, Instant.ofEpochMilli(clock).toString());
+                        RetrainJob.run(round, retrainFlink, new BiLstmTrainer(), r -> true);
+                    }
+                }
+                written.add(new Object[] {file, sensor, shift, rows});
+                clock = moved.get(moved.size() - 1).timestamp + 86_400_000L;
+                o.printf(
+                        Locale.ROOT,
+                        "[%4ds] %2d/%d %s: %d rows, %d scored%n",
+                        (System.nanoTime() - began) / 1_000_000_000L,
+                        k + 1,
+                        files.size(),
+                        sensor,
+                        rows.size(),
+                        scores.getOrDefault(sensor, Map.of()).size());
+                o.flush();
+            }
+            awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
+            job.cancel().get();
+            for (Object[] w : written) {
+                write((Path) w[0], (String) w[1], (long) w[2], castRows(w[3]), dataDir, windows);
+            }
+        } finally {
+            try (Stream<Path> s = Files.walk(models)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Path results = out.resolve(detector);
+        List<NabScorer.DataFile> corpus = NabCorpus.results(results, windows);
+        o.printf(
+                Locale.ROOT,
+                "results in %s (%d files, %.1f min); NAB scores:%n",
+                results,
+                corpus.size(),
+                (System.nanoTime() - began) / 60e9);
+        for (NabProfile p :
+                NabProfile.read(Defaults.dataDir().resolve("nab/profiles.json")).values()) {
+            NabScorer.Result r = new NabScorer(p).score(corpus);
+            o.printf(
+                    Locale.ROOT,
+                    "  %-20s %6.1f (threshold %.4f)%n",
+                    p.name(),
+                    r.normalized(),
+                    r.threshold());
+        }
+        return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<SensorReading> castRows(Object o) {
+        return (List<SensorReading>) o;
+    }
+
+    private void write(
+            Path file,
+            String sensor,
+            long shift,
+            List<SensorReading> rows,
+            Path dataDir,
+            Map<String, List<NabScorer.Window>> windows)
+            throws IOException {
+        String category = dataDir.relativize(file).getParent().toString();
+        String key = category + "/" + file.getFileName();
+        Path target =
+                out.resolve(detector)
+                        .resolve(category)
+                        .resolve(detector + "_" + file.getFileName());
+        Files.createDirectories(target.getParent());
+        Map<Long, Double> byTarget = scores.getOrDefault(sensor, Map.of());
+        List<NabScorer.Window> ws = windows.getOrDefault(key, List.of());
+        try (BufferedWriter w = Files.newBufferedWriter(target)) {
+            w.write("timestamp,value,anomaly_score,label\n");
+            for (SensorReading r : rows) {
+                LocalDateTime t =
+                        LocalDateTime.ofEpochSecond(r.timestamp / 1000, 0, ZoneOffset.UTC);
+                double score = byTarget.getOrDefault(r.timestamp + shift, 0.0);
+                boolean label =
+                        ws.stream().anyMatch(x -> !t.isBefore(x.start()) && !t.isAfter(x.end()));
+                w.write(
+                        String.format(
+                                Locale.ROOT,
+                                "%s,%s,%.6f,%d%n",
+                                NAB_TIME.format(t),
+                                r.values[0],
+                                score,
+                                label ? 1 : 0));
+            }
+        }
+    }
+
+    private void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        long start = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long last = Math.max(lastScore.get(), start);
+            if (System.nanoTime() - last > quiet.toNanos()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void collect(String servers) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", servers);
+        props.setProperty("group.id", "sensorcast-nab");
+        props.setProperty("auto.offset.reset", "earliest");
+        props.setProperty("isolation.level", "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("sensorcast.scores"));
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    ScoreRecord s = JsonFormats.mapper().readValue(r.value(), ScoreRecord.class);
+                    scores.computeIfAbsent(s.sensor(), k -> new ConcurrentHashMap<>())
+                            .put(Instant.parse(s.targetTs()).toEpochMilli(), s.score());
+                    lastScore.set(System.nanoTime());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the broker went away at the end
+        }
+    }
+}
