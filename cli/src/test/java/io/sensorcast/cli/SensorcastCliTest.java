@@ -275,6 +275,55 @@ class SensorcastCliTest {
         assertThat(html).contains("<svg").contains("PROMOTED").contains("labelled anomaly window");
     }
 
+    /** One NAB file through the live pipeline: NAB's results format, one row per input row. */
+    @Test
+    void nabWritesOneResultRowPerInputRow() throws Exception {
+        Path nab = Paths.get(System.getProperty("sensorcast.data.dir", "../data"), "nab");
+        Path data = dir.resolve("nab-data/realKnownCause");
+        Files.createDirectories(data);
+        Path source = nab.resolve("data/realKnownCause/rogue_agent_key_hold.csv");
+        Files.copy(source, data.resolve("rogue_agent_key_hold.csv"));
+        Path results = dir.resolve("results");
+        int code =
+                run(
+                        "nab",
+                        "--data",
+                        dir.resolve("nab-data").toString(),
+                        "--labels",
+                        nab.resolve("labels/combined_windows.json").toString(),
+                        "--out",
+                        results.toString(),
+                        "--stages",
+                        "0.15,0.5",
+                        "--epochs",
+                        "1");
+        assertThat(code).as(err.toString()).isZero();
+        java.util.List<String> in = Files.readAllLines(source);
+        java.util.List<String> out =
+                Files.readAllLines(
+                        results.resolve(
+                                "sensorcast/realKnownCause/sensorcast_rogue_agent_key_hold.csv"));
+        assertThat(out.get(0)).isEqualTo("timestamp,value,anomaly_score,label");
+        assertThat(out).hasSameSizeAs(in);
+        int probation = (int) Math.floor(0.15 * (in.size() - 1));
+        long scored = 0;
+        long labelled = 0;
+        for (int i = 1; i < out.size(); i++) {
+            String[] cells = out.get(i).split(",");
+            assertThat(cells[0]).isEqualTo(in.get(i).split(",")[0]);
+            double score = Double.parseDouble(cells[2]);
+            assertThat(score).isBetween(0.0, 1.0);
+            if (i <= probation) {
+                assertThat(score).as("row %d is probationary: no model yet", i).isZero();
+            }
+            scored += score > 0 ? 1 : 0;
+            labelled += cells[3].equals("1") ? 1 : 0;
+        }
+        assertThat(scored).isGreaterThan(500);
+        assertThat(labelled).isGreaterThan(0);
+        assertThat(this.out.toString()).contains("standard");
+    }
+
     @Test
     void replayRefusesAnUnknownPacing() throws Exception {
         assertThat(run("replay", "--csv", csv().toString(), "--speed", "fast")).isEqualTo(2);
