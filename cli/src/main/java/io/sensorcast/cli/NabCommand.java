@@ -64,6 +64,8 @@ import picocli.CommandLine.Option;
                     + " trained on it, then each next stage of the file is forecast by the model"
                     + " of the stages before and retrained on. Files go one after another, each"
                     + " on a clock moved to start after the previous file (intervals unchanged)."
+                    + " The anomaly_score written is the alert score (the score at the onset of"
+                    + " an excursion, else 0), the same that flags anomalies in the job."
         })
 final class NabCommand implements Callable<Integer> {
 
@@ -311,7 +313,7 @@ final class NabCommand implements Callable<Integer> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     ScoreRecord s = JsonFormats.mapper().readValue(r.value(), ScoreRecord.class);
                     scores.computeIfAbsent(s.sensor(), k -> new ConcurrentHashMap<>())
-                            .put(Instant.parse(s.targetTs()).toEpochMilli(), s.score());
+                            .put(Instant.parse(s.targetTs()).toEpochMilli(), s.alertScore());
                     lastScore.set(System.nanoTime());
                 }
             }

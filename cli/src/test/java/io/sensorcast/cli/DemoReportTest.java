@@ -27,6 +27,7 @@ class DemoReportTest {
                 actual,
                 -0.5,
                 flagged ? 1.0 : 0.2,
+                flagged ? 1.0 : 0.0,
                 0.9999,
                 flagged,
                 "pump<1>",

@@ -47,6 +47,7 @@ class ReportBrowserTest {
                             actual,
                             0,
                             0.5 + 0.45 * Math.sin(i / 3.0),
+                            0,
                             0.9999,
                             i % 500 == 0,
                             "pump",

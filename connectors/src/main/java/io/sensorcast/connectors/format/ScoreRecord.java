@@ -15,8 +15,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param actual the value that arrived
  * @param residual {@code actual − predicted}
  * @param score anomaly score in [0, 1]
- * @param threshold the score at or above which a reading is flagged
- * @param isAnomaly {@code score >= threshold}
+ * @param alertScore the score at the onset of an excursion (above the sensor's previous scores in
+ *     the short window), else 0: one alert per departure
+ * @param threshold the alert score at or above which a reading is flagged
+ * @param isAnomaly {@code alertScore >= threshold}
  * @param modelGroup the model group whose model made the forecast
  * @param modelVersion that model's version
  * @param latencyMs wall milliseconds from the actual reading's arrival in the job to this score
@@ -30,6 +32,7 @@ public record ScoreRecord(
         @JsonProperty("actual") double actual,
         @JsonProperty("residual") double residual,
         @JsonProperty("score") double score,
+        @JsonProperty("alert_score") double alertScore,
         @JsonProperty("threshold") double threshold,
         @JsonProperty("is_anomaly") boolean isAnomaly,
         @JsonProperty("model_group") String modelGroup,

@@ -131,8 +131,9 @@ public final class ForecastScorer
             double value = actual.values[f];
             double residual = value - p;
             double score = likelihood.update(residual);
+            double alert = likelihood.alert(score);
             likelihoods.put(target, likelihood);
-            boolean flagged = score >= threshold;
+            boolean flagged = alert >= threshold;
             scored.inc();
             if (flagged) {
                 anomalies.inc();
@@ -147,6 +148,7 @@ public final class ForecastScorer
                             value,
                             residual,
                             score,
+                            alert,
                             threshold,
                             flagged,
                             forecast.modelGroup(),

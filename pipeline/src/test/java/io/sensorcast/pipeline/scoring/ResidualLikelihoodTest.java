@@ -46,6 +46,22 @@ class ResidualLikelihoodTest {
     }
 
     @Test
+    void alertsOnceAtTheOnsetOfAnExcursion() {
+        ResidualLikelihood l = new ResidualLikelihood(100, 3, 10);
+        // scores fed directly: a rise over 0.2 .. 0.9, a plateau at 0.9, a fall, a new rise
+        double[] scores = {0.2, 0.5, 0.9, 0.9, 0.9, 0.3, 0.1, 0.1, 0.1, 0.95};
+        double[] expected = {0.2, 0.5, 0.9, 0, 0, 0, 0, 0, 0, 0.95};
+        for (int i = 0; i < scores.length; i++) {
+            assertThat(l.alert(scores[i])).as("reading %d", i).isEqualTo(expected[i]);
+        }
+        // only the last three scores count
+        assertThat(l.alert(0.35)).isZero();
+        assertThat(l.alert(0.1)).isZero();
+        assertThat(l.alert(0.1)).isZero();
+        assertThat(l.alert(0.4)).isEqualTo(0.4); // above 0.35, 0.1, 0.1: the 0.95 has left
+    }
+
+    @Test
     void isScaleFree() {
         ResidualLikelihood small = new ResidualLikelihood(200, 5, 20);
         ResidualLikelihood large = new ResidualLikelihood(200, 5, 20);
