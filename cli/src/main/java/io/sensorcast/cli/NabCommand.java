@@ -108,6 +108,9 @@ final class NabCommand implements Callable<Integer> {
             description = "Training epochs per round (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    /** A file as replayed: its sensor, the clock shift applied, its rows in file order. */
+    private record Replayed(Path file, String sensor, long shift, List<SensorReading> rows) {}
+
     private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
     private final AtomicLong lastScore = new AtomicLong(System.nanoTime());
 
@@ -168,7 +171,7 @@ final class NabCommand implements Callable<Integer> {
             retrainFlink.set(CoreOptions.DEFAULT_PARALLELISM, 1);
 
             long clock = 0;
-            List<Object[]> written = new ArrayList<>();
+            List<Replayed> replayed = new ArrayList<>();
             for (int k = 0; k < files.size(); k++) {
                 Path file = files.get(k);
                 String sensor = CsvReadings.sensorFromFilename(file);
@@ -201,7 +204,7 @@ final class NabCommand implements Callable<Integer> {
                         RetrainJob.run(round, retrainFlink, new BiLstmTrainer(), r -> true);
                     }
                 }
-                written.add(new Object[] {file, sensor, shift, rows});
+                replayed.add(new Replayed(file, sensor, shift, rows));
                 clock = moved.get(moved.size() - 1).timestamp + 86_400_000L;
                 o.printf(
                         Locale.ROOT,
@@ -216,8 +219,8 @@ final class NabCommand implements Callable<Integer> {
             }
             awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
             job.cancel().get();
-            for (Object[] w : written) {
-                write((Path) w[0], (String) w[1], (long) w[2], castRows(w[3]), dataDir, windows);
+            for (Replayed r : replayed) {
+                write(r, dataDir, windows);
             }
         } finally {
             try (Stream<Path> s = Files.walk(models)) {
@@ -245,19 +248,9 @@ final class NabCommand implements Callable<Integer> {
         return 0;
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<SensorReading> castRows(Object o) {
-        return (List<SensorReading>) o;
-    }
-
-    private void write(
-            Path file,
-            String sensor,
-            long shift,
-            List<SensorReading> rows,
-            Path dataDir,
-            Map<String, List<NabScorer.Window>> windows)
+    private void write(Replayed replayed, Path dataDir, Map<String, List<NabScorer.Window>> windows)
             throws IOException {
+        Path file = replayed.file();
         String category = dataDir.relativize(file).getParent().toString();
         String key = category + "/" + file.getFileName();
         Path target =
@@ -265,14 +258,14 @@ final class NabCommand implements Callable<Integer> {
                         .resolve(category)
                         .resolve(detector + "_" + file.getFileName());
         Files.createDirectories(target.getParent());
-        Map<Long, Double> byTarget = scores.getOrDefault(sensor, Map.of());
+        Map<Long, Double> byTarget = scores.getOrDefault(replayed.sensor(), Map.of());
         List<NabScorer.Window> ws = windows.getOrDefault(key, List.of());
         try (BufferedWriter w = Files.newBufferedWriter(target)) {
             w.write("timestamp,value,anomaly_score,label\n");
-            for (SensorReading r : rows) {
+            for (SensorReading r : replayed.rows()) {
                 LocalDateTime t =
                         LocalDateTime.ofEpochSecond(r.timestamp / 1000, 0, ZoneOffset.UTC);
-                double score = byTarget.getOrDefault(r.timestamp + shift, 0.0);
+                double score = byTarget.getOrDefault(r.timestamp + replayed.shift(), 0.0);
                 boolean label =
                         ws.stream().anyMatch(x -> !t.isBefore(x.start()) && !t.isAfter(x.end()));
                 w.write(
