@@ -195,7 +195,7 @@ final class BenchCommand implements Callable<Integer> {
             double jobSeconds = (System.nanoTime() - start) / 1e9;
             report(out, progress, expected, jobSeconds, modelRate);
         } finally {
-            deleteQuietly(work);
+            TempDirs.deleteQuietly(work);
         }
         return 0;
     }
@@ -359,13 +359,5 @@ final class BenchCommand implements Callable<Integer> {
         return sorted.length == 0
                 ? 0
                 : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory
-        }
     }
 }

@@ -39,7 +39,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -296,7 +295,7 @@ final class DemoCommand implements Callable<Integer> {
                     file.toAbsolutePath());
             out.flush();
         } finally {
-            deleteQuietly(models);
+            TempDirs.deleteQuietly(models);
             finished.countDown();
         }
         return 0;
@@ -435,13 +434,5 @@ final class DemoCommand implements Callable<Integer> {
     private static Map<String, List<NabScorer.Window>> labels(Path data) throws IOException {
         Path file = data.resolve("nab/labels/combined_windows.json");
         return Files.exists(file) ? NabCorpus.windows(file) : Map.of();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory
-        }
     }
 }

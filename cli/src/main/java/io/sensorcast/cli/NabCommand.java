@@ -28,7 +28,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -223,9 +222,7 @@ final class NabCommand implements Callable<Integer> {
                 write(r, dataDir, windows);
             }
         } finally {
-            try (Stream<Path> s = Files.walk(models)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TempDirs.deleteQuietly(models);
         }
         Path results = out.resolve(detector);
         List<NabScorer.DataFile> corpus = NabCorpus.results(results, windows);

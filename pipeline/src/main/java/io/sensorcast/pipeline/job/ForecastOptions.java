@@ -87,16 +87,16 @@ public final class ForecastOptions {
     private ForecastOptions() {}
 
     public static void validate(Configuration c) {
-        range(c, WINDOW, 2, 100_000);
-        range(c, BATCH_SIZE, 1, 1 << 16);
-        range(c, INTRA_OP_THREADS, 0, 1024);
-        int longWindow = range(c, SCORE_LONG_WINDOW, 2, 1_000_000);
-        range(c, SCORE_SHORT_WINDOW, 1, longWindow);
-        range(c, SCORE_MIN_SAMPLES, 2, longWindow);
-        positive(c, OUT_OF_ORDERNESS, true);
-        positive(c, SOURCE_IDLENESS, false);
-        positive(c, SENSOR_IDLE_TIMEOUT, false);
-        positive(c, BATCH_DELAY, false);
+        OptionChecks.range(c, WINDOW, 2, 100_000);
+        OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
+        OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
+        int longWindow = OptionChecks.range(c, SCORE_LONG_WINDOW, 2, 1_000_000);
+        OptionChecks.range(c, SCORE_SHORT_WINDOW, 1, longWindow);
+        OptionChecks.range(c, SCORE_MIN_SAMPLES, 2, longWindow);
+        OptionChecks.positive(c, OUT_OF_ORDERNESS, true);
+        OptionChecks.positive(c, SOURCE_IDLENESS, false);
+        OptionChecks.positive(c, SENSOR_IDLE_TIMEOUT, false);
+        OptionChecks.positive(c, BATCH_DELAY, false);
         double threshold = c.get(THRESHOLD);
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException(
@@ -104,22 +104,5 @@ public final class ForecastOptions {
         }
         ModelStoreOptions.store(c);
         GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
-    }
-
-    private static int range(Configuration c, ConfigOption<Integer> o, int min, int max) {
-        int v = c.get(o);
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(
-                    o.key() + " must be in [" + min + ", " + max + "], got " + v);
-        }
-        return v;
-    }
-
-    private static void positive(Configuration c, ConfigOption<Duration> o, boolean zeroAllowed) {
-        Duration d = c.get(o);
-        if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-            throw new IllegalArgumentException(
-                    o.key() + " must be " + (zeroAllowed ? ">= 0" : "> 0") + ", got " + d);
-        }
     }
 }

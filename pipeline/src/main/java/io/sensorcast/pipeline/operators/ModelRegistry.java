@@ -119,15 +119,24 @@ public final class ModelRegistry implements AutoCloseable {
         byGroup.forEach(
                 (group, updates) -> {
                     updates.sort((a, b) -> Long.compare(b.version(), a.version()));
-                    for (ModelUpdate u : updates) {
-                        Loaded l = load(u, null);
-                        if (l.model() != null) {
-                            install(l);
-                            return;
-                        }
-                        listener.rejected(u, l.error());
-                    }
+                    newestThatLoads(updates);
                 });
+    }
+
+    /**
+     * Loads and installs the first of {@code newestFirst} that loads, reporting the ones before it
+     * as rejected; null when none loads.
+     */
+    private Served newestThatLoads(List<ModelUpdate> newestFirst) {
+        for (ModelUpdate u : newestFirst) {
+            Loaded l = load(u, null);
+            if (l.model() != null) {
+                install(l);
+                return served.get(u.group());
+            }
+            listener.rejected(u, l.error());
+        }
+        return null;
     }
 
     /**
@@ -227,20 +236,12 @@ public final class ModelRegistry implements AutoCloseable {
                                         new ModelUpdate(
                                                 group, v, store.location(group, v), null, "store"),
                                         reason));
+        List<ModelUpdate> newestFirst = new ArrayList<>();
         for (int i = listing.valid().size() - 1; i >= 0; i--) {
             ModelStore.Version v = listing.valid().get(i);
-            ModelUpdate u = new ModelUpdate(group, v.version(), v.location(), null, "store");
-            Loaded l = load(u, null);
-            if (l.model() != null) {
-                Served s = new Served(l.model(), u);
-                served.put(group, s);
-                LOG.info("Serving model {} version {} from the store", group, v.version());
-                listener.served(group, v.version());
-                return Optional.of(s);
-            }
-            listener.rejected(u, l.error());
+            newestFirst.add(new ModelUpdate(group, v.version(), v.location(), null, "store"));
         }
-        return Optional.empty();
+        return Optional.ofNullable(newestThatLoads(newestFirst));
     }
 
     /** Runs on the loader thread: touches nothing of the registry's maps. */

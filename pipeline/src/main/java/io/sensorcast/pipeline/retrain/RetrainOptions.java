@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.retrain;
 
+import io.sensorcast.pipeline.job.OptionChecks;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -148,17 +149,17 @@ public final class RetrainOptions {
             throw new IllegalArgumentException(
                     INTERVAL.key() + " must be at least 1 s, got " + c.get(INTERVAL));
         }
-        int window = range(c, WINDOW, 2, 10_000);
-        range(c, HIDDEN_SIZE, 1, 4096);
-        range(c, LAYERS, 1, 16);
-        range(c, EPOCHS, 1, 10_000);
-        range(c, SEASON, 1, window);
-        int max = range(c, MAX_READINGS, 10, 10_000_000);
-        range(c, MIN_READINGS, 5 * window, max);
-        fraction(c, HOLDOUT, 0.05, 0.5);
-        fraction(c, VALIDATION, 0.05, 0.5);
-        fraction(c, MARGIN, 0, 0.9);
-        fraction(c, MAX_GAP_FRACTION, 0, 1);
+        int window = OptionChecks.range(c, WINDOW, 2, 10_000);
+        OptionChecks.range(c, HIDDEN_SIZE, 1, 4096);
+        OptionChecks.range(c, LAYERS, 1, 16);
+        OptionChecks.range(c, EPOCHS, 1, 10_000);
+        OptionChecks.range(c, SEASON, 1, window);
+        int max = OptionChecks.range(c, MAX_READINGS, 10, 10_000_000);
+        OptionChecks.range(c, MIN_READINGS, 5 * window, max);
+        OptionChecks.range(c, HOLDOUT, 0.05, 0.5);
+        OptionChecks.range(c, VALIDATION, 0.05, 0.5);
+        OptionChecks.range(c, MARGIN, 0, 0.9);
+        OptionChecks.range(c, MAX_GAP_FRACTION, 0, 1);
         Long from = instant(c, FROM);
         Long to = instant(c, TO);
         if (from != null && to != null && from >= to) {
@@ -170,23 +171,6 @@ public final class RetrainOptions {
                             + c.get(FROM)
                             + " and "
                             + c.get(TO));
-        }
-    }
-
-    private static int range(Configuration c, ConfigOption<Integer> o, int min, int max) {
-        int v = c.get(o);
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(
-                    o.key() + " must be in [" + min + ", " + max + "], got " + v);
-        }
-        return v;
-    }
-
-    private static void fraction(Configuration c, ConfigOption<Double> o, double min, double max) {
-        double v = c.get(o);
-        if (!(v >= min && v <= max)) {
-            throw new IllegalArgumentException(
-                    o.key() + " must be in [" + min + ", " + max + "], got " + v);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.store;
 
+import io.sensorcast.pipeline.job.OptionChecks;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -28,11 +29,6 @@ public final class ModelStoreOptions {
         if (c.get(ROOT).isBlank()) {
             throw new IllegalArgumentException(ROOT.key() + " must not be empty");
         }
-        int retain = c.get(RETAIN);
-        if (retain < 1 || retain > 1000) {
-            throw new IllegalArgumentException(
-                    RETAIN.key() + " must be in [1, 1000], got " + retain);
-        }
-        return new ModelStore(c.get(ROOT), retain);
+        return new ModelStore(c.get(ROOT), OptionChecks.range(c, RETAIN, 1, 1000));
     }
 }

@@ -1,0 +1,22 @@
+package io.sensorcast.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The commands' scratch directories (model stores of a demo or a benchmark). */
+final class TempDirs {
+
+    private TempDirs() {}
+
+    /** Deletes {@code dir} and everything in it; a scratch directory left behind is no error. */
+    static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory: the system cleans it up eventually
+        }
+    }
+}
