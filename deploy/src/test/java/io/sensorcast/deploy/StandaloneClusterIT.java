@@ -1,0 +1,392 @@
+package io.sensorcast.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.connectors.replay.Pacing;
+import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.connectors.testutils.Topics;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.engine.EngineSettings;
+import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.TestModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job jar on a real standalone cluster (one JobManager and TaskManagers, each its own JVM, on
+ * the jars of {@code deploy/target}) against an embedded broker: a TaskManager SIGKILLed mid-stream
+ * and replaced loses and duplicates no forecast; a second job on the same TaskManager JVMs, stopped
+ * with a savepoint and resumed, runs libtorch again without native-library errors.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class StandaloneClusterIT {
+
+    private static final int WINDOW = 24;
+    private static final int PARTITIONS = 2;
+    private static final List<String[]> SENSORS =
+            List.of(
+                    new String[] {"realKnownCause", "ec2_request_latency_system_failure"},
+                    new String[] {"artificialWithAnomaly", "art_daily_jumpsup"});
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final double READINGS_PER_SECOND = 200;
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterIT.class);
+
+    /** deploy/target: the jars under test, and the cluster's home (its logs stay for a look). */
+    private static final Path TARGET = Path.of(System.getProperty("sensorcast.deploy.target"));
+
+    @TempDir Path tmp;
+
+    private StandaloneCluster cluster;
+
+    @AfterEach
+    void stopCluster() throws IOException {
+        if (cluster != null) {
+            cluster.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void survivesAKilledTaskManagerAndRunsASecondJobOnTheSameJvms() throws Exception {
+        Path models = tmp.resolve("models");
+        List<List<SensorReading>> series = new ArrayList<>();
+        for (String[] s : SENSORS) {
+            Path csv = TestModels.nab(s[0], s[1]);
+            TestModels.trainOneStep(
+                    csv, WINDOW, new TimeSplit(1500, 2000, 2500), 1, models.resolve(s[1] + "/1"));
+            series.add(CsvReadings.read(csv, s[1]));
+        }
+        // one clock for all: a sensor whose partition runs ahead would hold back the watermark
+        long start = series.get(0).get(0).timestamp;
+        series.replaceAll(
+                rows ->
+                        rows.stream()
+                                .map(
+                                        r ->
+                                                SensorReading.of(
+                                                        r.sensor,
+                                                        r.timestamp - rows.get(0).timestamp + start,
+                                                        r.values[0]))
+                                .toList());
+        List<SensorReading> readings = CsvReadings.merge(series);
+        Map<String, Set<String>> expected = expectedTargets(readings);
+        int total = expected.values().stream().mapToInt(Set::size).sum();
+
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            cluster =
+                    StandaloneCluster.create(
+                            clusterHome(),
+                            ClusterJars.inBuild(TARGET),
+                            Map.of(
+                                    "rest.port", Integer.toString(freePort()),
+                                    "jobmanager.rpc.port", Integer.toString(freePort()),
+                                    "taskmanager.numberOfTaskSlots", "1",
+                                    "heartbeat.interval", "1000",
+                                    "heartbeat.timeout", "6000",
+                                    "execution.checkpointing.interval", "1s",
+                                    "restart-strategy.type", "fixed-delay",
+                                    "restart-strategy.fixed-delay.attempts", "30",
+                                    "restart-strategy.fixed-delay.delay", "1s",
+                                    "env.java.opts.taskmanager",
+                                            "-D"
+                                                    + EngineSettings.CACHE_DIR_PROPERTY
+                                                    + "="
+                                                    + EngineSettings.defaults().cacheDir()));
+            LOG.info("starting the cluster");
+            cluster.startJobManager(START);
+            cluster.startTaskManager("taskmanager-1", START);
+            cluster.startTaskManager("taskmanager-2", START);
+            FlinkRest rest = cluster.rest();
+            String jar = rest.uploadJar(cluster.jars().jobJar());
+
+            // 1. A TaskManager killed mid-stream, a replacement started: every forecast once.
+            Replayer replayer = replayer(kafka);
+            replayer.ensureTopic("sensorcast.readings", PARTITIONS);
+            String first =
+                    rest.runJar(
+                            jar,
+                            ForecastJob.class.getName(),
+                            jobArgs(
+                                    kafka,
+                                    models,
+                                    "first",
+                                    "sensorcast.readings",
+                                    "sensorcast.forecasts"),
+                            2,
+                            null);
+            awaitRunning(rest, first, 2);
+            LOG.info("first job {} running; replaying {} readings", first, readings.size());
+            CompletableFuture<Void> replay =
+                    CompletableFuture.runAsync(
+                            () ->
+                                    replayThenFlush(
+                                            kafka, replayer, readings, "sensorcast.readings"));
+            KafkaJobs.await(
+                    "the first committed forecasts",
+                    Duration.ofMinutes(2),
+                    () -> committed(kafka, "sensorcast.forecasts", 50) >= 50);
+            assertThat(replay)
+                    .as("the replay is still going when the TaskManager dies")
+                    .isNotDone();
+            String victim = rest.taskManagersOf(first, "kafka-readings").get(0);
+            cluster.kill(victim);
+            LOG.info("killed {}", victim);
+            cluster.startTaskManager("taskmanager-3", START);
+            LOG.info("taskmanager-3 registered");
+            replay.get(3, TimeUnit.MINUTES);
+            LOG.info("replay done");
+
+            List<ForecastRecord> forecasts = forecasts(kafka, "sensorcast.forecasts", total);
+            assertExactlyOnce(forecasts, expected);
+            LOG.info("first job: {} forecasts, each once", forecasts.size());
+            assertThat(rest.exceptions(first).path("exceptionHistory").path("entries"))
+                    .as("the job failed over when %s died", victim)
+                    .isNotEmpty();
+            assertThat(rest.state(first)).isEqualTo("RUNNING");
+            rest.cancel(first);
+            KafkaJobs.await("cancelled", START, () -> rest.state(first).equals("CANCELED"));
+
+            // 2. A second job on the JVMs where the first loaded libtorch, stopped with a
+            // savepoint and resumed: a new user-code classloader each time, DJL parent-first.
+            replayer.ensureTopic("second.readings", PARTITIONS);
+            List<String> args =
+                    jobArgs(kafka, models, "second", "second.readings", "second.forecasts");
+            String second = rest.runJar(jar, ForecastJob.class.getName(), args, 2, null);
+            awaitRunning(rest, second, 2);
+            int half = readings.size() / 2;
+            replayer.replay(
+                    readings.subList(0, half),
+                    "second.readings",
+                    new Pacing.Max(),
+                    (a, b, c) -> {});
+            KafkaJobs.await(
+                    "forecasts of the second job",
+                    Duration.ofMinutes(2),
+                    () -> committed(kafka, "second.forecasts", 100) >= 100);
+            String savepoint =
+                    rest.stopWithSavepoint(
+                            second,
+                            tmp.resolve("savepoints").toUri().toString(),
+                            Duration.ofMinutes(2));
+            LOG.info("second job stopped with savepoint {}", savepoint);
+            String resumed = rest.runJar(jar, ForecastJob.class.getName(), args, 2, savepoint);
+            awaitRunning(rest, resumed, 2);
+            replayThenFlush(
+                    kafka, replayer, readings.subList(half, readings.size()), "second.readings");
+
+            assertExactlyOnce(forecasts(kafka, "second.forecasts", total), expected);
+            assertThat(rest.state(resumed)).isEqualTo("RUNNING");
+            for (StandaloneCluster.Member m : cluster.members()) {
+                for (Path log : List.of(cluster.log(m.name()), cluster.out(m.name()))) {
+                    if (Files.exists(log)) {
+                        assertThat(Files.readString(log, StandardCharsets.UTF_8))
+                                .as("%s", log.getFileName())
+                                .doesNotContain("UnsatisfiedLinkError")
+                                .doesNotContain("already loaded in another classloader");
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> jobArgs(
+            EmbeddedKafkaBroker kafka, Path models, String name, String in, String out) {
+        return List.of(
+                "--sensorcast.kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--sensorcast.kafka.starting-offsets",
+                "earliest",
+                "--sensorcast.kafka.group-id",
+                name,
+                "--sensorcast.kafka.transactional-id-prefix",
+                name,
+                "--sensorcast.kafka.topic.readings",
+                in,
+                "--sensorcast.kafka.topic.forecasts",
+                out,
+                "--sensorcast.kafka.topic.scores",
+                name + ".scores",
+                "--sensorcast.kafka.topic.anomalies",
+                name + ".anomalies",
+                "--sensorcast.forecast.window",
+                Integer.toString(WINDOW),
+                "--sensorcast.forecast.out-of-orderness",
+                "10 min",
+                // the partition no sensor hashes to must not hold back the watermark for long
+                "--sensorcast.forecast.source-idleness",
+                "5 s",
+                "--sensorcast.forecast.intra-op-threads",
+                "1",
+                "--sensorcast.models.root",
+                models.toString());
+    }
+
+    private static Replayer replayer(EmbeddedKafkaBroker kafka) {
+        Properties client = new Properties();
+        client.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        return new Replayer(client);
+    }
+
+    /**
+     * Replays {@code readings} at {@value #READINGS_PER_SECOND} per second, then one reading a day
+     * later into every partition (of a sensor without a model) so that the watermark passes the
+     * last real one.
+     */
+    private static void replayThenFlush(
+            EmbeddedKafkaBroker kafka,
+            Replayer replayer,
+            List<SensorReading> readings,
+            String topic) {
+        try {
+            replayer.replay(readings, topic, new Pacing.Rate(READINGS_PER_SECOND), (a, b, c) -> {});
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        long later = readings.get(readings.size() - 1).timestamp + Duration.ofDays(1).toMillis();
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                SensorReading flush = SensorReading.of("flush-" + partition, later, 0);
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                partition,
+                                later,
+                                flush.sensor.getBytes(StandardCharsets.UTF_8),
+                                JsonFormats.reading(flush)));
+            }
+        }
+    }
+
+    private static void awaitRunning(FlinkRest rest, String job, int parallelism)
+            throws InterruptedException {
+        KafkaJobs.await(
+                "job " + job + " running",
+                START,
+                () -> rest.state(job).equals("RUNNING") && rest.runningTasks(job) >= parallelism);
+    }
+
+    private static int committed(EmbeddedKafkaBroker kafka, String topic, int atLeast) {
+        return Topics.readCommitted(kafka.bootstrapServers(), topic, atLeast, Duration.ofSeconds(3))
+                .size();
+    }
+
+    private static List<ForecastRecord> forecasts(
+            EmbeddedKafkaBroker kafka, String topic, int total) {
+        List<ForecastRecord> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                Topics.readCommitted(
+                        kafka.bootstrapServers(), topic, total, Duration.ofMinutes(3))) {
+            try {
+                out.add(JsonFormats.mapper().readValue(r.value(), ForecastRecord.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
+    private static void assertExactlyOnce(
+            List<ForecastRecord> forecasts, Map<String, Set<String>> expected) {
+        Map<String, List<String>> got =
+                forecasts.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        ForecastRecord::sensor,
+                                        TreeMap::new,
+                                        Collectors.mapping(
+                                                f -> f.steps().get(0).targetTs(),
+                                                Collectors.toList())));
+        for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
+            List<String> targets = got.getOrDefault(e.getKey(), List.of());
+            Set<String> missing = new TreeSet<>(e.getValue());
+            targets.forEach(missing::remove);
+            assertThat(missing).as("missing forecasts of %s", e.getKey()).isEmpty();
+            assertThat(targets).as("forecasts of %s", e.getKey()).doesNotHaveDuplicates();
+        }
+        assertThat(got.keySet()).isEqualTo(expected.keySet());
+        assertThat(forecasts).hasSize(expected.values().stream().mapToInt(Set::size).sum());
+    }
+
+    /**
+     * Per sensor, the target time of every forecast a failure-free run makes: one per distinct
+     * reading from the one completing the first window, targeting the next step.
+     */
+    private static Map<String, Set<String>> expectedTargets(List<SensorReading> readings) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        Map<String, List<Long>> times =
+                readings.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        r -> r.sensor,
+                                        Collectors.mapping(r -> r.timestamp, Collectors.toList())));
+        times.forEach(
+                (sensor, ts) -> {
+                    List<Long> distinct = ts.stream().distinct().sorted().toList();
+                    Set<String> targets = new HashSet<>();
+                    for (int i = WINDOW - 1; i < distinct.size(); i++) {
+                        long origin = distinct.get(i);
+                        long step =
+                                (origin - distinct.get(i - WINDOW + 1)) / Math.max(1, WINDOW - 1);
+                        targets.add(Instant.ofEpochMilli(origin + step).toString());
+                    }
+                    out.put(sensor, targets);
+                });
+        return out;
+    }
+
+    private static Path clusterHome() throws IOException {
+        Path home = TARGET.resolve("it-cluster");
+        if (Files.exists(home)) {
+            try (Stream<Path> files = Files.walk(home)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        return home;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
