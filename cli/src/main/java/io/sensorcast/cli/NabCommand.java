@@ -59,7 +59,7 @@ import picocli.CommandLine.Option;
                     + " retraining, and write NAB results files"
                     + " <out>/<detector>/<category>/<detector>_<file>.csv (timestamp, value,"
                     + " anomaly_score, label; one row per input row). Models only ever see data"
-                    + " already replayed: a file's first 15% (NAB's probation) is replayed, a model"
+                    + " already replayed: a file's first 15%% (NAB's probation) is replayed, a model"
                     + " trained on it, then each next stage of the file is forecast by the model"
                     + " of the stages before and retrained on. Files go one after another, each"
                     + " on a clock moved to start after the previous file (intervals unchanged)."

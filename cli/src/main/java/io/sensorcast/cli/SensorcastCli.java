@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             NabScoreCommand.class,
             NabCommand.class,
             DemoCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SensorcastCli implements Runnable {
