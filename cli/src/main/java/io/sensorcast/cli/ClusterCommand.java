@@ -6,6 +6,7 @@ import io.sensorcast.deploy.FlinkRest;
 import io.sensorcast.deploy.StandaloneCluster;
 import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.RetrainJob;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -226,6 +227,14 @@ final class ClusterCommand {
             if (parallelism < 1 || parallelism > 1024) {
                 throw new IllegalArgumentException(
                         "--parallelism must be in [1, 1024], got " + parallelism);
+            }
+            if (job.equals("retrain") && "periodic".equals(conf.get(RetrainOptions.MODE.key()))) {
+                throw new IllegalArgumentException(
+                        RetrainOptions.MODE.key()
+                                + "=periodic runs its rounds from one client process, which a"
+                                + " cluster submission does not keep; submit once-mode rounds"
+                                + " from a scheduler (cron, a Kubernetes CronJob) or run"
+                                + " './sensorcast retrain' instead");
             }
             Map<String, String> options = new LinkedHashMap<>();
             options.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap);

@@ -330,6 +330,37 @@ class SensorcastCliTest {
         assertThat(err.toString()).contains("pacing must be <factor>x");
     }
 
+    @Test
+    void clusterCommandsWithoutAClusterSayWhereTheyLooked() {
+        assertThat(run("cluster", "status", "--dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no cluster in " + dir).contains("start one first");
+    }
+
+    @Test
+    void clusterOptionsOutOfRangeFailBeforeAnythingStarts() {
+        assertThat(run("cluster", "start", "--dir", dir.toString(), "--taskmanagers", "0"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--taskmanagers must be in [1, 64], got 0");
+        assertThat(dir.resolve("conf")).doesNotExist();
+    }
+
+    @Test
+    void periodicRetrainingIsNotSubmittedToACluster() {
+        int code =
+                run(
+                        "cluster",
+                        "submit",
+                        "retrain",
+                        "--dir",
+                        dir.toString(),
+                        "-D",
+                        "sensorcast.retrain.mode=periodic");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("sensorcast.retrain.mode=periodic")
+                .contains("once-mode rounds from a scheduler");
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {
@@ -340,6 +371,7 @@ class SensorcastCliTest {
                 "replay",
                 "publish-model",
                 "forecast",
+                "cluster",
                 "retrain",
                 "bench",
                 "nab-score"

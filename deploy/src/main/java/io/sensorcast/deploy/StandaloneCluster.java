@@ -127,7 +127,7 @@ public final class StandaloneCluster {
         StandaloneCluster cluster = new StandaloneCluster(home, jars.checked());
         List<Member> alive = cluster.members().stream().filter(Member::alive).toList();
         if (!alive.isEmpty()) {
-            throw new IllegalStateException(
+            throw new IllegalArgumentException(
                     "a cluster is already running in " + home + ": " + alive + "; stop it first");
         }
         Map<String, String> settings = defaults(home);
@@ -151,7 +151,7 @@ public final class StandaloneCluster {
     public static StandaloneCluster open(Path home, ClusterJars jars) {
         StandaloneCluster cluster = new StandaloneCluster(home, jars);
         if (!Files.exists(cluster.conf().resolve("config.yaml"))) {
-            throw new IllegalStateException(
+            throw new IllegalArgumentException(
                     "no cluster in " + home + " (no conf/config.yaml): start one first");
         }
         return cluster;
