@@ -1,0 +1,344 @@
+package io.sensorcast.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Kubernetes, compose and Docker files, checked without a cluster: each parses, carries what
+ * the Flink Kubernetes Operator and Kubernetes require, names classes that exist, and passes job
+ * arguments that the jobs' own option checks accept.
+ */
+class ManifestsTest {
+
+    private static final Path KUBERNETES = Path.of("kubernetes");
+    private static final Path DOCKER = Path.of("docker");
+    private static final String FLINK = EnvironmentInformation.getVersion(); // e.g. 2.2.1
+    private static final String JOB_JAR = "/opt/flink/usrlib/sensorcast-job.jar";
+
+    @Test
+    void everyYamlFileParses() throws IOException {
+        List<Path> files = yamlFiles();
+        assertThat(files).hasSizeGreaterThanOrEqualTo(6);
+        for (Path f : files) {
+            assertThat(documents(f)).as("%s", f).isNotEmpty().doesNotContainNull();
+        }
+    }
+
+    @Test
+    void kustomizationListsEveryManifestAndOnlyExistingOnes() throws IOException {
+        Map<String, Object> k = documents(KUBERNETES.resolve("kustomization.yaml")).get(0);
+        List<String> resources = list(k, "resources");
+        Set<String> manifests = new HashSet<>();
+        for (Path f : yamlFiles()) {
+            if (f.startsWith(KUBERNETES) && !f.endsWith("kustomization.yaml")) {
+                manifests.add(f.getFileName().toString());
+            }
+        }
+        assertThat(new HashSet<>(resources)).isEqualTo(manifests);
+    }
+
+    @Test
+    void everyKubernetesObjectHasKindVersionAndAValidName() throws IOException {
+        for (Map<String, Object> doc : kubernetesObjects()) {
+            assertThat(string(doc, "apiVersion")).isNotBlank();
+            assertThat(string(doc, "kind")).isNotBlank();
+            assertThat(string(doc, "metadata", "name"))
+                    .matches("[a-z0-9]([-a-z0-9]{0,43}[a-z0-9])?");
+        }
+    }
+
+    @Test
+    void flinkDeploymentsCarryWhatTheOperatorRequires() throws Exception {
+        List<Map<String, Object>> deployments = ofKind("FlinkDeployment");
+        assertThat(deployments).hasSize(2);
+        for (Map<String, Object> d : deployments) {
+            String name = string(d, "metadata", "name");
+            assertThat(string(d, "apiVersion")).isEqualTo("flink.apache.org/v1beta1");
+            assertThat(string(d, "spec", "image")).as(name).startsWith("sensorcast:");
+            assertThat(string(d, "spec", "flinkVersion"))
+                    .as("%s: the image's Flink %s", name, FLINK)
+                    .isEqualTo("v" + FLINK.replaceFirst("^(\\d+)\\.(\\d+).*", "$1_$2"));
+            assertThat(string(d, "spec", "serviceAccount")).as(name).isNotBlank();
+            for (String role : List.of("jobManager", "taskManager")) {
+                MemorySize.parse(string(d, "spec", role, "resource", "memory"));
+                assertThat(((Number) get(d, "spec", role, "resource", "cpu")).doubleValue())
+                        .isPositive();
+            }
+            Map<String, Object> conf = map(d, "spec", "flinkConfiguration");
+            conf.forEach(
+                    (k, v) ->
+                            assertThat(v)
+                                    .as("%s: flinkConfiguration %s must be a string", name, k)
+                                    .isInstanceOf(String.class));
+            assertThat(conf).containsKeys("high-availability.type", "high-availability.storageDir");
+            assertPrometheusScrapesTheReporter(d, conf);
+            assertPluginsMatchFlink(list(containers(d).get(0), "env"));
+
+            Map<String, Object> job = map(d, "spec", "job");
+            if (job == null) {
+                continue; // a session cluster
+            }
+            assertThat(string(job, "jarURI")).isEqualTo("local://" + JOB_JAR);
+            assertMain(string(job, "entryClass"));
+            assertThat((Integer) job.get("parallelism")).isPositive();
+            assertThat(string(job, "state")).isIn("running", "suspended");
+            String upgrade = string(job, "upgradeMode");
+            assertThat(upgrade).isIn("stateless", "savepoint", "last-state");
+            if (!upgrade.equals("stateless")) {
+                assertThat(conf)
+                        .as(
+                                "%s: %s upgrades need checkpoints and a savepoint directory",
+                                name, upgrade)
+                        .containsKeys(
+                                "execution.checkpointing.interval",
+                                "execution.checkpointing.dir",
+                                "execution.checkpointing.savepoint-dir");
+            }
+            assertForecastArgs(list(job, "args"));
+        }
+    }
+
+    @Test
+    void theRetrainCronJobSubmitsOnceModeRoundsToTheSessionCluster() throws Exception {
+        List<Map<String, Object>> cronJobs = ofKind("CronJob");
+        assertThat(cronJobs).hasSize(1);
+        Map<String, Object> cron = cronJobs.get(0);
+        assertThat(string(cron, "apiVersion")).isEqualTo("batch/v1");
+        assertThat(string(cron, "spec", "schedule").split(" ")).hasSize(5);
+        assertThat(string(cron, "spec", "concurrencyPolicy")).isEqualTo("Forbid");
+        Map<String, Object> pod = map(cron, "spec", "jobTemplate", "spec", "template", "spec");
+        assertThat(string(pod, "restartPolicy")).isIn("Never", "OnFailure");
+        List<String> command = list(containers(pod).get(0), "command");
+        assertThat(command.subList(0, 2)).containsExactly("/opt/flink/bin/flink", "run");
+
+        String jobManager = command.get(command.indexOf("--jobmanager") + 1);
+        Set<String> sessions = new HashSet<>();
+        for (Map<String, Object> d : ofKind("FlinkDeployment")) {
+            if (map(d, "spec", "job") == null) {
+                sessions.add(string(d, "metadata", "name") + "-rest:8081");
+            }
+        }
+        assertThat(sessions)
+                .as("the operator's REST service of a session cluster")
+                .contains(jobManager);
+        assertMain(command.get(command.indexOf("--class") + 1));
+        int jar = command.indexOf(JOB_JAR);
+        assertThat(jar).isPositive();
+        Configuration config =
+                ForecastJob.parseArgs(args(command.subList(jar + 1, command.size())));
+        assertThat(config.get(RetrainOptions.MODE)).isEqualTo("once");
+        RetrainOptions.validate(config);
+        KafkaOptions.validate(config);
+        assertPluginsMatchFlink(list(containers(pod).get(0), "env"));
+    }
+
+    @Test
+    void composeRunsKraftKafkaAndForecastJobOnTheSensorcastImage() throws Exception {
+        Map<String, Object> compose = documents(DOCKER.resolve("docker-compose.yml")).get(0);
+        Map<String, Object> services = map(compose, "services");
+        assertThat(services).containsOnlyKeys("kafka", "jobmanager", "taskmanager");
+        Map<String, Object> kafka = map(services, "kafka");
+        assertThat(map(kafka, "environment"))
+                .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
+                .doesNotContainKey("KAFKA_ZOOKEEPER_CONNECT");
+        Map<String, Object> jm = map(services, "jobmanager");
+        assertThat(string(jm, "build", "dockerfile")).isEqualTo("docker/Dockerfile");
+        assertThat(
+                        Files.exists(
+                                DOCKER.resolve(string(jm, "build", "context"))
+                                        .resolve("docker/Dockerfile")))
+                .isTrue();
+        assertThat(string(map(services, "taskmanager"), "image")).isEqualTo(string(jm, "image"));
+        List<String> command = list(jm, "command");
+        assertThat(command.subList(0, 2)).containsExactly("standalone-job", "--job-classname");
+        assertMain(command.get(2));
+        assertForecastArgs(command.subList(3, command.size()));
+    }
+
+    @Test
+    void theImageIsTheOfficialFlinkOneWithDjlInLibAndTheJarInUsrlib() throws IOException {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+        Matcher from = Pattern.compile("ARG FLINK_IMAGE=flink:(\\S+)-java17").matcher(dockerfile);
+        assertThat(from.find()).isTrue();
+        assertThat(from.group(1)).isEqualTo(FLINK);
+        assertThat(dockerfile)
+                .contains("COPY --chown=flink:flink target/lib-djl/ /opt/flink/lib/")
+                .contains("COPY --chown=flink:flink target/sensorcast-job.jar " + JOB_JAR);
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /** Job arguments: --key value pairs of known options, accepted by the jobs' checks. */
+    private static void assertForecastArgs(List<String> args) {
+        Set<String> known = knownKeys();
+        for (int i = 0; i < args.size(); i += 2) {
+            assertThat(args.get(i)).startsWith("--");
+            assertThat(known).as("a sensorcast option").contains(args.get(i).substring(2));
+        }
+        Configuration config = ForecastJob.parseArgs(args(args));
+        KafkaOptions.validate(config);
+        ForecastOptions.validate(config);
+        assertThat(config.get(KafkaOptions.BOOTSTRAP_SERVERS)).isNotEqualTo("localhost:9092");
+        assertThat(config.get(ModelStoreOptions.ROOT)).contains("://");
+    }
+
+    private static String[] args(List<String> args) {
+        return args.toArray(new String[0]);
+    }
+
+    private static Set<String> knownKeys() {
+        Set<String> keys = new HashSet<>();
+        for (Class<?> c :
+                List.of(
+                        KafkaOptions.class,
+                        ForecastOptions.class,
+                        RetrainOptions.class,
+                        ModelStoreOptions.class)) {
+            for (Field f : c.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                    try {
+                        keys.add(((ConfigOption<?>) f.get(null)).key());
+                    } catch (IllegalAccessException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static void assertMain(String className) throws Exception {
+        Method main = Class.forName(className).getMethod("main", String[].class);
+        assertThat(Modifier.isStatic(main.getModifiers())).as(className).isTrue();
+    }
+
+    private static void assertPrometheusScrapesTheReporter(
+            Map<String, Object> d, Map<String, Object> conf) throws IOException {
+        assertThat(string(conf, "metrics.reporter.prom.factory.class"))
+                .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        String port = string(conf, "metrics.reporter.prom.port");
+        assertThat(
+                        string(
+                                d,
+                                "spec",
+                                "podTemplate",
+                                "metadata",
+                                "annotations",
+                                "prometheus.io/port"))
+                .isEqualTo(port);
+        Map<String, Object> container = containers(d).get(0);
+        assertThat(string(container, "name")).isEqualTo("flink-main-container");
+        List<Map<String, Object>> ports = list(container, "ports");
+        assertThat(ports)
+                .anySatisfy(
+                        p -> {
+                            assertThat(p.get("name")).isEqualTo("metrics");
+                            assertThat(p.get("containerPort").toString()).isEqualTo(port);
+                        });
+        Map<String, Object> monitor = ofKind("PodMonitor").get(0);
+        assertThat(map(d, "spec", "podTemplate", "metadata", "labels"))
+                .containsAllEntriesOf(map(monitor, "spec", "selector", "matchLabels"));
+    }
+
+    /** The built-in plugins the official image enables by jar name carry its Flink version. */
+    private static void assertPluginsMatchFlink(List<Map<String, Object>> env) {
+        for (Map<String, Object> e : env) {
+            if ("ENABLE_BUILT_IN_PLUGINS".equals(e.get("name"))) {
+                for (String jar : e.get("value").toString().split(";")) {
+                    assertThat(jar).endsWith("-" + FLINK + ".jar");
+                }
+            }
+        }
+    }
+
+    private static List<Map<String, Object>> containers(Map<String, Object> podOrDeployment) {
+        Map<String, Object> spec =
+                podOrDeployment.containsKey("containers")
+                        ? podOrDeployment
+                        : map(podOrDeployment, "spec", "podTemplate", "spec");
+        return list(spec, "containers");
+    }
+
+    private static List<Map<String, Object>> ofKind(String kind) throws IOException {
+        return kubernetesObjects().stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    }
+
+    private static List<Map<String, Object>> kubernetesObjects() throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Path f : yamlFiles()) {
+            if (f.startsWith(KUBERNETES) && !f.endsWith("kustomization.yaml")) {
+                out.addAll(documents(f));
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> yamlFiles() throws IOException {
+        try (Stream<Path> files = Stream.concat(Files.walk(KUBERNETES), Files.walk(DOCKER))) {
+            return files.filter(f -> f.toString().matches(".*\\.ya?ml$")).sorted().toList();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> documents(Path file) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object doc : new Yaml().loadAll(Files.readString(file))) {
+            out.add((Map<String, Object>) doc);
+        }
+        return out;
+    }
+
+    private static Object get(Map<String, Object> root, String... path) {
+        Object node = root;
+        for (String p : path) {
+            if (!(node instanceof Map<?, ?> m)) {
+                return null;
+            }
+            node = m.get(p);
+        }
+        return node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> root, String... path) {
+        return (Map<String, Object>) get(root, path);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> list(Map<String, Object> root, String... path) {
+        Object node = get(root, path);
+        assertThat(node).as(String.join(".", path)).isInstanceOf(List.class);
+        return (List<T>) node;
+    }
+
+    private static String string(Map<String, Object> root, String... path) {
+        Object node = get(root, path);
+        assertThat(node).as(String.join(".", path)).isNotNull();
+        return node.toString();
+    }
+}
