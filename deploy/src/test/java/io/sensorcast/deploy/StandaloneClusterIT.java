@@ -13,6 +13,7 @@ import io.sensorcast.connectors.testutils.Topics;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.engine.EngineSettings;
 import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.io.IOException;
@@ -22,19 +23,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -103,7 +99,7 @@ class StandaloneClusterIT {
                                                         r.values[0]))
                                 .toList());
         List<SensorReading> readings = CsvReadings.merge(series);
-        Map<String, Set<String>> expected = expectedTargets(readings);
+        Map<String, Set<String>> expected = ExactlyOnce.expectedTargets(readings, WINDOW);
         int total = expected.values().stream().mapToInt(Set::size).sum();
 
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
@@ -171,7 +167,7 @@ class StandaloneClusterIT {
             LOG.info("replay done");
 
             List<ForecastRecord> forecasts = forecasts(kafka, "sensorcast.forecasts", total);
-            assertExactlyOnce(forecasts, expected);
+            ExactlyOnce.assertEveryForecastOnce(forecasts, expected);
             LOG.info("first job: {} forecasts, each once", forecasts.size());
             assertThat(rest.exceptions(first).path("exceptionHistory").path("entries"))
                     .as("the job failed over when %s died", victim)
@@ -208,7 +204,8 @@ class StandaloneClusterIT {
             replayThenFlush(
                     kafka, replayer, readings.subList(half, readings.size()), "second.readings");
 
-            assertExactlyOnce(forecasts(kafka, "second.forecasts", total), expected);
+            ExactlyOnce.assertEveryForecastOnce(
+                    forecasts(kafka, "second.forecasts", total), expected);
             assertThat(rest.state(resumed)).isEqualTo("RUNNING");
             for (StandaloneCluster.Member m : cluster.members()) {
                 for (Path log : List.of(cluster.log(m.name()), cluster.out(m.name()))) {
@@ -320,55 +317,6 @@ class StandaloneClusterIT {
                 throw new UncheckedIOException(e);
             }
         }
-        return out;
-    }
-
-    private static void assertExactlyOnce(
-            List<ForecastRecord> forecasts, Map<String, Set<String>> expected) {
-        Map<String, List<String>> got =
-                forecasts.stream()
-                        .collect(
-                                Collectors.groupingBy(
-                                        ForecastRecord::sensor,
-                                        TreeMap::new,
-                                        Collectors.mapping(
-                                                f -> f.steps().get(0).targetTs(),
-                                                Collectors.toList())));
-        for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
-            List<String> targets = got.getOrDefault(e.getKey(), List.of());
-            Set<String> missing = new TreeSet<>(e.getValue());
-            targets.forEach(missing::remove);
-            assertThat(missing).as("missing forecasts of %s", e.getKey()).isEmpty();
-            assertThat(targets).as("forecasts of %s", e.getKey()).doesNotHaveDuplicates();
-        }
-        assertThat(got.keySet()).isEqualTo(expected.keySet());
-        assertThat(forecasts).hasSize(expected.values().stream().mapToInt(Set::size).sum());
-    }
-
-    /**
-     * Per sensor, the target time of every forecast a failure-free run makes: one per distinct
-     * reading from the one completing the first window, targeting the next step.
-     */
-    private static Map<String, Set<String>> expectedTargets(List<SensorReading> readings) {
-        Map<String, Set<String>> out = new TreeMap<>();
-        Map<String, List<Long>> times =
-                readings.stream()
-                        .collect(
-                                Collectors.groupingBy(
-                                        r -> r.sensor,
-                                        Collectors.mapping(r -> r.timestamp, Collectors.toList())));
-        times.forEach(
-                (sensor, ts) -> {
-                    List<Long> distinct = ts.stream().distinct().sorted().toList();
-                    Set<String> targets = new HashSet<>();
-                    for (int i = WINDOW - 1; i < distinct.size(); i++) {
-                        long origin = distinct.get(i);
-                        long step =
-                                (origin - distinct.get(i - WINDOW + 1)) / Math.max(1, WINDOW - 1);
-                        targets.add(Instant.ofEpochMilli(origin + step).toString());
-                    }
-                    out.put(sensor, targets);
-                });
         return out;
     }
 

@@ -7,20 +7,16 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.FailOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -65,7 +61,7 @@ class ForecastJobFailoverITCase {
             series.add(CsvReadings.read(csv, s[1]));
         }
         List<SensorReading> readings = CsvReadings.merge(series);
-        Map<String, Set<String>> expected = expectedTargets(readings);
+        Map<String, Set<String>> expected = ExactlyOnce.expectedTargets(readings, WINDOW);
         int total = expected.values().stream().mapToInt(Set::size).sum();
 
         List<ForecastRecord> forecasts;
@@ -97,50 +93,6 @@ class ForecastJobFailoverITCase {
             forecasts = KafkaJobs.forecasts(kafka, total, Duration.ofSeconds(60));
         }
 
-        Map<String, List<String>> got =
-                forecasts.stream()
-                        .collect(
-                                Collectors.groupingBy(
-                                        ForecastRecord::sensor,
-                                        TreeMap::new,
-                                        Collectors.mapping(
-                                                f -> f.steps().get(0).targetTs(),
-                                                Collectors.toList())));
-        for (Map.Entry<String, Set<String>> e : expected.entrySet()) {
-            List<String> targets = got.getOrDefault(e.getKey(), List.of());
-            Set<String> missing = new TreeSet<>(e.getValue());
-            targets.forEach(missing::remove);
-            assertThat(missing).as("missing forecasts of %s", e.getKey()).isEmpty();
-            assertThat(targets).as("forecasts of %s", e.getKey()).doesNotHaveDuplicates();
-        }
-        assertThat(got.keySet()).isEqualTo(expected.keySet());
-        assertThat(forecasts).hasSize(total);
-    }
-
-    /**
-     * Per sensor, the target time of every forecast a failure-free run makes: one per distinct
-     * reading from the one completing the first window, targeting the next step (5 minutes here).
-     */
-    private static Map<String, Set<String>> expectedTargets(List<SensorReading> readings) {
-        Map<String, Set<String>> out = new TreeMap<>();
-        Map<String, List<Long>> times =
-                readings.stream()
-                        .collect(
-                                Collectors.groupingBy(
-                                        r -> r.sensor,
-                                        Collectors.mapping(r -> r.timestamp, Collectors.toList())));
-        times.forEach(
-                (sensor, ts) -> {
-                    List<Long> distinct = ts.stream().distinct().sorted().toList();
-                    Set<String> targets = new HashSet<>();
-                    for (int i = WINDOW - 1; i < distinct.size(); i++) {
-                        long origin = distinct.get(i);
-                        long step =
-                                (origin - distinct.get(i - WINDOW + 1)) / Math.max(1, WINDOW - 1);
-                        targets.add(Instant.ofEpochMilli(origin + step).toString());
-                    }
-                    out.put(sensor, targets);
-                });
-        return out;
+        ExactlyOnce.assertEveryForecastOnce(forecasts, expected);
     }
 }
