@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,7 +227,7 @@ public final class StandaloneCluster {
         }
         List<Member> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(pids)) {
-            for (Path f : files.sorted().toList()) {
+            for (Path f : files.toList()) {
                 String name = f.getFileName().toString().replaceFirst("\\.pid$", "");
                 long pid = Long.parseLong(Files.readString(f).trim());
                 out.add(new Member(name, pid, process(name, pid).isPresent()));
@@ -234,8 +235,11 @@ public final class StandaloneCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // the JobManager, then taskmanager-1, -2, ..., -10 in number order
         out.sort(
-                (a, b) -> a.name().equals(JOB_MANAGER) ? -1 : b.name().equals(JOB_MANAGER) ? 1 : 0);
+                Comparator.comparing((Member m) -> !m.name().equals(JOB_MANAGER))
+                        .thenComparing(m -> m.name().length())
+                        .thenComparing(Member::name));
         return out;
     }
 
