@@ -39,6 +39,7 @@ public final class StandaloneCluster {
     static final String JM_MAIN =
             "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TM_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    static final String CLI_MAIN = "org.apache.flink.client.cli.CliFrontend";
     private static final String BASH_JAVA_UTILS =
             "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
@@ -217,6 +218,31 @@ public final class StandaloneCluster {
                         List.of("-D", "taskmanager.resource-id=" + name));
         FlinkRest rest = rest();
         await(name, p, timeout, () -> rest.taskManagers().contains(name));
+    }
+
+    /**
+     * Starts Flink's command-line client ({@code CliFrontend}, what {@code bin/flink} runs) against
+     * this cluster with {@code args}, e.g. {@code run -p 2 -c Main job.jar ...}; its output goes to
+     * {@code output}.
+     */
+    public Process flinkCli(List<String> args, Path output) throws IOException {
+        Configuration config = configuration();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(words(config.get(CoreOptions.FLINK_JVM_OPTIONS)));
+        cmd.addAll(words(config.get(CoreOptions.FLINK_CLI_JVM_OPTIONS)));
+        cmd.add("-Dlog.file=" + home.resolve("log").resolve("client.log"));
+        cmd.add("-Dlog4j.configurationFile=" + conf().resolve("log4j.properties").toUri());
+        cmd.add("-classpath");
+        cmd.add(jars.classpath());
+        cmd.add(CLI_MAIN);
+        cmd.addAll(args);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.to(output.toFile()));
+        pb.environment().put("FLINK_CONF_DIR", conf().toString());
+        return pb.start();
     }
 
     /** The members started in this home, JobManager first, alive or not. */

@@ -3,6 +3,7 @@ package io.sensorcast.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
@@ -13,6 +14,7 @@ import io.sensorcast.connectors.testutils.Topics;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.engine.EngineSettings;
 import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -207,6 +210,56 @@ class StandaloneClusterIT {
             ExactlyOnce.assertEveryForecastOnce(
                     forecasts(kafka, "second.forecasts", total), expected);
             assertThat(rest.state(resumed)).isEqualTo("RUNNING");
+            rest.cancel(resumed);
+            KafkaJobs.await("cancelled", START, () -> rest.state(resumed).equals("CANCELED"));
+
+            // 3. A retraining round through Flink's own CLI (as the Kubernetes CronJob runs it),
+            // training with libtorch in those JVMs' third and fourth job classloaders.
+            Path out = tmp.resolve("flink-run.out");
+            Process run =
+                    cluster.flinkCli(
+                            List.of(
+                                    "run",
+                                    "-p",
+                                    "2",
+                                    "-c",
+                                    RetrainJob.class.getName(),
+                                    cluster.jars().jobJar().toString(),
+                                    "--sensorcast.retrain.mode",
+                                    "once",
+                                    "--sensorcast.kafka.bootstrap-servers",
+                                    kafka.bootstrapServers(),
+                                    "--sensorcast.kafka.transactional-id-prefix",
+                                    "retrain",
+                                    "--sensorcast.models.root",
+                                    models.toString(),
+                                    "--sensorcast.forecast.window",
+                                    Integer.toString(WINDOW),
+                                    "--sensorcast.retrain.window",
+                                    Integer.toString(WINDOW),
+                                    "--sensorcast.retrain.hidden-size",
+                                    "8",
+                                    "--sensorcast.retrain.epochs",
+                                    "1",
+                                    "--sensorcast.retrain.max-readings",
+                                    "2000"),
+                            out);
+            assertThat(run.waitFor(3, TimeUnit.MINUTES)).as("flink run returns").isTrue();
+            assertThat(run.exitValue()).as(Files.readString(out)).isZero();
+            assertThat(Files.readString(out)).contains("has finished");
+            Set<String> retrained = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> r :
+                    Topics.readCommitted(
+                            kafka.bootstrapServers(),
+                            "sensorcast.retrain-reports",
+                            SENSORS.size(),
+                            Duration.ofSeconds(30))) {
+                retrained.add(
+                        JsonFormats.mapper().readValue(r.value(), RetrainReport.class).group());
+            }
+            assertThat(retrained).containsAll(expected.keySet());
+            LOG.info("retraining round reported on {}", retrained);
+
             for (StandaloneCluster.Member m : cluster.members()) {
                 for (Path log : List.of(cluster.log(m.name()), cluster.out(m.name()))) {
                     if (Files.exists(log)) {
