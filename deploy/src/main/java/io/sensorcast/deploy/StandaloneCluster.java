@@ -226,16 +226,8 @@ public final class StandaloneCluster {
      * {@code output}.
      */
     public Process flinkCli(List<String> args, Path output) throws IOException {
-        Configuration config = configuration();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java());
-        cmd.addAll(words(config.get(CoreOptions.FLINK_JVM_OPTIONS)));
-        cmd.addAll(words(config.get(CoreOptions.FLINK_CLI_JVM_OPTIONS)));
-        cmd.add("-Dlog.file=" + home.resolve("log").resolve("client.log"));
-        cmd.add("-Dlog4j.configurationFile=" + conf().resolve("log4j.properties").toUri());
-        cmd.add("-classpath");
-        cmd.add(jars.classpath());
-        cmd.add(CLI_MAIN);
+        List<String> cmd =
+                jvm("client", List.of(), CoreOptions.FLINK_CLI_JVM_OPTIONS.key(), CLI_MAIN);
         cmd.addAll(args);
         ProcessBuilder pb =
                 new ProcessBuilder(cmd)
@@ -330,19 +322,10 @@ public final class StandaloneCluster {
                         .isPresent()) {
             throw new IllegalStateException(name + " is already running in " + home);
         }
-        Configuration config = configuration();
         List<String> resources = resourceParams(resourceCommand);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java());
-        cmd.addAll(words(resources.get(0)));
-        cmd.addAll(words(config.get(CoreOptions.FLINK_JVM_OPTIONS)));
-        cmd.addAll(words(config.getString(roleOptionsKey, "")));
-        cmd.add("-D" + MEMBER_PROPERTY + "=" + name);
-        cmd.add("-Dlog.file=" + log(name));
-        cmd.add("-Dlog4j.configurationFile=" + conf().resolve("log4j.properties").toUri());
-        cmd.add("-classpath");
-        cmd.add(jars.classpath());
-        cmd.add(mainClass);
+        List<String> memory = new ArrayList<>(words(resources.get(0)));
+        memory.add("-D" + MEMBER_PROPERTY + "=" + name);
+        List<String> cmd = jvm(name, memory, roleOptionsKey, mainClass);
         cmd.add("--configDir");
         cmd.add(conf().toString());
         cmd.addAll(args);
@@ -358,6 +341,26 @@ public final class StandaloneCluster {
                         .start();
         Files.writeString(pidFile(name), Long.toString(p.pid()));
         return p;
+    }
+
+    /**
+     * {@code java} with {@code flags}, {@code env.java.opts.all} and the role's options, logging to
+     * {@code log/<name>.log}, on the cluster's classpath, running {@code mainClass}.
+     */
+    private List<String> jvm(
+            String name, List<String> flags, String roleOptionsKey, String mainClass) {
+        Configuration config = configuration();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(flags);
+        cmd.addAll(words(config.get(CoreOptions.FLINK_JVM_OPTIONS)));
+        cmd.addAll(words(config.getString(roleOptionsKey, "")));
+        cmd.add("-Dlog.file=" + log(name));
+        cmd.add("-Dlog4j.configurationFile=" + conf().resolve("log4j.properties").toUri());
+        cmd.add("-classpath");
+        cmd.add(jars.classpath());
+        cmd.add(mainClass);
+        return cmd;
     }
 
     /** What Flink's scripts ask BashJavaUtils for: JVM memory flags, then dynamic properties. */
