@@ -11,11 +11,16 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -262,7 +267,7 @@ public final class StandaloneCluster {
     }
 
     /** SIGKILLs a member: no shutdown hooks, no goodbye to the JobManager. */
-    public void kill(String name) throws InterruptedException {
+    public void kill(String name) {
         ProcessHandle p = liveProcess(name);
         p.destroyForcibly();
         p.onExit().join();
@@ -274,18 +279,19 @@ public final class StandaloneCluster {
      */
     public void stop(Duration grace) throws IOException {
         List<Member> members = new ArrayList<>(members());
-        java.util.Collections.reverse(members); // JobManager last
+        Collections.reverse(members); // JobManager last
         for (Member m : members) {
             Optional<ProcessHandle> p = process(m.name(), m.pid());
             if (p.isPresent()) {
                 p.get().destroy();
                 try {
-                    p.get()
-                            .onExit()
-                            .get(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
+                    p.get().onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
                     p.get().destroyForcibly();
                     p.get().onExit().join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    p.get().destroyForcibly();
                 }
             }
             Files.deleteIfExists(pidFile(m.name()));
@@ -390,8 +396,7 @@ public final class StandaloneCluster {
         return results;
     }
 
-    private void await(
-            String name, Process p, Duration timeout, java.util.function.BooleanSupplier ready)
+    private void await(String name, Process p, Duration timeout, BooleanSupplier ready)
             throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
