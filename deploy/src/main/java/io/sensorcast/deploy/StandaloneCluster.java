@@ -252,7 +252,7 @@ public final class StandaloneCluster {
         try (Stream<Path> files = Files.list(pids)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString().replaceFirst("\\.pid$", "");
-                long pid = Long.parseLong(Files.readString(f).trim());
+                long pid = pid(f);
                 out.add(new Member(name, pid, process(name, pid).isPresent()));
             }
         } catch (IOException e) {
@@ -323,9 +323,7 @@ public final class StandaloneCluster {
             String roleOptionsKey,
             List<String> args)
             throws IOException, InterruptedException {
-        if (Files.exists(pidFile(name))
-                && process(name, Long.parseLong(Files.readString(pidFile(name)).trim()))
-                        .isPresent()) {
+        if (running(name).isPresent()) {
             throw new IllegalStateException(name + " is already running in " + home);
         }
         List<String> resources = resourceParams(resourceCommand);
@@ -434,15 +432,21 @@ public final class StandaloneCluster {
     }
 
     private ProcessHandle liveProcess(String name) {
+        return running(name)
+                .orElseThrow(() -> new IllegalStateException(name + " is not running in " + home));
+    }
+
+    /** The member's live process, by its pid file. */
+    private Optional<ProcessHandle> running(String name) {
+        Path file = pidFile(name);
+        return Files.exists(file) ? process(name, pid(file)) : Optional.empty();
+    }
+
+    private static long pid(Path pidFile) {
         try {
-            long pid = Long.parseLong(Files.readString(pidFile(name)).trim());
-            return process(name, pid)
-                    .orElseThrow(
-                            () ->
-                                    new IllegalStateException(
-                                            name + " (pid " + pid + ") is not running"));
+            return Long.parseLong(Files.readString(pidFile).trim());
         } catch (IOException e) {
-            throw new IllegalStateException("no member '" + name + "' in " + home, e);
+            throw new UncheckedIOException(e);
         }
     }
 
