@@ -7,9 +7,9 @@ import io.sensorcast.deploy.StandaloneCluster;
 import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -238,7 +238,8 @@ final class ClusterCommand {
             }
             Map<String, String> options = new LinkedHashMap<>();
             options.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
-            options.put(ModelStoreOptions.ROOT.key(), absolute(models));
+            // the store makes a path absolute: the cluster's JVMs run in another directory
+            options.put(ModelStoreOptions.ROOT.key(), new ModelStore(models, 1).root());
             options.putAll(conf);
             List<String> args = new ArrayList<>();
             options.forEach(
@@ -252,14 +253,6 @@ final class ClusterCommand {
             String id = rest.runJar(jar, entry, args, parallelism, savepoint);
             spec.commandLine().getOut().println("Submitted " + job + " as job " + id);
             return 0;
-        }
-
-        /** A path without a scheme, as an absolute file URI: the cluster runs in another dir. */
-        private static String absolute(String root) {
-            URI uri = URI.create(root.replace('\\', '/'));
-            return uri.getScheme() != null && uri.getScheme().length() > 1
-                    ? root
-                    : Path.of(root).toAbsolutePath().normalize().toUri().toString();
         }
     }
 
