@@ -1,6 +1,7 @@
 package io.sensorcast.cli;
 
 import io.sensorcast.model.artifact.InvalidModelException;
+import io.sensorcast.model.engine.KernelCheckException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             NabCommand.class,
             DemoCommand.class,
             ClusterCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SensorcastCli implements Runnable {
@@ -55,6 +57,10 @@ public final class SensorcastCli implements Runnable {
         if (e instanceof IllegalArgumentException || e instanceof InvalidModelException) {
             err.println("error: " + e.getMessage());
             return 2;
+        }
+        if (e instanceof KernelCheckException) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
         if (e instanceof NoSuchFileException) {
             err.println("error: no such file: " + e.getMessage());

@@ -19,15 +19,27 @@ import java.util.Objects;
  * @param interOpThreads threads for independent ops; libtorch allows setting this once per process
  * @param graphOptimizer whether TorchScript's profiling graph executor runs (off: it only costs
  *     time for models that are not scripted)
+ * @param oneDnnMaxIsa the instruction-set cap put into {@value OneDnnIsa#VARIABLE} when the
+ *     environment has none (see {@link OneDnnIsa}); {@code ALL} sets nothing
  */
 public record EngineSettings(
-        Path cacheDir, int intraOpThreads, int interOpThreads, boolean graphOptimizer) {
+        Path cacheDir,
+        int intraOpThreads,
+        int interOpThreads,
+        boolean graphOptimizer,
+        String oneDnnMaxIsa) {
 
     /** System property overriding the cache directory (also used by the build's tests). */
     public static final String CACHE_DIR_PROPERTY = "sensorcast.djl.cache-dir";
 
     /** System property overriding the intra-op thread count. */
     public static final String INTRA_OP_THREADS_PROPERTY = "sensorcast.djl.intra-op-threads";
+
+    /** System property overriding the oneDNN instruction-set cap. */
+    public static final String ONEDNN_MAX_ISA_PROPERTY = "sensorcast.djl.onednn-max-isa";
+
+    /** The default cap: AVX2 on CPUs whose oneDNN LSTM is known wrong above it, else none. */
+    public static final String DEFAULT_ONEDNN_MAX_ISA = "AUTO";
 
     public EngineSettings {
         Objects.requireNonNull(cacheDir, "cacheDir");
@@ -40,25 +52,29 @@ public record EngineSettings(
             throw new IllegalArgumentException(
                     "interOpThreads must be in [1, 1024], got " + interOpThreads);
         }
+        oneDnnMaxIsa = OneDnnIsa.validate(ONEDNN_MAX_ISA_PROPERTY, oneDnnMaxIsa);
     }
 
     /**
-     * The defaults, with the cache directory and intra-op threads taken from {@value
-     * #CACHE_DIR_PROPERTY} and {@value #INTRA_OP_THREADS_PROPERTY} when set.
+     * The defaults, with the cache directory, intra-op threads and oneDNN cap taken from {@value
+     * #CACHE_DIR_PROPERTY}, {@value #INTRA_OP_THREADS_PROPERTY} and {@value
+     * #ONEDNN_MAX_ISA_PROPERTY} when set.
      */
     public static EngineSettings defaults() {
         String dir = System.getProperty(CACHE_DIR_PROPERTY);
         Path cache = dir == null || dir.isBlank() ? defaultCacheDir() : Paths.get(dir);
         int intra = Integer.getInteger(INTRA_OP_THREADS_PROPERTY, 0);
-        return new EngineSettings(cache, intra, 1, false);
+        String isa = System.getProperty(ONEDNN_MAX_ISA_PROPERTY, DEFAULT_ONEDNN_MAX_ISA);
+        return new EngineSettings(cache, intra, 1, false, isa);
     }
 
     public EngineSettings withIntraOpThreads(int threads) {
-        return new EngineSettings(cacheDir, threads, interOpThreads, graphOptimizer);
+        return new EngineSettings(cacheDir, threads, interOpThreads, graphOptimizer, oneDnnMaxIsa);
     }
 
     public EngineSettings withCacheDir(Path dir) {
-        return new EngineSettings(dir, intraOpThreads, interOpThreads, graphOptimizer);
+        return new EngineSettings(
+                dir, intraOpThreads, interOpThreads, graphOptimizer, oneDnnMaxIsa);
     }
 
     /** {@code ~/.sensorcast/djl} when the home directory is writable, else under the temp dir. */

@@ -18,9 +18,9 @@ class EngineSettingsTest {
 
     @Test
     void rejectsThreadCountsOutOfRange() {
-        assertThatThrownBy(() -> new EngineSettings(Path.of("x"), -1, 1, false))
+        assertThatThrownBy(() -> new EngineSettings(Path.of("x"), -1, 1, false, "AVX2"))
                 .hasMessageContaining("intraOpThreads must be in [0, 1024]");
-        assertThatThrownBy(() -> new EngineSettings(Path.of("x"), 1, 0, false))
+        assertThatThrownBy(() -> new EngineSettings(Path.of("x"), 1, 0, false, "AVX2"))
                 .hasMessageContaining("interOpThreads must be in [1, 1024]");
     }
 

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The recurrent equations written out in plain Java, in double precision, to check the fused op
- * against.
+ * against: the block's tests, and the engine's known-answer self-check at start-up ({@code
+ * engine.RecurrentSelfCheck}), which refuses a libtorch whose kernel disagrees with them.
  *
  * <p>LSTM: {@code f_t = σ(W_f·[x_t, h_{t-1}] + b_f)}, {@code i_t = σ(…)}, {@code C~_t = tanh(…)},
  * {@code o_t = σ(…)}, {@code C_t = f_t*C_{t-1} + i_t*C~_t}, {@code h_t = o_t*tanh(C_t)}. GRU:
@@ -12,10 +13,10 @@ import java.util.List;
  * b_hn))}, {@code h_t = (1-z_t)*h~_t + z_t*h_{t-1}}. Weights come in torch's flat order (per layer,
  * per direction: w_ih, w_hh, b_ih, b_hh) with gate rows i, f, g, o (LSTM) and r, z, n (GRU).
  */
-final class ReferenceRecurrent {
+public final class ReferenceRecurrent {
 
     /** The top layer's sequence output and every layer's and direction's final hidden state. */
-    record Result(double[][][] sequence, double[][][] finalHidden) {}
+    public record Result(double[][][] sequence, double[][][] finalHidden) {}
 
     private ReferenceRecurrent() {}
 
@@ -23,7 +24,7 @@ final class ReferenceRecurrent {
      * @param x input {@code [batch][time][features]}
      * @param flat flattened weights in torch's order, each row-major
      */
-    static Result run(
+    public static Result run(
             Cell cell,
             int layers,
             int hidden,
