@@ -28,14 +28,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,8 +47,16 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -86,7 +98,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--duration",
             defaultValue = "4min",
-            description = "Wall time of the replay (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Wall time of the replay, not counting the wait for the first models"
+                            + " (default: ${DEFAULT-VALUE}).")
     String duration;
 
     @Option(
@@ -110,6 +124,14 @@ final class DemoCommand implements Callable<Integer> {
     Path report;
 
     @Option(
+            names = "--wait-limit",
+            defaultValue = "5min",
+            description =
+                    "Longest wait for the first models, and after the replay for the last"
+                            + " forecasts (default: ${DEFAULT-VALUE}).")
+    String waitLimitOption;
+
+    @Option(
             names = "--parallelism",
             paramLabel = "N",
             description = "ForecastJob subtasks (default: one per core).")
@@ -122,6 +144,8 @@ final class DemoCommand implements Callable<Integer> {
     private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     private final List<RetrainReport> retrains = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong forecasts = new AtomicLong();
+    private final Map<TopicPartition, Long> collected = new ConcurrentHashMap<>();
+    private volatile String bootstrap;
     private final AtomicLong anomalies = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
@@ -132,6 +156,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Duration wall = JobOptions.parseDuration("--duration", duration);
         Duration every = JobOptions.parseDuration("--retrain-every", retrainEvery);
+        Duration waitLimit = JobOptions.parseDuration("--wait-limit", waitLimitOption);
         Path data = Defaults.dataDir();
         List<Path> csvs = files;
         if (csvs == null) {
@@ -204,10 +229,10 @@ final class DemoCommand implements Callable<Integer> {
                     kafka.bootstrapServers());
             out.flush();
             Configuration config = config(kafka, models, every);
+            bootstrap = kafka.bootstrapServers();
             Properties client = new Properties();
-            client.setProperty("bootstrap.servers", kafka.bootstrapServers());
-            Replayer replayer = new Replayer(client);
-            replayer.ensureTopic("sensorcast.readings", 2);
+            client.setProperty("bootstrap.servers", bootstrap);
+            new Replayer(client).ensureTopic("sensorcast.readings", 2);
 
             int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
             Configuration flink = new Configuration();
@@ -241,37 +266,25 @@ final class DemoCommand implements Callable<Integer> {
                             "demo-retrain");
             retrain.setDaemon(true);
             retrain.start();
+            // Phase one: enough readings for the first models; the replay waits for them, so
+            // the rest of the series is forecast however fast this machine trains.
+            int warmup = warmupEnd(readings, FIRST_MODEL_READINGS);
             Thread replay =
-                    new Thread(
-                            () -> {
-                                try {
-                                    replayer.replay(
-                                            readings,
-                                            "sensorcast.readings",
-                                            pace,
-                                            (n, total, t) -> {
-                                                sent.set(n);
-                                                eventTime.set(t);
-                                            });
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            },
-                            "demo-replay");
+                    new Thread(() -> replay(readings, warmup, pace, waitLimit, out), "demo-replay");
             replay.setDaemon(true);
             replay.start();
-
-            long drainFrom = -1;
             try {
-                while (!stop.get()) {
+                while (!stop.get() && replay.isAlive()) {
                     progress(err, readings.size(), began);
-                    if (!replay.isAlive()) {
-                        drainFrom = drainFrom < 0 ? System.nanoTime() : drainFrom;
-                        if (System.nanoTime() - drainFrom > 8_000_000_000L) {
-                            break; // the last checkpoints have committed the last outputs
-                        }
-                    }
                     Thread.sleep(1000);
+                }
+                // Drain: until the job has checkpointed every reading and its outputs are read.
+                long drainUntil = System.nanoTime() + waitLimit.toNanos();
+                try (Admin admin = Admin.create(client)) {
+                    while (!stop.get() && !caughtUp(admin) && System.nanoTime() < drainUntil) {
+                        progress(err, readings.size(), began);
+                        Thread.sleep(500);
+                    }
                 }
             } catch (InterruptedException e) {
                 // Ctrl-C
@@ -301,11 +314,151 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static final String GROUP_ID = "sensorcast-demo-forecast";
+    private static final List<String> OUTPUT_TOPICS =
+            List.of(
+                    "sensorcast.forecasts",
+                    "sensorcast.scores",
+                    "sensorcast.dead-letter",
+                    "sensorcast.late",
+                    "sensorcast.retrain-reports");
+
+    /** Readings each sensor needs before the first models can be trained (min plus margin). */
+    private static final int FIRST_MODEL_READINGS = 600;
+
+    /** Replays the warm-up, waits for a decision on every sensor's model, replays the rest. */
+    private void replay(
+            List<SensorReading> readings,
+            int warmup,
+            Pacing pace,
+            Duration waitLimit,
+            PrintWriter out) {
+        Properties client = new Properties();
+        client.setProperty("bootstrap.servers", bootstrap);
+        Replayer replayer = new Replayer(client);
+        Replayer.Progress progress =
+                (n, total, t) -> {
+                    sent.set(n);
+                    eventTime.set(t);
+                };
+        try {
+            replayer.replay(readings.subList(0, warmup), "sensorcast.readings", pace, progress);
+            Set<String> sensors = lastReadings(readings).keySet();
+            long until = System.nanoTime() + waitLimit.toNanos();
+            while (!stop.get() && !decided(sensors) && System.nanoTime() < until) {
+                Thread.sleep(250);
+            }
+            long done = warmup;
+            replayer.replay(
+                    readings.subList(warmup, readings.size()),
+                    "sensorcast.readings",
+                    pace,
+                    (n, total, t) -> progress.update(done + n, readings.size(), t));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!stop.get()) {
+                out.println("replay stopped: " + e);
+            }
+        }
+    }
+
+    /** The index after which every sensor has {@code perSensor} readings (or all it has). */
+    static int warmupEnd(List<SensorReading> readings, int perSensor) {
+        Map<String, Integer> total = new HashMap<>();
+        for (SensorReading r : readings) {
+            total.merge(r.sensor, 1, Integer::sum);
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        int satisfied = 0;
+        for (int i = 0; i < readings.size(); i++) {
+            String sensor = readings.get(i).sensor;
+            int n = seen.merge(sensor, 1, Integer::sum);
+            if (n == Math.min(perSensor, total.get(sensor)) && ++satisfied == total.size()) {
+                return i + 1;
+            }
+        }
+        return readings.size();
+    }
+
+    private static Map<String, Long> lastReadings(List<SensorReading> readings) {
+        Map<String, Long> last = new HashMap<>();
+        for (SensorReading r : readings) {
+            last.merge(r.sensor, r.timestamp, Math::max);
+        }
+        return last;
+    }
+
+    /** Whether retraining has decided (promoted, rejected or failed) for every sensor. */
+    private boolean decided(Set<String> sensors) {
+        Set<String> groups = new HashSet<>();
+        synchronized (retrains) {
+            for (RetrainReport r : retrains) {
+                if (!r.decision().equals(RetrainReport.SKIPPED)) {
+                    groups.add(r.group());
+                }
+            }
+        }
+        return groups.containsAll(sensors);
+    }
+
+    /**
+     * Whether the forecast job has read and checkpointed every replayed reading (its committed
+     * source offsets are at the topic's end) and the collector has read every output committed so
+     * far: then all that the replay produced is in the report.
+     */
+    private boolean caughtUp(Admin admin) {
+        try {
+            Map<TopicPartition, Long> readingsEnd =
+                    endOffsets(
+                            admin, List.of("sensorcast.readings"), IsolationLevel.READ_UNCOMMITTED);
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(GROUP_ID).partitionsToOffsetAndMetadata().get();
+            for (Map.Entry<TopicPartition, Long> e : readingsEnd.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
+                    return false;
+                }
+            }
+            Map<TopicPartition, Long> outputsEnd =
+                    endOffsets(admin, OUTPUT_TOPICS, IsolationLevel.READ_COMMITTED);
+            for (Map.Entry<TopicPartition, Long> e : outputsEnd.entrySet()) {
+                if (collected.getOrDefault(e.getKey(), 0L) < e.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (ExecutionException e) {
+            return false; // a topic not created yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(
+            Admin admin, List<String> topics, IsolationLevel isolation)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
+            for (TopicPartitionInfo p : d.partitions()) {
+                request.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
+            }
+        }
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(request, new ListOffsetsOptions(isolation))
+                .all()
+                .get()
+                .forEach((tp, info) -> end.put(tp, info.offset()));
+        return end;
+    }
+
     private Configuration config(EmbeddedKafkaBroker kafka, Path models, Duration every) {
         Configuration c = new Configuration();
         c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.set(KafkaOptions.STARTING_OFFSETS, "earliest");
         c.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "demo");
+        c.set(KafkaOptions.GROUP_ID, GROUP_ID);
         c.set(ModelStoreOptions.ROOT, models.toString());
         c.set(ForecastOptions.WINDOW, 48);
         c.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
@@ -329,16 +482,13 @@ final class DemoCommand implements Callable<Integer> {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(
-                    List.of(
-                            "sensorcast.forecasts",
-                            "sensorcast.scores",
-                            "sensorcast.dead-letter",
-                            "sensorcast.late",
-                            "sensorcast.retrain-reports"));
+            consumer.subscribe(OUTPUT_TOPICS);
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     take(r);
+                }
+                for (TopicPartition tp : consumer.assignment()) {
+                    collected.put(tp, consumer.position(tp));
                 }
             }
         } catch (RuntimeException e) {

@@ -264,6 +264,8 @@ class SensorcastCliTest {
                         "15s",
                         "--retrain-every",
                         "4s",
+                        "--wait-limit",
+                        "10min",
                         "--report",
                         report.toString(),
                         "--parallelism",
