@@ -173,6 +173,7 @@ final class BenchCommand implements Callable<Integer> {
                     "metrics.reporter." + BenchReporter.NAME + ".factory.class",
                     BenchReporter.Factory.class.getName());
             BenchReporter.reset();
+            JobOptions.localCheckpoints(flink, work.resolve("checkpoints"));
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.setParallelism(p);

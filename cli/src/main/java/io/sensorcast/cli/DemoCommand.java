@@ -237,6 +237,7 @@ final class DemoCommand implements Callable<Integer> {
             int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
             Configuration flink = new Configuration();
             flink.set(CoreOptions.DEFAULT_PARALLELISM, p);
+            JobOptions.localCheckpoints(flink, models.resolve("checkpoints"));
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.enableCheckpointing(2000);

@@ -2,9 +2,13 @@ package io.sensorcast.cli;
 
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Option;
@@ -57,8 +61,27 @@ final class JobOptions {
         return c;
     }
 
+    /**
+     * Checkpoints of a local (MiniCluster) job go to files under {@code dir}, unless the
+     * configuration names a checkpoint directory: Flink's default for a job without one keeps them
+     * in the JobManager's memory, limited to 5 MiB per subtask state, which a few hundred sensors'
+     * detector state exceeds (the job then fails its checkpoints).
+     */
+    static void localCheckpoints(Configuration flink, Path dir) {
+        if (!flink.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
+        }
+    }
+
     /** A local (MiniCluster) environment with checkpointing on. */
-    StreamExecutionEnvironment environment(Configuration config) {
+    StreamExecutionEnvironment environment(Configuration config) throws IOException {
+        if (!config.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            Path dir = Files.createTempDirectory("sensorcast-checkpoints");
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> TempDirs.deleteQuietly(dir), "checkpoints"));
+            localCheckpoints(config, dir);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
         if (p < 1 || p > 1024) {

@@ -59,9 +59,10 @@ import picocli.CommandLine.Option;
                     + " retraining, and write NAB results files"
                     + " <out>/<detector>/<category>/<detector>_<file>.csv (timestamp, value,"
                     + " anomaly_score, label; one row per input row). Models only ever see data"
-                    + " already replayed: a file's first 15%% (NAB's probation) is replayed, a model"
-                    + " trained on it, then each next stage of the file is forecast by the model"
-                    + " of the stages before and retrained on. Files go one after another, each"
+                    + " already replayed: persistence forecasts serve until a sensor's first model,"
+                    + " which is trained after --first-model-after readings and retrained every"
+                    + " --retrain-every readings, as a live deployment would schedule it (no use"
+                    + " of a file's length). Files go one after another, each"
                     + " on a clock moved to start after the previous file (intervals unchanged)."
                     + " The anomaly_score written is the alert score (the score at the onset of"
                     + " an excursion, else 0), the same that flags anomalies in the job."
@@ -93,13 +94,19 @@ final class NabCommand implements Callable<Integer> {
     String detector;
 
     @Option(
-            names = "--stages",
-            split = ",",
-            defaultValue = "0.15,0.3,0.5,0.75",
+            names = "--first-model-after",
+            defaultValue = "500",
+            paramLabel = "N",
             description =
-                    "Fractions of each file after which a model is (re)trained (default:"
-                            + " ${DEFAULT-VALUE}).")
-    List<Double> stages;
+                    "Readings of a sensor before its first model (default: ${DEFAULT-VALUE}).")
+    int firstModelAfter;
+
+    @Option(
+            names = "--retrain-every",
+            defaultValue = "3000",
+            paramLabel = "N",
+            description = "Readings between retraining rounds (default: ${DEFAULT-VALUE}).")
+    int retrainEvery;
 
     @Option(
             names = "--epochs",
@@ -129,10 +136,12 @@ final class NabCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("--data " + dataDir + " holds no .csv files");
         }
-        for (double f : stages) {
-            if (!(f > 0 && f < 1)) {
-                throw new IllegalArgumentException("--stages must lie in (0, 1), got " + f);
-            }
+        if (firstModelAfter < 2 || retrainEvery < 1) {
+            throw new IllegalArgumentException(
+                    "--first-model-after must be >= 2 and --retrain-every >= 1, got "
+                            + firstModelAfter
+                            + " and "
+                            + retrainEvery);
         }
         Path models = Files.createTempDirectory("sensorcast-nab-models");
         long began = System.nanoTime();
@@ -158,6 +167,7 @@ final class NabCommand implements Callable<Integer> {
 
             Configuration flink = new Configuration();
             flink.set(CoreOptions.DEFAULT_PARALLELISM, 2);
+            JobOptions.localCheckpoints(flink, models.resolve("checkpoints"));
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.enableCheckpointing(1000);
@@ -185,8 +195,8 @@ final class NabCommand implements Callable<Integer> {
                 }
                 int from = 0;
                 List<Integer> cuts = new ArrayList<>();
-                for (double f : stages) {
-                    cuts.add((int) Math.floor(f * rows.size()));
+                for (int c = firstModelAfter; c < rows.size(); c += retrainEvery) {
+                    cuts.add(c);
                 }
                 cuts.add(rows.size());
                 for (int cut : cuts) {

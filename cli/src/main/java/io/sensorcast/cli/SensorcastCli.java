@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             NabScoreCommand.class,
             NabCommand.class,
+            NabAblationCommand.class,
             DemoCommand.class,
             ClusterCommand.class,
             DoctorCommand.class,

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param originTs event time of the last reading the forecast saw (ISO-8601)
  * @param steps one entry per horizon step, in time order
  * @param modelGroup the model group whose model made it
- * @param modelVersion that model's version
+ * @param modelVersion that model's version; 0 for the persistence forecast that serves until a
+ *     group's first model
  * @param latencyMs wall milliseconds from the reading's arrival in the job to the forecast
  */
 public record ForecastRecord(

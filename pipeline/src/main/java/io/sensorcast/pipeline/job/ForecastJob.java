@@ -272,12 +272,7 @@ public final class ForecastJob {
                         .keyBy(ForecastRecord::sensor)
                         .connect(
                                 windows.map(w -> Actual.of(w)).name("actuals").keyBy(a -> a.sensor))
-                        .process(
-                                new ForecastScorer(
-                                        config.get(ForecastOptions.THRESHOLD),
-                                        config.get(ForecastOptions.SCORE_LONG_WINDOW),
-                                        config.get(ForecastOptions.SCORE_SHORT_WINDOW),
-                                        config.get(ForecastOptions.SCORE_MIN_SAMPLES)))
+                        .process(new ForecastScorer(ForecastOptions.detector(config)))
                         .name("score")
                         .uid("score");
         return new Outputs(

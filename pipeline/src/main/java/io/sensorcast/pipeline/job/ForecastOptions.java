@@ -1,8 +1,11 @@
 package io.sensorcast.pipeline.job;
 
 import io.sensorcast.pipeline.operators.GroupMapping;
+import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -60,48 +63,151 @@ public final class ForecastOptions {
                     .defaultValue(1)
                     .withDescription("libtorch threads per subtask; 1 with parallelism = cores.");
 
+    // The anomaly detector (scoring.AnomalyDetector); defaults tuned on the NAB development subset.
+    private static final DetectorSettings DETECTOR = DetectorSettings.defaults();
+
     public static final ConfigOption<Double> THRESHOLD =
             ConfigOptions.key("sensorcast.scoring.threshold")
                     .doubleType()
-                    .defaultValue(0.9999)
-                    .withDescription("Scores at or above this are anomalies, in (0, 1].");
-
-    public static final ConfigOption<Integer> SCORE_LONG_WINDOW =
-            ConfigOptions.key("sensorcast.scoring.long-window")
-                    .intType()
-                    .defaultValue(500)
-                    .withDescription("Residuals that define a sensor's usual error.");
+                    .defaultValue(DETECTOR.threshold())
+                    .withDescription("Alert scores at or above this flag an anomaly, in (0, 1).");
 
     public static final ConfigOption<Integer> SCORE_SHORT_WINDOW =
             ConfigOptions.key("sensorcast.scoring.short-window")
                     .intType()
-                    .defaultValue(10)
-                    .withDescription("Recent residuals averaged into the score.");
+                    .defaultValue(DETECTOR.shortWindow())
+                    .withDescription("Forecast errors averaged into the current error level.");
 
-    public static final ConfigOption<Integer> SCORE_MIN_SAMPLES =
-            ConfigOptions.key("sensorcast.scoring.min-samples")
+    public static final ConfigOption<Integer> SCORE_LONG_WINDOW =
+            ConfigOptions.key("sensorcast.scoring.long-window")
                     .intType()
-                    .defaultValue(100)
-                    .withDescription("Residuals needed before scores are not 0.");
+                    .defaultValue(DETECTOR.longWindow())
+                    .withDescription("Past error levels that define a sensor's usual error.");
+
+    public static final ConfigOption<Integer> SCORE_REESTIMATE_EVERY =
+            ConfigOptions.key("sensorcast.scoring.reestimate-every")
+                    .intType()
+                    .defaultValue(DETECTOR.reestimateEvery())
+                    .withDescription("Readings between re-estimates of the usual error.");
+
+    public static final ConfigOption<Integer> SCORE_MIN_HISTORY =
+            ConfigOptions.key("sensorcast.scoring.min-history")
+                    .intType()
+                    .defaultValue(DETECTOR.minHistory())
+                    .withDescription("Error levels needed before the error likelihood scores.");
+
+    public static final ConfigOption<Double> SCORE_SIGMA_FLOOR =
+            ConfigOptions.key("sensorcast.scoring.sigma-floor")
+                    .doubleType()
+                    .defaultValue(DETECTOR.sigmaFloor())
+                    .withDescription("Smallest spread of error levels, in units of the range.");
+
+    public static final ConfigOption<Double> SCORE_TAIL_SCALE =
+            ConfigOptions.key("sensorcast.scoring.tail-scale")
+                    .doubleType()
+                    .defaultValue(DETECTOR.tailScale())
+                    .withDescription("-log10 of the tail probability that scores 0.5.");
+
+    public static final ConfigOption<Double> SCORE_RANGE_TOLERANCE =
+            ConfigOptions.key("sensorcast.scoring.range-tolerance")
+                    .doubleType()
+                    .defaultValue(DETECTOR.spatialTolerance())
+                    .withDescription(
+                            "Fraction of the running range a reading may pass its minimum or"
+                                    + " maximum by before it is out of range.");
+
+    public static final ConfigOption<Integer> SCORE_RANGE_WARMUP =
+            ConfigOptions.key("sensorcast.scoring.range-warmup")
+                    .intType()
+                    .defaultValue(DETECTOR.spatialWarmup())
+                    .withDescription("Readings before the out-of-range rule applies.");
+
+    public static final ConfigOption<Integer> SCORE_REFRACTORY =
+            ConfigOptions.key("sensorcast.scoring.refractory")
+                    .intType()
+                    .defaultValue(DETECTOR.refractory())
+                    .withDescription("Readings after an anomaly during which no alert is raised.");
+
+    public static final ConfigOption<Integer> SCORE_MAX_WEEK_LAG =
+            ConfigOptions.key("sensorcast.scoring.max-week-lag")
+                    .intType()
+                    .defaultValue(DETECTOR.maxWeekLag())
+                    .withDescription(
+                            "Most readings a week may span for the week-ago comparison (state:"
+                                    + " one value per reading of the week).");
+
+    public static final ConfigOption<String> GROUP_THRESHOLDS =
+            ConfigOptions.key("sensorcast.scoring.group-thresholds")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "group=threshold pairs separated by ';' for model groups that need"
+                                    + " another threshold than sensorcast.scoring.threshold.");
 
     private ForecastOptions() {}
+
+    /** {@link #GROUP_THRESHOLDS} as a map; a bad pair fails naming the key and the range. */
+    public static Map<String, Double> groupThresholds(Configuration c) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        String spec = c.get(GROUP_THRESHOLDS);
+        if (spec.isBlank()) {
+            return out;
+        }
+        for (String pair : spec.split(";")) {
+            int eq = pair.lastIndexOf('=');
+            double t = Double.NaN;
+            if (eq > 0) {
+                try {
+                    t = Double.parseDouble(pair.substring(eq + 1).trim());
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+            if (!(t > 0 && t < 1)) {
+                throw new IllegalArgumentException(
+                        GROUP_THRESHOLDS.key()
+                                + " must be group=threshold pairs separated by ';' with thresholds"
+                                + " in (0, 1), got '"
+                                + pair
+                                + "'");
+            }
+            out.put(pair.substring(0, eq).trim(), t);
+        }
+        return out;
+    }
+
+    /** The detector's settings; a bad value fails naming its key and the allowed range. */
+    public static DetectorSettings detector(Configuration c) {
+        int longWindow = OptionChecks.range(c, SCORE_LONG_WINDOW, 2, 1_000_000);
+        double threshold = c.get(THRESHOLD);
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException(
+                    THRESHOLD.key() + " must be in (0, 1), got " + threshold);
+        }
+        return new DetectorSettings(
+                OptionChecks.range(c, SCORE_SHORT_WINDOW, 1, 10_000),
+                longWindow,
+                OptionChecks.range(c, SCORE_REESTIMATE_EVERY, 1, 1_000_000),
+                OptionChecks.range(c, SCORE_MIN_HISTORY, 2, longWindow),
+                OptionChecks.range(c, SCORE_SIGMA_FLOOR, 1e-9, 0.5),
+                OptionChecks.range(c, SCORE_TAIL_SCALE, 0.01, 1000),
+                OptionChecks.range(c, SCORE_RANGE_TOLERANCE, 0, 10),
+                OptionChecks.range(c, SCORE_RANGE_WARMUP, 0, 1_000_000),
+                threshold,
+                OptionChecks.range(c, SCORE_REFRACTORY, 0, 1_000_000),
+                OptionChecks.range(c, SCORE_MAX_WEEK_LAG, 0, 1_000_000));
+    }
 
     public static void validate(Configuration c) {
         OptionChecks.range(c, WINDOW, 2, 100_000);
         OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
         OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
-        int longWindow = OptionChecks.range(c, SCORE_LONG_WINDOW, 2, 1_000_000);
-        OptionChecks.range(c, SCORE_SHORT_WINDOW, 1, longWindow);
-        OptionChecks.range(c, SCORE_MIN_SAMPLES, 2, longWindow);
+        detector(c);
+        groupThresholds(c);
         OptionChecks.positive(c, OUT_OF_ORDERNESS, true);
         OptionChecks.positive(c, SOURCE_IDLENESS, false);
         OptionChecks.positive(c, SENSOR_IDLE_TIMEOUT, false);
         OptionChecks.positive(c, BATCH_DELAY, false);
-        double threshold = c.get(THRESHOLD);
-        if (!(threshold > 0 && threshold <= 1)) {
-            throw new IllegalArgumentException(
-                    THRESHOLD.key() + " must be in (0, 1], got " + threshold);
-        }
         ModelStoreOptions.store(c);
         GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
     }

@@ -31,12 +31,15 @@ import org.slf4j.LoggerFactory;
  * Forecasts a batch of windows with one forward pass per model group, and follows the model-updates
  * stream (JSON {@link ModelUpdate}s) to swap models while running.
  *
- * <p>A window whose group has no model, or whose features the model cannot read, gets no forecast
- * (counted in {@code skippedWindows}); a model reads the newest {@code window} steps of a longer
- * sequence. The models in service are operator state, so a restored job serves the versions it
- * served before the failure (see {@link ModelRegistry} for loading and rejection rules).
+ * <p>A window whose group has no model yet, or that the model cannot read (fewer steps than its
+ * window, a missing feature), gets the persistence forecast instead — every value stays at its
+ * latest reading — with model version {@value #PERSISTENCE_VERSION} (counted in {@code
+ * baselineForecasts}): so every reading is scored from a sensor's first window on, not only once a
+ * model exists. A model reads the newest {@code window} steps of a longer sequence. The models in
+ * service are operator state, so a restored job serves the versions it served before the failure
+ * (see {@link ModelRegistry} for loading and rejection rules).
  *
- * <p>Metrics (group {@code sensorcast}): {@code forecasts}, {@code skippedWindows}, {@code
+ * <p>Metrics (group {@code sensorcast}): {@code forecasts}, {@code baselineForecasts}, {@code
  * modelsRejected}, {@code modelsServed} counters; {@code inferenceMillis} (one forward pass) and
  * {@code readingToForecastMillis} (a reading's arrival in the sequence operator to its forecast)
  * histograms; per group {@code model.<group>.version} gauges.
@@ -47,6 +50,9 @@ public final class ModelForecastFunction
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelForecastFunction.class);
 
+    /** The model version of a persistence forecast: no model made it. */
+    public static final long PERSISTENCE_VERSION = 0;
+
     private final ModelStore store;
     private final GroupMapping groups;
     private final int maxWindow;
@@ -56,7 +62,7 @@ public final class ModelForecastFunction
     private transient ListState<String> servedState;
     private transient List<ModelUpdate> restored;
     private transient Counter forecasts;
-    private transient Counter skipped;
+    private transient Counter baseline;
     private transient Counter rejected;
     private transient Counter servedCount;
     private transient Histogram inferenceMillis;
@@ -105,7 +111,7 @@ public final class ModelForecastFunction
         DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(intraOpThreads));
         this.metrics = metrics;
         forecasts = metrics.counter("forecasts");
-        skipped = metrics.counter("skippedWindows");
+        baseline = metrics.counter("baselineForecasts");
         rejected = metrics.counter("modelsRejected");
         servedCount = metrics.counter("modelsServed");
         inferenceMillis =
@@ -172,7 +178,9 @@ public final class ModelForecastFunction
         for (Map.Entry<String, List<SensorWindow>> e : byGroup.entrySet()) {
             Optional<ModelRegistry.Served> served = registry.model(e.getKey());
             if (served.isEmpty()) {
-                skipped.inc(e.getValue().size());
+                for (SensorWindow w : e.getValue()) {
+                    out.add(persistence(e.getKey(), w, now));
+                }
                 continue;
             }
             forecast(e.getKey(), served.get(), e.getValue(), now, out);
@@ -196,7 +204,7 @@ public final class ModelForecastFunction
         for (SensorWindow win : windows) {
             int[] cols = columnsOf(win, m);
             if (cols == null || win.steps() < w) {
-                skipped.inc();
+                out.add(persistence(group, win, now));
                 continue;
             }
             usable.add(win);
@@ -224,30 +232,53 @@ public final class ModelForecastFunction
         int t = m.targets().size();
         for (int i = 0; i < usable.size(); i++) {
             SensorWindow win = usable.get(i);
-            long step =
-                    Math.max(1, (win.timestamp - win.timestamps[0]) / Math.max(1, win.steps() - 1));
             List<ForecastRecord.Step> steps = new ArrayList<>(h);
             for (int s = 0; s < h; s++) {
                 Map<String, Double> values = new LinkedHashMap<>();
                 for (int k = 0; k < t; k++) {
                     values.put(m.targets().get(k), (double) predicted[(i * h + s) * t + k]);
                 }
-                steps.add(
-                        new ForecastRecord.Step(
-                                Instant.ofEpochMilli(win.timestamp + (s + 1) * step).toString(),
-                                values));
+                steps.add(step(win, s, values));
             }
-            long latency = Math.max(0, now - win.ingestMillis);
-            readingToForecastMillis.update(latency);
-            out.add(
-                    new ForecastRecord(
-                            win.sensor,
-                            Instant.ofEpochMilli(win.timestamp).toString(),
-                            steps,
-                            group,
-                            served.version(),
-                            latency));
+            out.add(record(group, win, steps, served.version(), now));
         }
+    }
+
+    /** The persistence forecast of {@code win}: one step, every value at its latest reading. */
+    private ForecastRecord persistence(String group, SensorWindow win, long now) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (int f = 0; f < win.names.length; f++) {
+            values.put(win.names[f], win.latest(f));
+        }
+        baseline.inc();
+        return record(group, win, List.of(step(win, 0, values)), PERSISTENCE_VERSION, now);
+    }
+
+    /**
+     * Horizon step {@code s} (0-based) of a forecast from {@code win}, at its sampling interval.
+     */
+    private static ForecastRecord.Step step(SensorWindow win, int s, Map<String, Double> values) {
+        long interval =
+                Math.max(1, (win.timestamp - win.timestamps[0]) / Math.max(1, win.steps() - 1));
+        return new ForecastRecord.Step(
+                Instant.ofEpochMilli(win.timestamp + (s + 1) * interval).toString(), values);
+    }
+
+    private ForecastRecord record(
+            String group,
+            SensorWindow win,
+            List<ForecastRecord.Step> steps,
+            long version,
+            long now) {
+        long latency = Math.max(0, now - win.ingestMillis);
+        readingToForecastMillis.update(latency);
+        return new ForecastRecord(
+                win.sensor,
+                Instant.ofEpochMilli(win.timestamp).toString(),
+                steps,
+                group,
+                version,
+                latency);
     }
 
     /** For each model feature, its column in the window; null when the window lacks one. */

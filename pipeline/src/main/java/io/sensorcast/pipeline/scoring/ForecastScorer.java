@@ -3,6 +3,7 @@ package io.sensorcast.pipeline.scoring;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,8 +16,8 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Per sensor, meets each one-step-ahead forecast with the reading it predicted and scores the
- * residual with {@link ResidualLikelihood}, one {@link ScoreRecord} per target.
+ * Per sensor, meets each one-step-ahead forecast with the reading it predicted and scores it with
+ * the target's {@link AnomalyDetector}, one {@link ScoreRecord} per target.
  *
  * <p>A forecast made at origin {@code t_k} predicts the sensor's next reading, whatever its exact
  * timestamp, so the two meet on the origin: a window whose newest reading is {@code t_{k+1}}
@@ -31,29 +32,26 @@ public final class ForecastScorer
 
     private static final long serialVersionUID = 1L;
 
-    private final double threshold;
-    private final int longWindow;
-    private final int shortWindow;
-    private final int minSamples;
+    private final DetectorSettings settings;
+    private final Map<String, DetectorSettings> byGroup;
 
     private transient MapState<Long, ForecastRecord> forecasts; // by origin
     private transient MapState<Long, Actual> actuals; // by previous step's time
-    private transient MapState<String, ResidualLikelihood> likelihoods; // by target
+    private transient MapState<String, AnomalyDetector> detectors; // by target
     private transient Counter scored;
     private transient Counter anomalies;
 
+    public ForecastScorer(DetectorSettings settings) {
+        this(settings, Map.of());
+    }
+
     /**
-     * @param threshold score at or above which a reading is flagged, in (0, 1]
+     * @param groupThresholds thresholds of model groups that do not use the default one
      */
-    public ForecastScorer(double threshold, int longWindow, int shortWindow, int minSamples) {
-        if (!(threshold > 0 && threshold <= 1)) {
-            throw new IllegalArgumentException("threshold must be in (0, 1], got " + threshold);
-        }
-        new ResidualLikelihood(longWindow, shortWindow, minSamples); // validates the windows
-        this.threshold = threshold;
-        this.longWindow = longWindow;
-        this.shortWindow = shortWindow;
-        this.minSamples = minSamples;
+    public ForecastScorer(DetectorSettings settings, Map<String, Double> groupThresholds) {
+        this.settings = settings;
+        this.byGroup = new HashMap<>();
+        groupThresholds.forEach((g, t) -> byGroup.put(g, settings.withThreshold(t)));
     }
 
     @Override
@@ -70,13 +68,13 @@ public final class ForecastScorer
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "actuals", Types.LONG, TypeInformation.of(Actual.class)));
-        likelihoods =
+        detectors =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "likelihoods",
+                                        "detectors",
                                         Types.STRING,
-                                        TypeInformation.of(ResidualLikelihood.class)));
+                                        TypeInformation.of(AnomalyDetector.class)));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
         scored = metrics.counter("readingsScored");
         anomalies = metrics.counter("anomalies");
@@ -117,6 +115,7 @@ public final class ForecastScorer
             ForecastRecord forecast, Actual actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
         Map<String, Double> predicted = forecast.steps().get(0).predicted();
+        DetectorSettings settings = byGroup.getOrDefault(forecast.modelGroup(), this.settings);
         long now = ctx.timerService().currentProcessingTime();
         for (int f = 0; f < actual.names.length; f++) {
             String target = actual.names[f];
@@ -124,16 +123,17 @@ public final class ForecastScorer
             if (p == null) {
                 continue; // a covariate, not forecast
             }
-            ResidualLikelihood likelihood = likelihoods.get(target);
-            if (likelihood == null) {
-                likelihood = new ResidualLikelihood(longWindow, shortWindow, minSamples);
+            AnomalyDetector detector = detectors.get(target);
+            if (detector == null) {
+                detector = new AnomalyDetector(settings);
             }
             double value = actual.values[f];
             double residual = value - p;
-            double score = likelihood.update(residual);
-            double alert = likelihood.alert(score);
-            likelihoods.put(target, likelihood);
-            boolean flagged = alert >= threshold;
+            AnomalyDetector.Scores scores = detector.update(actual.timestamp, value, p, settings);
+            detectors.put(target, detector);
+            double score = scores.score();
+            double alert = scores.alert();
+            boolean flagged = alert >= settings.threshold();
             scored.inc();
             if (flagged) {
                 anomalies.inc();
@@ -149,7 +149,7 @@ public final class ForecastScorer
                             residual,
                             score,
                             alert,
-                            threshold,
+                            settings.threshold(),
                             flagged,
                             forecast.modelGroup(),
                             forecast.modelVersion(),

@@ -28,13 +28,20 @@ class ForecastOptionsTest {
         Configuration threshold = new Configuration();
         threshold.set(ForecastOptions.THRESHOLD, 1.5);
         assertThatThrownBy(() -> ForecastOptions.validate(threshold))
-                .hasMessage("sensorcast.scoring.threshold must be in (0, 1], got 1.5");
+                .hasMessage("sensorcast.scoring.threshold must be in (0, 1), got 1.5");
 
-        Configuration shortWindow = new Configuration();
-        shortWindow.set(ForecastOptions.SCORE_LONG_WINDOW, 50);
-        shortWindow.set(ForecastOptions.SCORE_SHORT_WINDOW, 60);
-        assertThatThrownBy(() -> ForecastOptions.validate(shortWindow))
-                .hasMessage("sensorcast.scoring.short-window must be in [1, 50], got 60");
+        Configuration history = new Configuration();
+        history.set(ForecastOptions.SCORE_LONG_WINDOW, 50);
+        history.set(ForecastOptions.SCORE_MIN_HISTORY, 60);
+        assertThatThrownBy(() -> ForecastOptions.validate(history))
+                .hasMessage("sensorcast.scoring.min-history must be in [2, 50], got 60");
+
+        Configuration groupThresholds = new Configuration();
+        groupThresholds.set(ForecastOptions.GROUP_THRESHOLDS, "pumps=0.7;fans=1.5");
+        assertThatThrownBy(() -> ForecastOptions.validate(groupThresholds))
+                .hasMessage(
+                        "sensorcast.scoring.group-thresholds must be group=threshold pairs"
+                                + " separated by ';' with thresholds in (0, 1), got 'fans=1.5'");
 
         Configuration groups = new Configuration();
         groups.set(ForecastOptions.GROUPS, "pump-[=pumps");

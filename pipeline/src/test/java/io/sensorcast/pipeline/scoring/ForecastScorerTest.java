@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class ForecastScorerTest {
 
+    private static final DetectorSettings SETTINGS =
+            new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032);
+
     private KeyedTwoInputStreamOperatorTestHarness<String, ForecastRecord, Actual, ScoreRecord>
             harness;
 
@@ -27,7 +30,7 @@ class ForecastScorerTest {
     void open() throws Exception {
         harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new ForecastScorer(0.99, 50, 3, 5)),
+                        new KeyedCoProcessOperator<>(new ForecastScorer(SETTINGS)),
                         f -> f.sensor(),
                         w -> w.sensor,
                         Types.STRING);
@@ -105,6 +108,65 @@ class ForecastScorerTest {
     }
 
     @Test
+    void aGroupWithItsOwnThresholdIsFlaggedAtThatThreshold() throws Exception {
+        harness.close();
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(
+                                new ForecastScorer(SETTINGS, Map.of("a", 0.999))),
+                        f -> f.sensor(),
+                        w -> w.sensor,
+                        Types.STRING);
+        harness.open();
+        long t = 0;
+        for (int i = 0; i < 40; i++) {
+            forecastArrives(forecast("a", t, 10));
+            readingArrives(window("a", t, t + 60_000, 10 + (i % 2 == 0 ? 0.1 : -0.1)));
+            forecastArrives(forecast("b", t, 10));
+            readingArrives(window("b", t, t + 60_000, 10 + (i % 2 == 0 ? 0.1 : -0.1)));
+            t += 60_000;
+        }
+        forecastArrives(forecast("a", t, 10));
+        readingArrives(window("a", t, t + 60_000, 25));
+        forecastArrives(forecast("b", t, 10));
+        readingArrives(window("b", t, t + 60_000, 25));
+        List<ScoreRecord> out = harness.extractOutputValues();
+        ScoreRecord a = out.get(out.size() - 2);
+        ScoreRecord b = out.get(out.size() - 1);
+        // the same excursion: 0.9987, above the default 0.5 and below group a's 0.999
+        assertThat(a.alertScore()).isCloseTo(b.alertScore(), within(1e-12)).isBetween(0.99, 0.999);
+        assertThat(a.threshold()).isEqualTo(0.999);
+        assertThat(a.isAnomaly()).isFalse();
+        assertThat(b.threshold()).isEqualTo(0.5);
+        assertThat(b.isAnomaly()).isTrue();
+    }
+
+    @Test
+    void detectorStateSurvivesASnapshotAndRestore() throws Exception {
+        long t = 0;
+        for (int i = 0; i < 400; i++) {
+            forecastArrives(forecast("a", t, 10));
+            readingArrives(window("a", t, t + 3_600_000, 10 + Math.sin(i)));
+            t += 3_600_000;
+        }
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new ForecastScorer(SETTINGS)),
+                        f -> f.sensor(),
+                        w -> w.sensor,
+                        Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        forecastArrives(forecast("a", t, 10));
+        readingArrives(window("a", t, t + 3_600_000, 25));
+        ScoreRecord restored = harness.extractOutputValues().get(0);
+        assertThat(restored.isAnomaly()).isTrue(); // the restored range and history judged it
+    }
+
+    @Test
     void dropsEntriesThatCanNoLongerBeMetSoStateStaysSmall() throws Exception {
         for (long k = 0; k < 200; k++) {
             // every reading's forecast is lost: only readings arrive
@@ -116,7 +178,7 @@ class ForecastScorerTest {
 
     @Test
     void rejectsAThresholdOutOfRange() {
-        assertThatThrownBy(() -> new ForecastScorer(0, 50, 3, 5))
-                .hasMessage("threshold must be in (0, 1], got 0.0");
+        assertThatThrownBy(() -> new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0, 10, 4032))
+                .hasMessage("threshold must be in (0, 1), got 0.0");
     }
 }

@@ -1,0 +1,61 @@
+package io.sensorcast.pipeline.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorcast.pipeline.scoring.BaselineDetection.Forecaster;
+import org.junit.jupiter.api.Test;
+
+class BaselineDetectionTest {
+
+    private static final long FIVE_MINUTES = 300_000;
+    private static final BaselineDetection.Schedule SCHEDULE =
+            new BaselineDetection.Schedule(48, 500, 3000, 3000);
+
+    /** Three weeks of a noisy daily cycle on a 5-minute grid, a spike at {@code spikeAt}. */
+    private static double[] series(int n, int spikeAt) {
+        java.util.Random random = new java.util.Random(7);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 10 * Math.sin(2 * Math.PI * i / 288) + 0.3 * random.nextGaussian();
+        }
+        v[spikeAt] += 40;
+        return v;
+    }
+
+    private static long[] times(int n) {
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 1_700_000_000_000L + i * FIVE_MINUTES;
+        }
+        return t;
+    }
+
+    @Test
+    void everyForecasterFlagsASpikeAndNothingElseInAQuietDailyCycle() {
+        int n = 3 * 2016;
+        int spike = 5000;
+        for (Forecaster f : Forecaster.values()) {
+            double[] alerts =
+                    BaselineDetection.alerts(
+                            times(n), series(n, spike), f, SCHEDULE, DetectorSettings.defaults());
+            assertThat(alerts[0]).isZero();
+            assertThat(alerts[spike]).as("%s at the spike", f).isGreaterThanOrEqualTo(0.5);
+            int elsewhere = 0;
+            for (int i = 600; i < n; i++) {
+                if (i != spike && alerts[i] >= 0.5) {
+                    elsewhere++;
+                }
+            }
+            assertThat(elsewhere).as("%s: alerts off the spike", f).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void parsesForecasterNamesAndRefusesOthers() {
+        assertThat(Forecaster.parse("seasonal-naive")).isEqualTo(Forecaster.SEASONAL_NAIVE);
+        assertThatThrownBy(() -> Forecaster.parse("arima"))
+                .hasMessage(
+                        "forecaster must be persistence, seasonal-naive or linear; got 'arima'");
+    }
+}
