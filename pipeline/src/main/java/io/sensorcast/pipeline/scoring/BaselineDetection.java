@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.scoring;
 
+import io.sensorcast.model.evaluation.LeastSquares;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,8 @@ public final class BaselineDetection {
         SEASONAL_NAIVE,
         /**
          * Least squares from the last {@code window} readings to the next, on changes relative to
-         * the last reading (the BiLSTM's window normalisation), refit on a schedule.
+         * the last reading (the BiLSTM's window normalisation), refit on a schedule: the project's
+         * {@link LeastSquares}, as the linear baseline of {@code sensorcast evaluate}.
          */
         LINEAR;
 
@@ -65,7 +67,7 @@ public final class BaselineDetection {
         detector.update(timestamps[0], values[0], Double.NaN, settings);
         long interval = n > 1 ? Math.max(1, timestamps[1] - timestamps[0]) : 1;
         int day = (int) Math.max(1, Math.round(86_400_000.0 / interval));
-        double[] weights = null;
+        double[][] weights = null;
         int nextFit = schedule.firstFit();
         for (int i = 1; i < n; i++) {
             double forecast;
@@ -86,76 +88,41 @@ public final class BaselineDetection {
     }
 
     /** The linear forecast of reading {@code i}: the last reading plus the predicted change. */
-    private static double linear(double[] v, int i, double[] w) {
-        double last = v[i - 1];
-        double y = w[0];
-        for (int j = 1; j < w.length; j++) {
-            int k = i - j;
-            y += w[j] * (k >= 0 ? v[k] - last : 0);
+    private static double linear(double[] v, int i, double[][] w) {
+        int inputs = w.length - 1;
+        double y = w[inputs][0]; // intercept
+        for (int j = 0; j < inputs; j++) {
+            y += w[j][0] * change(v, i, j);
         }
-        return last + y;
+        return v[i - 1] + y;
     }
 
     /**
-     * Ridge least squares of the next change on the window's changes, on rows before {@code end}.
+     * Input {@code j} of the forecast of reading {@code i}: the reading {@code j + 2} steps back,
+     * relative to the last one (the last one itself would always be 0), 0 before the series starts.
      */
-    private static double[] fit(double[] v, int end, Schedule s) {
-        int m = s.window() + 1; // intercept and one weight per window step (the newest is 0)
-        int from = Math.max(1, end - s.fitRows());
-        double[][] a = new double[m][m + 1];
-        double scale = 1e-12;
-        double[] x = new double[m];
-        for (int i = from; i < end; i++) {
-            double last = v[i - 1];
-            x[0] = 1;
-            for (int j = 1; j < m; j++) {
-                int k = i - j;
-                x[j] = k >= 0 ? v[k] - last : 0;
-            }
-            double y = v[i] - last;
-            scale += y * y;
-            for (int r = 0; r < m; r++) {
-                for (int c = 0; c < m; c++) {
-                    a[r][c] += x[r] * x[c];
-                }
-                a[r][m] += x[r] * y;
-            }
-        }
-        for (int r = 1; r < m; r++) {
-            a[r][r] += 1e-3 * scale; // ridge: keeps flat windows solvable
-        }
-        a[0][0] += 1e-9;
-        return solve(a);
+    private static double change(double[] v, int i, int j) {
+        int k = i - 2 - j;
+        return k >= 0 ? v[k] - v[i - 1] : 0;
     }
 
-    private static double[] solve(double[][] a) {
-        int m = a.length;
-        for (int c = 0; c < m; c++) {
-            int pivot = c;
-            for (int r = c + 1; r < m; r++) {
-                if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) {
-                    pivot = r;
-                }
-            }
-            double[] t = a[c];
-            a[c] = a[pivot];
-            a[pivot] = t;
-            if (Math.abs(a[c][c]) < 1e-300) {
-                return null;
-            }
-            for (int r = 0; r < m; r++) {
-                if (r != c) {
-                    double f = a[r][c] / a[c][c];
-                    for (int j = c; j <= m; j++) {
-                        a[r][j] -= f * a[c][j];
-                    }
-                }
-            }
+    /** Least squares of the next change on the window's changes, on rows before {@code end}. */
+    private static double[][] fit(double[] v, int end, Schedule s) {
+        int inputs = s.window() - 1;
+        int from = Math.max(1, end - s.fitRows());
+        if (end - from < inputs + 1) {
+            return null;
         }
-        double[] w = new double[m];
-        for (int r = 0; r < m; r++) {
-            w[r] = a[r][m] / a[r][r];
+        LeastSquares ls = new LeastSquares(inputs, 1);
+        float[] x = new float[inputs];
+        float[] y = new float[1];
+        for (int i = from; i < end; i++) {
+            for (int j = 0; j < inputs; j++) {
+                x[j] = (float) change(v, i, j);
+            }
+            y[0] = (float) (v[i] - v[i - 1]);
+            ls.add(x, y);
         }
-        return w;
+        return ls.solve();
     }
 }
