@@ -28,13 +28,15 @@ class ForecastScorerTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new ForecastScorer(SETTINGS)),
-                        f -> f.sensor(),
-                        w -> w.sensor,
-                        Types.STRING);
+        harness = harness(new ForecastScorer(SETTINGS));
         harness.open();
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ForecastRecord, Actual, ScoreRecord>
+            harness(ForecastScorer scorer) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(scorer), f -> f.sensor(), w -> w.sensor, Types.STRING);
     }
 
     @AfterEach
@@ -110,13 +112,7 @@ class ForecastScorerTest {
     @Test
     void aGroupWithItsOwnThresholdIsFlaggedAtThatThreshold() throws Exception {
         harness.close();
-        harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(
-                                new ForecastScorer(SETTINGS, Map.of("a", 0.999))),
-                        f -> f.sensor(),
-                        w -> w.sensor,
-                        Types.STRING);
+        harness = harness(new ForecastScorer(SETTINGS, Map.of("a", 0.999)));
         harness.open();
         long t = 0;
         for (int i = 0; i < 40; i++) {
@@ -151,12 +147,7 @@ class ForecastScorerTest {
         }
         var snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new ForecastScorer(SETTINGS)),
-                        f -> f.sensor(),
-                        w -> w.sensor,
-                        Types.STRING);
+        harness = harness(new ForecastScorer(SETTINGS));
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
