@@ -46,11 +46,19 @@ public record ModelUpdate(
 
     /** Parses the topic's JSON; anything malformed or incomplete is an IllegalArgumentException. */
     public static ModelUpdate parse(byte[] json) {
+        if (json == null || json.length == 0) {
+            throw new IllegalArgumentException("empty model update (a tombstone?)");
+        }
+        ModelUpdate update;
         try {
-            return JSON.readValue(json, ModelUpdate.class);
+            update = JSON.readValue(json, ModelUpdate.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed model update: " + e.getMessage(), e);
         }
+        if (update == null) {
+            throw new IllegalArgumentException("malformed model update: JSON null");
+        }
+        return update;
     }
 
     public byte[] toJson() {

@@ -3,10 +3,10 @@ package io.sensorcast.connectors.source;
 import io.sensorcast.connectors.format.ParsedRecord;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.kafka.OffsetsSpec;
+import io.sensorcast.connectors.serde.ModelUpdateMessageDeserializer;
 import io.sensorcast.connectors.serde.ReadingParser;
 import io.sensorcast.connectors.serde.SensorReadingDeserializer;
 import java.time.Clock;
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -28,9 +28,9 @@ public final class ReadingSources {
     }
 
     /**
-     * The model-updates topic as JSON strings, always from its earliest offset (a restored job
-     * resumes from its checkpoint instead), read_committed. {@code bounded} stops at the offsets
-     * latest at start.
+     * The model-updates topic as JSON strings (a tombstone as the empty string), always from its
+     * earliest offset (a restored job resumes from its checkpoint instead), read_committed. {@code
+     * bounded} stops at the offsets latest at start.
      */
     public static KafkaSource<String> modelUpdates(Configuration config, boolean bounded) {
         KafkaOptions.validate(config);
@@ -40,7 +40,7 @@ public final class ReadingSources {
                         .setTopics(config.get(KafkaOptions.MODEL_UPDATES_TOPIC))
                         .setGroupId(config.get(KafkaOptions.GROUP_ID) + "-model-updates")
                         .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setValueOnlyDeserializer(new SimpleStringSchema())
+                        .setDeserializer(new ModelUpdateMessageDeserializer())
                         .setProperties(KafkaOptions.clientProperties(config))
                         .setProperty("isolation.level", "read_committed");
         if (bounded) {

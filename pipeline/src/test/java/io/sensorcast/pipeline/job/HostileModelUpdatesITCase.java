@@ -1,0 +1,119 @@
+package io.sensorcast.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.kafka.KafkaTopics;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.TestModels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Messages on the model-updates topic that are not model updates — a tombstone (null value, which
+ * crashed the source and looped through restores for ever), JSON {@code null}, a truncated object —
+ * are rejected and counted while the job keeps running and forecasting. Restarts are off, so any
+ * failure fails the test.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class HostileModelUpdatesITCase {
+
+    private static final String SENSOR = "ec2_request_latency_system_failure";
+    private static final int WINDOW = 24;
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @TempDir Path work;
+
+    @Test
+    void tombstonesAndNonUpdatesAreRejectedAndCountedWhileTheJobForecasts() throws Exception {
+        List<SensorReading> readings =
+                CsvReadings.read(TestModels.nab("realKnownCause", SENSOR), SENSOR).subList(0, 600);
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Configuration config =
+                    KafkaJobs.config(kafka, work.resolve("store"), WINDOW, "hostile-updates-it");
+            config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+            KafkaTopics.ensureModelUpdates(config);
+            Properties props = new Properties();
+            props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(
+                            props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                String topic = config.get(KafkaOptions.MODEL_UPDATES_TOPIC);
+                byte[] key = SENSOR.getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(topic, key, null)).get(); // tombstone
+                producer.send(new ProducerRecord<>(topic, key, bytes("null"))).get();
+                producer.send(new ProducerRecord<>(topic, key, bytes("{\"group\":"))).get();
+            }
+            KafkaJobs.replay(kafka, readings, 2);
+
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(2);
+            env.enableCheckpointing(300);
+            ForecastJob.fromKafka(env, config, false);
+            JobClient job = env.executeAsync("hostile-model-updates-it");
+            try {
+                // every subtask sees every update: 3 messages x 2 subtasks rejected
+                KafkaJobs.await(
+                        "the three messages rejected by both subtasks",
+                        Duration.ofSeconds(90),
+                        () -> sum(job.getJobID(), "modelsRejected") >= 6);
+                List<ForecastRecord> forecasts =
+                        KafkaJobs.forecasts(kafka, 500, Duration.ofSeconds(90));
+                assertThat(forecasts).hasSizeGreaterThanOrEqualTo(500);
+                assertThat(forecasts).allSatisfy(f -> assertThat(f.modelVersion()).isZero());
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+                assertThat(sum(job.getJobID(), "modelsRejected")).isEqualTo(6);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long sum(JobID job, String counter) {
+        return METRICS.findMetrics(job, counter).entrySet().stream()
+                .filter(e -> e.getKey().endsWith(".sensorcast." + counter))
+                .mapToLong(e -> ((Counter) e.getValue()).getCount())
+                .sum();
+    }
+}
