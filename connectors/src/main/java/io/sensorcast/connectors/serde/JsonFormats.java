@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorcast.connectors.format.DeadLetter;
 import io.sensorcast.connectors.format.SensorReading;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /** The JSON written to Kafka for readings and dead letters. */
 public final class JsonFormats {
@@ -47,16 +51,67 @@ public final class JsonFormats {
     public static byte[] deadLetter(DeadLetter d) {
         ObjectNode node = JSON.createObjectNode();
         node.put("reason", d.reason.name());
-        node.put("message", d.message);
+        node.put(
+                "message",
+                d.message != null && d.message.length() > MAX_MESSAGE_CHARS
+                        ? d.message.substring(0, MAX_MESSAGE_CHARS) + "..."
+                        : d.message);
         node.put("topic", d.topic);
         node.put("partition", d.partition);
         node.put("offset", d.offset);
         node.put("record_timestamp", d.recordTimestamp);
-        node.put("key_base64", d.key == null ? null : Base64.getEncoder().encodeToString(d.key));
-        node.put(
-                "value_base64",
-                d.value == null ? null : Base64.getEncoder().encodeToString(d.value));
+        boolean truncated = raw(node, "key", d.key);
+        truncated |= raw(node, "value", d.value);
+        if (truncated) {
+            node.put("truncated", true);
+        }
         return bytes(node);
+    }
+
+    /**
+     * Raw bytes a dead letter carries whole, per field: with base64's 4/3 and the key also as the
+     * record key, a dead letter stays well under the producer's and broker's 1 MiB default limit
+     * whatever the refused record's size — a dead letter that cannot be written would fail the
+     * sink, and the job would restore and fail again for ever.
+     */
+    public static final int MAX_DEAD_LETTER_BYTES = 192 * 1024;
+
+    private static final int MAX_MESSAGE_CHARS = 4096;
+
+    /**
+     * Writes {@code <field>_base64}: the bytes, or their first {@link #MAX_DEAD_LETTER_BYTES} with
+     * {@code <field>_size} and {@code <field>_sha256} of the whole when longer. True if cut.
+     */
+    private static boolean raw(ObjectNode node, String field, byte[] bytes) {
+        if (bytes == null) {
+            node.putNull(field + "_base64");
+            return false;
+        }
+        if (bytes.length <= MAX_DEAD_LETTER_BYTES) {
+            node.put(field + "_base64", Base64.getEncoder().encodeToString(bytes));
+            return false;
+        }
+        node.put(
+                field + "_base64",
+                Base64.getEncoder().encodeToString(Arrays.copyOf(bytes, MAX_DEAD_LETTER_BYTES)));
+        node.put(field + "_size", bytes.length);
+        try {
+            node.put(
+                    field + "_sha256",
+                    HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        return true;
+    }
+
+    /** The record key of a dead letter: the original key, its first 1 KiB when longer. */
+    public static String deadLetterKey(DeadLetter d) {
+        if (d.key == null) {
+            return null;
+        }
+        byte[] k = d.key.length > 1024 ? Arrays.copyOf(d.key, 1024) : d.key;
+        return new String(k, StandardCharsets.UTF_8);
     }
 
     /** Any output record ({@code ForecastRecord}, {@code ScoreRecord}) as JSON. */

@@ -7,8 +7,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Serializes elements to a fixed topic with a key, a JSON value and an <b>explicit</b> record
- * timestamp taken from the element. Records emitted by event-time windows carry {@code
- * Long.MAX_VALUE} as their Flink timestamp, which Kafka 4 rejects; we never pass it on.
+ * timestamp taken from the element, never later than the wall clock. Records emitted by event-time
+ * windows carry {@code Long.MAX_VALUE} as their Flink timestamp, which Kafka 4 rejects; and a
+ * broker refuses records stamped more than {@code log.message.timestamp.after.max.ms} (1 h by
+ * default) ahead of its clock — one reading from a sensor whose clock runs ahead would fail the
+ * sink, the job would restore and fail again, for ever. The payload keeps the event time.
  */
 public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
 
@@ -50,10 +53,14 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
                 value.apply(element));
     }
 
-    /** A timestamp Kafka accepts: the element's own, or now when it has none that is valid. */
+    /**
+     * A timestamp Kafka accepts: the element's own, or now when it has none that is valid or when
+     * it lies in the future.
+     */
     static long recordTimestamp(Long eventTime) {
-        if (eventTime == null || eventTime < 0 || eventTime == Long.MAX_VALUE) {
-            return System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        if (eventTime == null || eventTime < 0 || eventTime > now) {
+            return now;
         }
         return eventTime;
     }

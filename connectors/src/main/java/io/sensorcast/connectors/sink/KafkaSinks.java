@@ -44,18 +44,18 @@ public final class KafkaSinks {
                 .build();
     }
 
-    /** The dead-letter sink: key = original key (sensor id where there was one). */
+    /**
+     * The dead-letter sink: key = original key (sensor id where there was one; its first 1 KiB),
+     * value {@link JsonFormats#deadLetter}, both bounded so that no refused record is too large to
+     * be dead-lettered.
+     */
     public static KafkaSink<DeadLetter> deadLetters(Configuration config) {
         return create(
                 config,
                 "dead-letter",
                 new JsonRecordSerializer<>(
                         config.get(KafkaOptions.DEAD_LETTER_TOPIC),
-                        d ->
-                                d.key == null
-                                        ? null
-                                        : new String(
-                                                d.key, java.nio.charset.StandardCharsets.UTF_8),
+                        d -> JsonFormats.deadLetterKey(d),
                         JsonFormats::deadLetter,
                         d -> d.recordTimestamp));
     }

@@ -153,36 +153,9 @@ class DeadLetterRoutingITCase {
             }
         }
 
-        Configuration config = new Configuration();
-        config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        config.set(KafkaOptions.READINGS_TOPIC, readings);
-        config.set(KafkaOptions.DEAD_LETTER_TOPIC, dead);
-        config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+        Configuration config = config(readings, dead, "dlq-it");
         config.set(KafkaOptions.MAX_RECORD_BYTES, 4096);
-        config.set(KafkaOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
-        config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "dlq-it");
-
-        // no restarts: a failure must fail the test, not loop until the timeout
-        Configuration flink = new Configuration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        env.enableCheckpointing(500);
-        SingleOutputStreamOperator<SensorReading> parsed =
-                env.fromSource(
-                                ReadingSources.boundedReadings(config),
-                                WatermarkStrategy.noWatermarks(),
-                                "readings")
-                        .process(new DeadLetterRouter())
-                        .name("route-dead-letters");
-        parsed.sinkTo(
-                KafkaSinks.create(
-                        config,
-                        "valid",
-                        new JsonRecordSerializer<>(
-                                valid, r -> r.sensor, JsonFormats::reading, r -> r.timestamp)));
-        parsed.getSideOutput(DeadLetterRouter.DEAD_LETTERS).sinkTo(KafkaSinks.deadLetters(config));
-        env.execute("dead-letter-routing");
+        route(config, valid);
 
         List<ConsumerRecord<byte[], byte[]>> validOut =
                 Topics.readCommitted(
@@ -226,6 +199,103 @@ class DeadLetterRoutingITCase {
                 .containsExactlyInAnyOrderElementsOf(BAD.stream().map(b -> b[2]).toList());
         assertThat(DeadLetterReason.values().length - 1)
                 .isEqualTo(BAD.size()); // all but UNEXPECTED
+    }
+
+    /**
+     * A refused record of any size is dead-lettered: a 900 KB value and a 300 KB key used to make a
+     * dead letter over the producer's 1 MiB limit, and the dead-letter sink failed the job. Now the
+     * raw bytes are cut to {@link JsonFormats#MAX_DEAD_LETTER_BYTES} with the original size and
+     * SHA-256, and the job runs to the end.
+     */
+    @Test
+    void deadLettersRecordsTooLargeToCarryWhole() throws Exception {
+        String readings = "huge-readings";
+        String valid = "huge-valid";
+        String dead = "huge-dead-letter";
+        kafka.createTopics(2, readings, valid, dead);
+        byte[] hugeValue = bytes("{\"sensor\":\"m1\",\"pad\":\"" + "x".repeat(900_000) + "\"}");
+        byte[] hugeKey = bytes("k".repeat(300_000));
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        clientProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(readings, bytes("m1"), hugeValue)).get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    readings,
+                                    hugeKey,
+                                    JsonFormats.reading(SensorReading.of("m1", 1_000L, 1))))
+                    .get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    readings,
+                                    bytes("m1"),
+                                    JsonFormats.reading(SensorReading.of("m1", 2_000L, 2))))
+                    .get();
+        }
+        route(config(readings, dead, "dlq-huge-it"), valid);
+
+        assertThat(Topics.readCommitted(kafka.bootstrapServers(), valid, 1, Duration.ofSeconds(30)))
+                .hasSize(1);
+        List<ConsumerRecord<byte[], byte[]>> deadOut =
+                Topics.readCommitted(kafka.bootstrapServers(), dead, 2, Duration.ofSeconds(30));
+        assertThat(deadOut).hasSize(2);
+        Map<String, JsonNode> byReason = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : deadOut) {
+            assertThat(r.serializedValueSize() + Math.max(0, r.serializedKeySize()))
+                    .isLessThan(1 << 20);
+            JsonNode node = JsonFormats.mapper().readTree(r.value());
+            byReason.put(node.get("reason").asText(), node);
+        }
+        JsonNode tooLarge = byReason.get("PAYLOAD_TOO_LARGE");
+        assertThat(tooLarge.get("truncated").asBoolean()).isTrue();
+        assertThat(tooLarge.get("value_size").asInt()).isEqualTo(hugeValue.length);
+        assertThat(tooLarge.get("value_sha256").asText())
+                .isEqualTo(
+                        java.util.HexFormat.of()
+                                .formatHex(
+                                        java.security.MessageDigest.getInstance("SHA-256")
+                                                .digest(hugeValue)));
+        assertThat(Base64.getDecoder().decode(tooLarge.get("value_base64").asText()))
+                .hasSize(JsonFormats.MAX_DEAD_LETTER_BYTES);
+        JsonNode badKey = byReason.get("BAD_SENSOR_ID");
+        assertThat(badKey.get("key_size").asInt()).isEqualTo(hugeKey.length);
+        assertThat(badKey.get("value_base64").isNull()).isFalse();
+    }
+
+    private static Configuration config(String readings, String dead, String transactions) {
+        Configuration config = new Configuration();
+        config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        config.set(KafkaOptions.READINGS_TOPIC, readings);
+        config.set(KafkaOptions.DEAD_LETTER_TOPIC, dead);
+        config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
+        config.set(KafkaOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
+        config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, transactions);
+        return config;
+    }
+
+    /** Parses the readings topic to {@code valid} and the dead-letter topic, to its end. */
+    private static void route(Configuration config, String valid) throws Exception {
+        // no restarts: a failure must fail the test, not loop until the timeout
+        Configuration flink = new Configuration();
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        SingleOutputStreamOperator<SensorReading> parsed =
+                env.fromSource(
+                                ReadingSources.boundedReadings(config),
+                                WatermarkStrategy.noWatermarks(),
+                                "readings")
+                        .process(new DeadLetterRouter())
+                        .name("route-dead-letters");
+        parsed.sinkTo(
+                KafkaSinks.create(
+                        config,
+                        "valid",
+                        new JsonRecordSerializer<>(
+                                valid, r -> r.sensor, JsonFormats::reading, r -> r.timestamp)));
+        parsed.getSideOutput(DeadLetterRouter.DEAD_LETTERS).sinkTo(KafkaSinks.deadLetters(config));
+        env.execute("dead-letter-routing");
     }
 
     private static byte[] bytes(String s) {

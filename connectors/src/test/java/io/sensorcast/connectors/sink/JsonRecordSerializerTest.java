@@ -33,5 +33,9 @@ class JsonRecordSerializerTest {
         assertThat(JsonRecordSerializer.recordTimestamp(-1L)).isBetween(before, before + 60_000);
         assertThat(JsonRecordSerializer.recordTimestamp(null)).isBetween(before, before + 60_000);
         assertThat(JsonRecordSerializer.recordTimestamp(5L)).isEqualTo(5L);
+        // two hours ahead: a broker with the default 1 h limit would refuse it
+        long future = before + 7_200_000L;
+        assertThat(JsonRecordSerializer.recordTimestamp(future))
+                .isBetween(before, System.currentTimeMillis());
     }
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failure fails the test.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
-class HostileModelUpdatesITCase {
+class HostileInputITCase {
 
     private static final String SENSOR = "ec2_request_latency_system_failure";
     private static final int WINDOW = 24;
@@ -58,6 +58,11 @@ class HostileModelUpdatesITCase {
 
     @TempDir Path work;
 
+    /**
+     * A tombstone (null value: the source threw a NullPointerException, restored, re-read it, for
+     * ever), JSON {@code null} and a truncated object on the model-updates topic are rejected and
+     * counted.
+     */
     @Test
     void tombstonesAndNonUpdatesAreRejectedAndCountedWhileTheJobForecasts() throws Exception {
         List<SensorReading> readings =
@@ -104,6 +109,69 @@ class HostileModelUpdatesITCase {
                 job.cancel().get();
             }
         }
+    }
+
+    /**
+     * Readings stamped two hours ahead of the clock (accepted: within {@code max-future}) produce
+     * forecasts whose event time a Kafka 4 broker refuses as a record timestamp (more than 1 h
+     * ahead): the sinks stamp records with the clock instead, and the job keeps running.
+     */
+    @Test
+    void readingsStampedHoursAheadDoNotFailTheSinks() throws Exception {
+        long start = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
+        List<SensorReading> ahead = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ahead.add(SensorReading.of("ahead", start + i * 300_000L, Math.sin(i)));
+        }
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Configuration config =
+                    KafkaJobs.config(kafka, work.resolve("store"), WINDOW, "hostile-future-it");
+            config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+            // as a device whose clock runs ahead would send them: record timestamp = send time
+            KafkaTopics.ensure(clientProps(kafka), "sensorcast.readings", 1, java.util.Map.of());
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(
+                            clientProps(kafka),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
+                for (SensorReading r : ahead) {
+                    producer.send(
+                                    new ProducerRecord<>(
+                                            "sensorcast.readings",
+                                            bytes(r.sensor),
+                                            io.sensorcast.connectors.serde.JsonFormats.reading(r)))
+                            .get();
+                }
+            }
+
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(1);
+            env.enableCheckpointing(300);
+            ForecastJob.fromKafka(env, config, false);
+            JobClient job = env.executeAsync("hostile-future-it");
+            try {
+                // released by the watermark (newest − 10 min − 1 ms): all but the last three;
+                // the first forecast comes with the first full window
+                int expected = 40 - 3 - WINDOW + 1;
+                List<ForecastRecord> forecasts =
+                        KafkaJobs.forecasts(kafka, expected, Duration.ofSeconds(90));
+                assertThat(forecasts).hasSize(expected);
+                assertThat(java.time.Instant.parse(forecasts.get(0).originTs()).toEpochMilli())
+                        .isGreaterThan(System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static Properties clientProps(EmbeddedKafkaBroker kafka) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        return props;
     }
 
     private static byte[] bytes(String s) {
