@@ -152,6 +152,21 @@ public final class ModelRegistry implements AutoCloseable {
                     update.version());
             return;
         }
+        String expected = store.location(update.group(), update.version());
+        if (!sameLocation(update.location(), expected)) {
+            String reason =
+                    "location "
+                            + update.location()
+                            + " is not the store's "
+                            + expected
+                            + " for group "
+                            + update.group()
+                            + " version "
+                            + update.version();
+            LOG.warn("Rejected model update: {}", reason);
+            listener.rejected(update, reason);
+            return;
+        }
         long current = Math.max(version(served.get(update.group())), version(update.group()));
         if (update.version() <= current) {
             LOG.info(
@@ -165,6 +180,34 @@ public final class ModelRegistry implements AutoCloseable {
         Served now = served.get(update.group());
         ModelManifest replacing = now == null ? null : now.model().manifest();
         loader.execute(() -> loaded.add(load(update, replacing)));
+    }
+
+    /**
+     * Whether two model locations name the same directory, after normalising {@code .} and {@code
+     * ..}: an update may only point into the configured store, at its own group and version, or
+     * anyone who can write to the topic could choose the model that serves (a directory elsewhere,
+     * another bucket, another group's model).
+     */
+    static boolean sameLocation(String announced, String expected) {
+        if (announced == null) {
+            return false;
+        }
+        return normalise(announced).equals(normalise(expected));
+    }
+
+    private static java.net.URI normalise(String location) {
+        java.net.URI uri = new org.apache.flink.core.fs.Path(location).toUri().normalize();
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
+        try {
+            return new java.net.URI(
+                    uri.getScheme() == null ? "file" : uri.getScheme(),
+                    uri.getAuthority(),
+                    path,
+                    null,
+                    null);
+        } catch (java.net.URISyntaxException e) {
+            return uri;
+        }
     }
 
     /** Swaps in the models loaded since the last call and closes those they replace. */

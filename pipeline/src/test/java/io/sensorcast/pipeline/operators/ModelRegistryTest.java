@@ -105,6 +105,30 @@ class ModelRegistryTest {
     }
 
     @Test
+    void refusesAnUpdatePointingOutsideTheStoreOrAtAnotherGroupsModel() throws Exception {
+        publish("g", window12);
+        served("g");
+        ModelUpdate other = publish("other", window12);
+        Path elsewhere = root.resolveSibling(root.getFileName() + "-elsewhere").resolve("g/999");
+        TestModels.copyDirectory(window12, elsewhere);
+
+        deliver(new ModelUpdate("g", 999, elsewhere.toUri().toString(), null, "attacker"));
+        deliver(new ModelUpdate("g", 998, store.location("g", 998) + "/../../other/1", null, "x"));
+        deliver(new ModelUpdate("g", 1, other.location(), null, "x"));
+        deliver(new ModelUpdate("g", 2, other.location(), null, "x"));
+        assertThat(served("g")).isEqualTo(1);
+        assertThat(events)
+                .containsExactly(
+                        "served g v1",
+                        "rejected g v999",
+                        "rejected g v998",
+                        "rejected g v1",
+                        "rejected g v2");
+        assertThat(ModelRegistry.sameLocation(store.location("g", 3) + "/", store.location("g", 3)))
+                .isTrue();
+    }
+
+    @Test
     void keepsServingOldModelWhenNewOneIsCorrupt() throws Exception {
         publish("g", window12);
         served("g");

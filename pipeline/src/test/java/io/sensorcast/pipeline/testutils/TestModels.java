@@ -51,6 +51,19 @@ public final class TestModels {
     }
 
     /** Flips one bit in the middle of {@code file}: a corrupt artifact for refusal tests. */
+    /** Copies the files of a model directory (flat) into {@code to}. */
+    public static void copyDirectory(Path from, Path to) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(to);
+        try (var files = java.nio.file.Files.list(from)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(
+                        f,
+                        to.resolve(f.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     public static void flipAByte(Path file) throws java.io.IOException {
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 1;
