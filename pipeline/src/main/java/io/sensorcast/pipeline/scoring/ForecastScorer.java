@@ -9,6 +9,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -34,21 +36,35 @@ public final class ForecastScorer
 
     private final DetectorSettings settings;
     private final Map<String, DetectorSettings> byGroup;
+    private final long idleTimeoutMillis;
 
     private transient MapState<Long, ForecastRecord> forecasts; // by origin
     private transient MapState<Long, Actual> actuals; // by previous step's time
     private transient MapState<String, AnomalyDetector> detectors; // by target
+    private transient ValueState<Long> cleanupAt;
     private transient Counter scored;
     private transient Counter anomalies;
 
     public ForecastScorer(DetectorSettings settings) {
-        this(settings, Map.of());
+        this(settings, Map.of(), DEFAULT_IDLE_TIMEOUT_MILLIS);
     }
+
+    private static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 7 * 86_400_000L;
 
     /**
      * @param groupThresholds thresholds of model groups that do not use the default one
+     * @param idleTimeoutMillis event-time silence after which a sensor's scoring state (its
+     *     detectors, about 11 KB per target) is dropped, as the sequence operator drops its ring
      */
-    public ForecastScorer(DetectorSettings settings, Map<String, Double> groupThresholds) {
+    public ForecastScorer(
+            DetectorSettings settings,
+            Map<String, Double> groupThresholds,
+            long idleTimeoutMillis) {
+        if (idleTimeoutMillis <= 0) {
+            throw new IllegalArgumentException(
+                    "idle timeout must be > 0 ms, got " + idleTimeoutMillis);
+        }
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.settings = settings;
         this.byGroup = new HashMap<>();
         groupThresholds.forEach((g, t) -> byGroup.put(g, settings.withThreshold(t)));
@@ -75,6 +91,8 @@ public final class ForecastScorer
                                         "detectors",
                                         Types.STRING,
                                         TypeInformation.of(AnomalyDetector.class)));
+        cleanupAt =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
         scored = metrics.counter("readingsScored");
         anomalies = metrics.counter("anomalies");
@@ -97,6 +115,15 @@ public final class ForecastScorer
     @Override
     public void processElement2(Actual actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
+        Long previousCleanup = cleanupAt.value();
+        long cleanup = actual.timestamp + idleTimeoutMillis;
+        if (previousCleanup == null || cleanup > previousCleanup) {
+            if (previousCleanup != null) {
+                ctx.timerService().deleteEventTimeTimer(previousCleanup);
+            }
+            ctx.timerService().registerEventTimeTimer(cleanup);
+            cleanupAt.update(cleanup);
+        }
         if (actual.previous == Long.MIN_VALUE) {
             return; // a sensor's first reading settles no forecast
         }
@@ -154,6 +181,19 @@ public final class ForecastScorer
                             forecast.modelGroup(),
                             forecast.modelVersion(),
                             Math.max(0, now - actual.ingestMillis)));
+        }
+    }
+
+    /** A sensor silent for the idle timeout loses its scoring state. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreRecord> out)
+            throws Exception {
+        Long cleanup = cleanupAt.value();
+        if (cleanup != null && timestamp >= cleanup) {
+            forecasts.clear();
+            actuals.clear();
+            detectors.clear();
+            cleanupAt.clear();
         }
     }
 

@@ -112,7 +112,7 @@ class ForecastScorerTest {
     @Test
     void aGroupWithItsOwnThresholdIsFlaggedAtThatThreshold() throws Exception {
         harness.close();
-        harness = harness(new ForecastScorer(SETTINGS, Map.of("a", 0.999)));
+        harness = harness(new ForecastScorer(SETTINGS, Map.of("a", 0.999), 86_400_000L));
         harness.open();
         long t = 0;
         for (int i = 0; i < 40; i++) {
@@ -155,6 +155,27 @@ class ForecastScorerTest {
         readingArrives(window("a", t, t + 3_600_000, 25));
         ScoreRecord restored = harness.extractOutputValues().get(0);
         assertThat(restored.isAnomaly()).isTrue(); // the restored range and history judged it
+    }
+
+    @Test
+    void aSensorSilentForTheIdleTimeoutLosesItsScoringState() throws Exception {
+        harness.close();
+        harness = harness(new ForecastScorer(SETTINGS, Map.of(), 3_600_000L));
+        harness.open();
+        long t = 0;
+        for (int i = 0; i < 20; i++) {
+            forecastArrives(forecast("a", t, 10));
+            readingArrives(window("a", t, t + 60_000, 10 + i % 3));
+            t += 60_000;
+        }
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+        harness.processBothWatermarks(
+                new org.apache.flink.streaming.api.watermark.Watermark(t + 3_600_000L - 1));
+        assertThat(harness.numKeyedStateEntries()).isPositive(); // not silent long enough yet
+        harness.processBothWatermarks(
+                new org.apache.flink.streaming.api.watermark.Watermark(t + 3_600_000L));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
