@@ -1,6 +1,7 @@
 package io.sensorcast.connectors.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
@@ -84,6 +85,21 @@ public final class KafkaOptions {
                     .defaultValue(64 * 1024)
                     .withDescription("Larger reading records go to the dead-letter topic.");
 
+    public static final ConfigOption<Integer> MAX_FEATURES =
+            ConfigOptions.key("sensorcast.readings.max-features")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription(
+                            "Readings with more named values go to the dead-letter topic (each"
+                                    + " feature costs a window of keyed state).");
+
+    public static final ConfigOption<Integer> MAX_SENSOR_ID_LENGTH =
+            ConfigOptions.key("sensorcast.readings.max-sensor-id-length")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "Readings with longer sensor ids go to the dead-letter topic.");
+
     public static final ConfigOption<Duration> MAX_FUTURE =
             ConfigOptions.key("sensorcast.readings.max-future")
                     .durationType()
@@ -145,6 +161,12 @@ public final class KafkaOptions {
         if (maxBytes < 16 || maxBytes > 100 * 1024 * 1024) {
             throw new IllegalArgumentException(
                     MAX_RECORD_BYTES.key() + " must be in [16, 104857600], got " + maxBytes);
+        }
+        for (ConfigOption<Integer> o : List.of(MAX_FEATURES, MAX_SENSOR_ID_LENGTH)) {
+            int v = config.get(o);
+            if (v < 1 || v > 100_000) {
+                throw new IllegalArgumentException(o.key() + " must be in [1, 100000], got " + v);
+            }
         }
         Duration future = config.get(MAX_FUTURE);
         if (future.isNegative() || future.compareTo(Duration.ofDays(3650)) > 0) {

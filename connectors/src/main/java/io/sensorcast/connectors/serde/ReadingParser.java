@@ -38,6 +38,8 @@ public final class ReadingParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int maxPayloadBytes;
+    private final int maxFeatures;
+    private final int maxSensorIdLength;
     private final long maxFutureMillis;
     private final double maxAbsValue;
     private final Clock clock;
@@ -49,7 +51,38 @@ public final class ReadingParser implements Serializable {
      * @param maxAbsValue the largest magnitude a value may have
      */
     public ReadingParser(int maxPayloadBytes, Duration maxFuture, double maxAbsValue, Clock clock) {
+        this(
+                maxPayloadBytes,
+                DEFAULT_MAX_FEATURES,
+                DEFAULT_MAX_SENSOR_ID_LENGTH,
+                maxFuture,
+                maxAbsValue,
+                clock);
+    }
+
+    /** Features a reading may carry by default: each costs {@code window} doubles of state. */
+    public static final int DEFAULT_MAX_FEATURES = 64;
+
+    /** Characters a sensor id may have by default: it is a key of every keyed state. */
+    public static final int DEFAULT_MAX_SENSOR_ID_LENGTH = 256;
+
+    /**
+     * @param maxPayloadBytes larger values are refused unparsed
+     * @param maxFeatures readings with more named values are refused (each costs a window of state)
+     * @param maxSensorIdLength longer sensor ids are refused
+     * @param maxFuture how far past the wall clock an event time may lie
+     * @param maxAbsValue the largest magnitude a value may have
+     */
+    public ReadingParser(
+            int maxPayloadBytes,
+            int maxFeatures,
+            int maxSensorIdLength,
+            Duration maxFuture,
+            double maxAbsValue,
+            Clock clock) {
         this.maxPayloadBytes = maxPayloadBytes;
+        this.maxFeatures = maxFeatures;
+        this.maxSensorIdLength = maxSensorIdLength;
         this.maxFutureMillis = maxFuture.toMillis();
         this.maxAbsValue = maxAbsValue;
         this.clock = clock;
@@ -113,6 +146,15 @@ public final class ReadingParser implements Serializable {
             throw new BadRecord(DeadLetterReason.MISSING_FIELD, "'values' is empty");
         }
         List<String> names = new ArrayList<>(many.size());
+        if (many.size() > maxFeatures) {
+            throw new BadRecord(
+                    DeadLetterReason.PAYLOAD_TOO_LARGE,
+                    "'values' has "
+                            + many.size()
+                            + " features, at most "
+                            + maxFeatures
+                            + " (sensorcast.readings.max-features)");
+        }
         double[] values = new double[many.size()];
         Iterator<Map.Entry<String, JsonNode>> fields = many.fields();
         int i = 0;
@@ -124,7 +166,7 @@ public final class ReadingParser implements Serializable {
         return new SensorReading(sensor, timestamp, names.toArray(new String[0]), values);
     }
 
-    private static String sensor(JsonNode root, byte[] key) throws BadRecord {
+    private String sensor(JsonNode root, byte[] key) throws BadRecord {
         JsonNode node = root.get("sensor");
         if (node == null || node.isNull()) {
             throw new BadRecord(DeadLetterReason.MISSING_FIELD, "missing field 'sensor'");
@@ -137,6 +179,15 @@ public final class ReadingParser implements Serializable {
         String sensor = node.asText();
         if (sensor.isBlank()) {
             throw new BadRecord(DeadLetterReason.BAD_SENSOR_ID, "'sensor' is empty");
+        }
+        if (sensor.length() > maxSensorIdLength) {
+            throw new BadRecord(
+                    DeadLetterReason.BAD_SENSOR_ID,
+                    "'sensor' has "
+                            + sensor.length()
+                            + " characters, at most "
+                            + maxSensorIdLength
+                            + " (sensorcast.readings.max-sensor-id-length)");
         }
         if (key == null || key.length == 0) {
             throw new BadRecord(

@@ -72,6 +72,8 @@ public final class ReadingSources {
         ReadingParser parser =
                 new ReadingParser(
                         config.get(KafkaOptions.MAX_RECORD_BYTES),
+                        config.get(KafkaOptions.MAX_FEATURES),
+                        config.get(KafkaOptions.MAX_SENSOR_ID_LENGTH),
                         config.get(KafkaOptions.MAX_FUTURE),
                         config.get(KafkaOptions.MAX_ABS_VALUE),
                         Clock.systemUTC());

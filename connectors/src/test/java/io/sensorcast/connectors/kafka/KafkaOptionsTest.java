@@ -48,6 +48,11 @@ class KafkaOptionsTest {
         assertThatThrownBy(() -> KafkaOptions.validate(tx))
                 .hasMessageStartingWith(
                         "sensorcast.kafka.transaction-timeout must be in [1 s, 24 h]");
+
+        Configuration features = new Configuration();
+        features.set(KafkaOptions.MAX_FEATURES, 0);
+        assertThatThrownBy(() -> KafkaOptions.validate(features))
+                .hasMessage("sensorcast.readings.max-features must be in [1, 100000], got 0");
     }
 
     @Test

@@ -32,6 +32,37 @@ class ReadingParserTest {
     }
 
     @Test
+    void refusesTooManyFeaturesAndOverlongSensorIdsNamingTheLimit() {
+        ReadingParser tight =
+                new ReadingParser(
+                        1 << 16, 3, 8, Duration.ofHours(1), 1e9, Clock.fixed(NOW, ZoneOffset.UTC));
+        ParsedRecord many =
+                tight.parse(
+                        record(
+                                "t1",
+                                "{\"sensor\":\"t1\",\"ts\":1,\"values\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4}}"));
+        assertThat(many.isValid()).isFalse();
+        assertThat(many.deadLetter.reason).isEqualTo(DeadLetterReason.PAYLOAD_TOO_LARGE);
+        assertThat(many.deadLetter.message)
+                .isEqualTo("'values' has 4 features, at most 3 (sensorcast.readings.max-features)");
+        assertThat(
+                        tight.parse(
+                                        record(
+                                                "t1",
+                                                "{\"sensor\":\"t1\",\"ts\":1,\"values\":{\"a\":1,\"b\":2,\"c\":3}}"))
+                                .isValid())
+                .isTrue();
+        ParsedRecord longId =
+                tight.parse(
+                        record("sensor-123", "{\"sensor\":\"sensor-123\",\"ts\":1,\"value\":1}"));
+        assertThat(longId.deadLetter.reason).isEqualTo(DeadLetterReason.BAD_SENSOR_ID);
+        assertThat(longId.deadLetter.message)
+                .isEqualTo(
+                        "'sensor' has 10 characters, at most 8"
+                                + " (sensorcast.readings.max-sensor-id-length)");
+    }
+
+    @Test
     void parsesAUnivariateReadingWithAnIsoTimestamp() {
         ParsedRecord r =
                 parser.parse(
