@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * window, a missing feature), gets the persistence forecast instead — every value stays at its
  * latest reading — with model version {@value #PERSISTENCE_VERSION} (counted in {@code
  * baselineForecasts}): so every reading is scored from a sensor's first window on, not only once a
- * model exists. A model reads the newest {@code window} steps of a longer sequence. The models in
- * service are operator state, so a restored job serves the versions it served before the failure
- * (see {@link ModelRegistry} for loading and rejection rules).
+ * model exists; so does a window whose model forecast is NaN or infinite (counted in {@code
+ * nonFiniteForecasts}). A model reads the newest {@code window} steps of a longer sequence. The
+ * models in service are operator state, so a restored job serves the versions it served before the
+ * failure (see {@link ModelRegistry} for loading and rejection rules).
  *
  * <p>Metrics (group {@code sensorcast}): {@code forecasts}, {@code baselineForecasts}, {@code
  * modelsRejected}, {@code modelsServed} counters; {@code inferenceMillis} (one forward pass) and
@@ -63,6 +64,7 @@ public final class ModelForecastFunction
     private transient List<ModelUpdate> restored;
     private transient Counter forecasts;
     private transient Counter baseline;
+    private transient Counter nonFinite;
     private transient Counter rejected;
     private transient Counter servedCount;
     private transient Histogram inferenceMillis;
@@ -112,6 +114,7 @@ public final class ModelForecastFunction
         this.metrics = metrics;
         forecasts = metrics.counter("forecasts");
         baseline = metrics.counter("baselineForecasts");
+        nonFinite = metrics.counter("nonFiniteForecasts");
         rejected = metrics.counter("modelsRejected");
         servedCount = metrics.counter("modelsServed");
         inferenceMillis =
@@ -232,6 +235,12 @@ public final class ModelForecastFunction
         int t = m.targets().size();
         for (int i = 0; i < usable.size(); i++) {
             SensorWindow win = usable.get(i);
+            if (!finite(predicted, i * h * t, (i + 1) * h * t)) {
+                // a NaN or infinity would poison the sensor's error history and is not JSON
+                nonFinite.inc();
+                out.add(persistence(group, win, now));
+                continue;
+            }
             List<ForecastRecord.Step> steps = new ArrayList<>(h);
             for (int s = 0; s < h; s++) {
                 Map<String, Double> values = new LinkedHashMap<>();
@@ -242,6 +251,15 @@ public final class ModelForecastFunction
             }
             out.add(record(group, win, steps, served.version(), now));
         }
+    }
+
+    private static boolean finite(float[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Float.isFinite(values[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The persistence forecast of {@code win}: one step, every value at its latest reading. */

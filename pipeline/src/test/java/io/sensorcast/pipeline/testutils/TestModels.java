@@ -50,7 +50,6 @@ public final class TestModels {
         }
     }
 
-    /** Flips one bit in the middle of {@code file}: a corrupt artifact for refusal tests. */
     /** Copies the files of a model directory (flat) into {@code to}. */
     public static void copyDirectory(Path from, Path to) throws java.io.IOException {
         java.nio.file.Files.createDirectories(to);
@@ -64,6 +63,7 @@ public final class TestModels {
         }
     }
 
+    /** Flips one bit in the middle of {@code file}: a corrupt artifact for refusal tests. */
     public static void flipAByte(Path file) throws java.io.IOException {
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 1;
