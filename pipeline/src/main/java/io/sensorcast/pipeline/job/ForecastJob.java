@@ -211,12 +211,23 @@ public final class ForecastJob {
      * Event time of readings: bounded out-of-orderness, idle splits stop holding the watermark
      * back. Applied in the Kafka source, so each partition has its own watermark (partitions read
      * at different paces must not make each other's readings late).
+     *
+     * <p>The watermark never runs ahead of the wall clock: a reading stamped in the future (a
+     * device whose clock runs ahead, accepted up to {@code sensorcast.readings.max-future}) counts
+     * for the watermark as if it were stamped now. Otherwise one such reading would move its
+     * partition's watermark hours ahead and make every other sensor of the partition late; this way
+     * it waits in its sensor's state until its time comes.
      */
     static <T> WatermarkStrategy<T> eventTime(
             Configuration config, SerializableTimestampAssigner<T> timestamp) {
+        SerializableTimestampAssigner<T> notAheadOfNow =
+                (element, recordTimestamp) ->
+                        Math.min(
+                                timestamp.extractTimestamp(element, recordTimestamp),
+                                System.currentTimeMillis());
         return WatermarkStrategy.<T>forBoundedOutOfOrderness(
                         config.get(ForecastOptions.OUT_OF_ORDERNESS))
-                .withTimestampAssigner(timestamp)
+                .withTimestampAssigner(notAheadOfNow)
                 .withIdleness(config.get(ForecastOptions.SOURCE_IDLENESS));
     }
 
