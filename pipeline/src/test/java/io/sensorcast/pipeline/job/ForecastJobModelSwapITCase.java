@@ -11,6 +11,7 @@ import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.store.ModelPublisher;
 import io.sensorcast.pipeline.store.ModelStore;
+import io.sensorcast.pipeline.testutils.JobMetrics;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.net.URI;
@@ -24,7 +25,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -166,9 +166,6 @@ class ForecastJobModelSwapITCase {
     }
 
     private static long sum(JobID job, String counter) {
-        return METRICS.findMetrics(job, counter).entrySet().stream()
-                .filter(e -> e.getKey().endsWith(".sensorcast." + counter))
-                .mapToLong(e -> ((Counter) e.getValue()).getCount())
-                .sum();
+        return JobMetrics.sum(METRICS, job, counter);
     }
 }

@@ -8,6 +8,7 @@ import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.pipeline.testutils.JobMetrics;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -196,9 +196,6 @@ class HostileInputITCase {
     }
 
     private static long sum(JobID job, String counter) {
-        return METRICS.findMetrics(job, counter).entrySet().stream()
-                .filter(e -> e.getKey().endsWith(".sensorcast." + counter))
-                .mapToLong(e -> ((Counter) e.getValue()).getCount())
-                .sum();
+        return JobMetrics.sum(METRICS, job, counter);
     }
 }
