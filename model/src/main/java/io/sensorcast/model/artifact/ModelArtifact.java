@@ -91,6 +91,56 @@ public final class ModelArtifact {
         Files.writeString(dir.resolve(CHECKSUMS), sums.toString(), StandardCharsets.UTF_8);
     }
 
+    /** System property: the most recurrent parameters a model may have (default 50 million). */
+    public static final String MAX_PARAMETERS_PROPERTY = "sensorcast.models.max-parameters";
+
+    /**
+     * The recurrent layers' parameter count of {@code network}: per layer and direction, {@code
+     * gates × hidden × (inputs + hidden)} weights and {@code 2 × gates × hidden} biases. A lower
+     * bound of the whole model's (the head and skip path come on top).
+     */
+    static long recurrentParameters(NetworkConfig network) {
+        long gates = (long) network.cell().gates() * network.hiddenSize();
+        long total = 0;
+        for (int layer = 0; layer < network.layers(); layer++) {
+            long inputs =
+                    layer == 0
+                            ? network.inputFeatures()
+                            : (long) network.hiddenSize() * network.directions();
+            total += network.directions() * (gates * (inputs + network.hiddenSize()) + 2 * gates);
+        }
+        return total;
+    }
+
+    /**
+     * Refuses, before anything is allocated, a manifest describing a network larger than the limit
+     * or than its parameter file can hold (4 bytes a parameter): a manifest announcing billions of
+     * parameters would otherwise be allocated in full before the parameters are read.
+     */
+    private static void checkSize(NetworkConfig network, long parameterBytes)
+            throws InvalidModelException {
+        long max = Long.getLong(MAX_PARAMETERS_PROPERTY, 50_000_000L);
+        long needed = recurrentParameters(network);
+        if (needed > max) {
+            throw new InvalidModelException(
+                    "network: "
+                            + needed
+                            + " recurrent parameters, at most "
+                            + max
+                            + " ("
+                            + MAX_PARAMETERS_PROPERTY
+                            + ")");
+        }
+        if (needed * Float.BYTES > parameterBytes) {
+            throw new CorruptModelException(
+                    PARAMETERS
+                            + ": parameters do not fit the manifest's network: it needs at least "
+                            + needed * Float.BYTES
+                            + " bytes, the file has "
+                            + parameterBytes);
+        }
+    }
+
     /**
      * Reads and verifies the manifest of the artifact in {@code dir} without loading parameters:
      * checksums, format version and internal consistency.
@@ -115,6 +165,7 @@ public final class ModelArtifact {
         ModelManifest manifest = parseManifest(files.get(MANIFEST));
         requirements.check(manifest);
         NetworkConfig network = manifest.network();
+        checkSize(network, files.get(PARAMETERS).length);
         DjlRuntime.engine();
         Model model = Model.newInstance(dir.getFileName() + "", DjlRuntime.device("auto"));
         try {

@@ -163,6 +163,30 @@ class ModelArtifactTest {
                 .hasMessageContaining("parameters do not fit");
     }
 
+    @Test
+    void refusesAManifestAnnouncingAHugeNetworkBeforeAllocatingIt() throws Exception {
+        Path copy = copyOf(saved);
+        Path manifest = copy.resolve(ModelArtifact.MANIFEST);
+        String original = Files.readString(manifest);
+        // 4,096 hidden units, two layers, both directions: 537 million recurrent parameters
+        Files.writeString(
+                manifest, original.replace("\"hiddenSize\" : 6", "\"hiddenSize\" : 4096"));
+        rewriteChecksums(copy);
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessageStartingWith("network: ")
+                .hasMessageContaining("recurrent parameters, at most 50000000")
+                .hasMessageContaining(ModelArtifact.MAX_PARAMETERS_PROPERTY);
+        // within the limit but larger than the parameter file holds: refused before allocating
+        Files.writeString(
+                manifest, original.replace("\"hiddenSize\" : 6", "\"hiddenSize\" : 1000"));
+        rewriteChecksums(copy);
+        assertThatThrownBy(() -> ModelArtifact.load(copy))
+                .isInstanceOf(CorruptModelException.class)
+                .hasMessageContaining(
+                        "parameters do not fit the manifest's network: it needs at least");
+    }
+
     private Path copyOf(Path source) throws IOException {
         Path copy = dir.resolve("copy");
         Files.createDirectories(copy);
