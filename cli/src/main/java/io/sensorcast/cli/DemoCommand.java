@@ -344,7 +344,8 @@ final class DemoCommand implements Callable<Integer> {
                 };
         try {
             replayer.replay(readings.subList(0, warmup), "sensorcast.readings", pace, progress);
-            Set<String> sensors = lastReadings(readings).keySet();
+            Set<String> sensors = new HashSet<>();
+            readings.forEach(r -> sensors.add(r.sensor));
             long until = System.nanoTime() + waitLimit.toNanos();
             while (!stop.get() && !decided(sensors) && System.nanoTime() < until) {
                 Thread.sleep(250);
@@ -380,14 +381,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return readings.size();
-    }
-
-    private static Map<String, Long> lastReadings(List<SensorReading> readings) {
-        Map<String, Long> last = new HashMap<>();
-        for (SensorReading r : readings) {
-            last.merge(r.sensor, r.timestamp, Math::max);
-        }
-        return last;
     }
 
     /** Whether retraining has decided (promoted, rejected or failed) for every sensor. */

@@ -104,15 +104,7 @@ public final class SequenceWindowFunction
         }
         pending.put(r.timestamp, new PendingReading(r, ctx.timerService().currentProcessingTime()));
         ctx.timerService().registerEventTimeTimer(r.timestamp);
-        Long previousCleanup = cleanupAt.value();
-        long cleanup = r.timestamp + idleTimeoutMillis;
-        if (previousCleanup == null || cleanup > previousCleanup) {
-            if (previousCleanup != null) {
-                ctx.timerService().deleteEventTimeTimer(previousCleanup);
-            }
-            ctx.timerService().registerEventTimeTimer(cleanup);
-            cleanupAt.update(cleanup);
-        }
+        IdleTimeout.extend(cleanupAt, ctx.timerService(), r.timestamp, idleTimeoutMillis);
     }
 
     @Override
@@ -136,8 +128,7 @@ public final class SequenceWindowFunction
                 out.collect(current.toWindow(ctx.getCurrentKey(), due.ingestMillis));
             }
         }
-        Long cleanup = cleanupAt.value();
-        if (cleanup != null && timestamp >= cleanup) {
+        if (IdleTimeout.expired(cleanupAt, timestamp)) {
             pending.clear();
             ring.clear();
             cleanupAt.clear();

@@ -2,6 +2,7 @@ package io.sensorcast.pipeline.scoring;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.pipeline.operators.IdleTimeout;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -115,15 +116,7 @@ public final class ForecastScorer
     @Override
     public void processElement2(Actual actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
-        Long previousCleanup = cleanupAt.value();
-        long cleanup = actual.timestamp + idleTimeoutMillis;
-        if (previousCleanup == null || cleanup > previousCleanup) {
-            if (previousCleanup != null) {
-                ctx.timerService().deleteEventTimeTimer(previousCleanup);
-            }
-            ctx.timerService().registerEventTimeTimer(cleanup);
-            cleanupAt.update(cleanup);
-        }
+        IdleTimeout.extend(cleanupAt, ctx.timerService(), actual.timestamp, idleTimeoutMillis);
         if (actual.previous == Long.MIN_VALUE) {
             return; // a sensor's first reading settles no forecast
         }
@@ -188,8 +181,7 @@ public final class ForecastScorer
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreRecord> out)
             throws Exception {
-        Long cleanup = cleanupAt.value();
-        if (cleanup != null && timestamp >= cleanup) {
+        if (IdleTimeout.expired(cleanupAt, timestamp)) {
             forecasts.clear();
             actuals.clear();
             detectors.clear();
