@@ -134,7 +134,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Formats the log directory with a new cluster id, unless a previous start formatted it: a
+     * restart keeps its cluster id (a new one would be refused against the logs' own).
+     */
     private static void format(Path dir, Properties props) throws IOException {
+        if (Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+            return;
+        }
         Path config = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(config)) {
             props.store(out, "sensorcast embedded broker");
