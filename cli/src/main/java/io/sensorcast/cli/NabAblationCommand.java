@@ -48,6 +48,15 @@ final class NabAblationCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "FILE", description = "combined_windows.json.")
     Path labels;
 
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description =
+                    "Also write each forecaster's full-detector results as NAB results files,"
+                            + " DIR/sensorcast-<forecaster>/<category>/..., for nab-score"
+                            + " --per-file.")
+    Path resultsDir;
+
     private record Series(String name, long[] timestamps, double[] values) {}
 
     @Override
@@ -88,6 +97,16 @@ final class NabAblationCommand implements Callable<Integer> {
                     double[] alerts =
                             BaselineDetection.alerts(
                                     s.timestamps(), s.values(), f, schedule, v.getValue());
+                    if (resultsDir != null && v.getValue() == d) {
+                        NabCorpus.writeResults(
+                                resultsDir,
+                                "sensorcast-" + f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                                s.name(),
+                                times(s.timestamps()),
+                                s.values(),
+                                alerts,
+                                windows.getOrDefault(s.name(), List.of()));
+                    }
                     scored.add(
                             new NabScorer.DataFile(
                                     s.name(),

@@ -17,7 +17,6 @@ import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,9 +66,6 @@ import picocli.CommandLine.Option;
                     + " an excursion, else 0), the same that flags anomalies in the job."
         })
 final class NabCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter NAB_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -257,34 +252,20 @@ final class NabCommand implements Callable<Integer> {
 
     private void write(Replayed replayed, Path dataDir, Map<String, List<NabScorer.Window>> windows)
             throws IOException {
-        Path file = replayed.file();
-        String category = dataDir.relativize(file).getParent().toString();
-        String key = category + "/" + file.getFileName();
-        Path target =
-                out.resolve(detector)
-                        .resolve(category)
-                        .resolve(detector + "_" + file.getFileName());
-        Files.createDirectories(target.getParent());
+        String name = dataDir.relativize(replayed.file()).toString().replace('\\', '/');
         Map<Long, Double> byTarget = scores.getOrDefault(replayed.sensor(), Map.of());
-        List<NabScorer.Window> ws = windows.getOrDefault(key, List.of());
-        try (BufferedWriter w = Files.newBufferedWriter(target)) {
-            w.write("timestamp,value,anomaly_score,label\n");
-            for (SensorReading r : replayed.rows()) {
-                LocalDateTime t =
-                        LocalDateTime.ofEpochSecond(r.timestamp / 1000, 0, ZoneOffset.UTC);
-                double score = byTarget.getOrDefault(r.timestamp + replayed.shift(), 0.0);
-                boolean label =
-                        ws.stream().anyMatch(x -> !t.isBefore(x.start()) && !t.isAfter(x.end()));
-                w.write(
-                        String.format(
-                                Locale.ROOT,
-                                "%s,%s,%.6f,%d%n",
-                                NAB_TIME.format(t),
-                                r.values[0],
-                                score,
-                                label ? 1 : 0));
-            }
+        List<SensorReading> rows = replayed.rows();
+        List<LocalDateTime> times = new ArrayList<>(rows.size());
+        double[] values = new double[rows.size()];
+        double[] alerts = new double[rows.size()];
+        for (int i = 0; i < values.length; i++) {
+            SensorReading r = rows.get(i);
+            times.add(LocalDateTime.ofEpochSecond(r.timestamp / 1000, 0, ZoneOffset.UTC));
+            values[i] = r.values[0];
+            alerts[i] = byTarget.getOrDefault(r.timestamp + replayed.shift(), 0.0);
         }
+        NabCorpus.writeResults(
+                out, detector, name, times, values, alerts, windows.getOrDefault(name, List.of()));
     }
 
     private void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {

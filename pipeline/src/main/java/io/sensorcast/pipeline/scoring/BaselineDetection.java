@@ -23,14 +23,22 @@ public final class BaselineDetection {
          * the last reading (the BiLSTM's window normalisation), refit on a schedule: the project's
          * {@link LeastSquares}, as the linear baseline of {@code sensorcast evaluate}.
          */
-        LINEAR;
+        LINEAR,
+        /**
+         * {@code LINEAR} with seasonal input channels: beside each step of the window, the reading
+         * a day and a week before that step's next reading (by reading count), each relative to its
+         * own newest value, so the fit can learn "tomorrow's change is today's change at this
+         * hour". Before a week (or a day) of history, the day-ago (or the step's own) reading
+         * stands in.
+         */
+        LINEAR_SEASONAL;
 
         public static Forecaster parse(String name) {
             try {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        "forecaster must be persistence, seasonal-naive or linear; got '"
+                        "forecaster must be persistence, seasonal-naive, linear or linear-seasonal; got '"
                                 + name
                                 + "'");
             }
@@ -80,6 +88,20 @@ public final class BaselineDetection {
                     }
                     forecast = weights == null ? values[i - 1] : linear(values, i, weights);
                 }
+                case LINEAR_SEASONAL -> {
+                    if (i >= nextFit) {
+                        weights = fitSeasonal(values, i, schedule, day);
+                        nextFit = i + schedule.refitEvery();
+                    }
+                    forecast =
+                            weights == null
+                                    ? values[i - 1]
+                                    : values[i - 1]
+                                            + dot(
+                                                    weights,
+                                                    seasonalInputs(
+                                                            values, i, schedule.window(), day));
+                }
                 default -> forecast = values[i - 1];
             }
             alerts[i] = detector.update(timestamps[i], values[i], forecast, settings).alert();
@@ -104,6 +126,67 @@ public final class BaselineDetection {
     private static double change(double[] v, int i, int j) {
         int k = i - 2 - j;
         return k >= 0 ? v[k] - v[i - 1] : 0;
+    }
+
+    private static double dot(double[][] w, float[] x) {
+        double y = w[x.length][0]; // intercept
+        for (int j = 0; j < x.length; j++) {
+            y += w[j][0] * x[j];
+        }
+        return y;
+    }
+
+    /**
+     * The reading {@code lag} before the one after row {@code row}; before the series reaches back
+     * that far, the one a {@code day} before, else row {@code row} itself.
+     */
+    private static double seasonal(double[] v, int row, int lag, int day) {
+        if (row + 1 - lag >= 0) {
+            return v[row + 1 - lag];
+        }
+        if (row + 1 - day >= 0) {
+            return v[row + 1 - day];
+        }
+        return v[Math.max(row, 0)];
+    }
+
+    /**
+     * The inputs of the seasonal linear forecast of reading {@code i}: the window's changes
+     * relative to the last reading (as {@link #change}), then for a day and a week the seasonal
+     * channel's steps relative to its newest step; the newest of each (always 0) left out.
+     */
+    static float[] seasonalInputs(double[] v, int i, int window, int day) {
+        float[] x = new float[3 * (window - 1)];
+        int o = 0;
+        double last = v[i - 1];
+        for (int s = 0; s < window - 1; s++) {
+            int row = i - window + s;
+            x[o++] = row >= 0 ? (float) (v[row] - last) : 0f;
+        }
+        for (int lag : new int[] {day, 7 * day}) {
+            double newest = seasonal(v, i - 1, lag, day);
+            for (int s = 0; s < window - 1; s++) {
+                int row = i - window + s;
+                x[o++] = row >= 0 ? (float) (seasonal(v, row, lag, day) - newest) : 0f;
+            }
+        }
+        return x;
+    }
+
+    /** {@link #fit} with the seasonal channels. */
+    private static double[][] fitSeasonal(double[] v, int end, Schedule s, int day) {
+        int inputs = 3 * (s.window() - 1);
+        int from = Math.max(1, end - s.fitRows());
+        if (end - from < inputs + 1) {
+            return null;
+        }
+        LeastSquares ls = new LeastSquares(inputs, 1);
+        float[] y = new float[1];
+        for (int i = from; i < end; i++) {
+            y[0] = (float) (v[i] - v[i - 1]);
+            ls.add(seasonalInputs(v, i, s.window(), day), y);
+        }
+        return ls.solve();
     }
 
     /** Least squares of the next change on the window's changes, on rows before {@code end}. */

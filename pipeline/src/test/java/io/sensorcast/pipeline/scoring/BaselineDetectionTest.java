@@ -51,11 +51,28 @@ class BaselineDetectionTest {
         }
     }
 
+    /** Worked by hand on {@code v[k] = k²}, window 3, a day of 2 readings, a week of 14. */
+    @Test
+    void seasonalChannelsAreTheReadingsADayAndAWeekBeforeEachNextReading() {
+        double[] v = new double[17];
+        for (int k = 0; k < v.length; k++) {
+            v[k] = k * k;
+        }
+        // reading 16: window rows 13, 14 against v[15] = 225; a day before rows 14, 15 are
+        // rows 12, 13 against 14 (196); a week before them, rows 0, 1 against 2 (4)
+        assertThat(BaselineDetection.seasonalInputs(v, 16, 3, 2))
+                .containsExactly(-56f, -29f, -52f, -27f, -4f, -3f);
+        // reading 10: no week of history yet, so the day-ago channel stands in for it
+        assertThat(BaselineDetection.seasonalInputs(v, 10, 3, 2))
+                .containsExactly(-32f, -17f, -28f, -15f, -28f, -15f);
+    }
+
     @Test
     void parsesForecasterNamesAndRefusesOthers() {
         assertThat(Forecaster.parse("seasonal-naive")).isEqualTo(Forecaster.SEASONAL_NAIVE);
         assertThatThrownBy(() -> Forecaster.parse("arima"))
                 .hasMessage(
-                        "forecaster must be persistence, seasonal-naive or linear; got 'arima'");
+                        "forecaster must be persistence, seasonal-naive, linear or linear-seasonal;"
+                                + " got 'arima'");
     }
 }

@@ -3,6 +3,7 @@ package io.sensorcast.model.evaluation.nab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Reads NAB label windows and a detector's results files. */
+/** Reads NAB label windows, and writes and reads a detector's results files. */
 public final class NabCorpus {
 
     private static final DateTimeFormatter TIME =
@@ -28,7 +30,56 @@ public final class NabCorpus {
                     .optionalEnd()
                     .toFormatter();
 
+    private static final DateTimeFormatter RESULTS_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
     private NabCorpus() {}
+
+    /**
+     * Writes one data file's results as NAB's runner does: {@code
+     * <dir>/<detector>/<category>/<detector>_<file>.csv} with columns {@code timestamp, value,
+     * anomaly_score, label}, one row per input row, the label from {@code windows}.
+     *
+     * @param name the data file as {@code category/file.csv}
+     * @return the file written
+     */
+    public static Path writeResults(
+            Path dir,
+            String detector,
+            String name,
+            List<LocalDateTime> timestamps,
+            double[] values,
+            double[] scores,
+            List<NabScorer.Window> windows)
+            throws IOException {
+        String[] parts = name.split("/", 2);
+        if (parts.length != 2
+                || timestamps.size() != values.length
+                || values.length != scores.length) {
+            throw new IllegalArgumentException(
+                    "results for '" + name + "': need category/file.csv and equal lengths");
+        }
+        Path target = dir.resolve(detector).resolve(parts[0]).resolve(detector + "_" + parts[1]);
+        Files.createDirectories(target.getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(target)) {
+            w.write("timestamp,value,anomaly_score,label\n");
+            for (int i = 0; i < values.length; i++) {
+                LocalDateTime t = timestamps.get(i);
+                boolean label =
+                        windows.stream()
+                                .anyMatch(x -> !t.isBefore(x.start()) && !t.isAfter(x.end()));
+                w.write(
+                        String.format(
+                                Locale.ROOT,
+                                "%s,%s,%.6f,%d%n",
+                                RESULTS_TIME.format(t),
+                                values[i],
+                                scores[i],
+                                label ? 1 : 0));
+            }
+        }
+        return target;
+    }
 
     public static LocalDateTime time(String s) {
         return LocalDateTime.parse(s.trim(), TIME);
