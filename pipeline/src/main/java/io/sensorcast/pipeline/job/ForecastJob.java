@@ -267,7 +267,8 @@ public final class ForecastJob {
                         GroupMapping.parse(
                                 ForecastOptions.GROUPS.key(), config.get(ForecastOptions.GROUPS)),
                         config.get(ForecastOptions.WINDOW),
-                        config.get(ForecastOptions.INTRA_OP_THREADS));
+                        config.get(ForecastOptions.INTRA_OP_THREADS),
+                        ForecastOptions.registry(config));
         SingleOutputStreamOperator<ForecastRecord> forecasts =
                 windows.connect(modelUpdates.broadcast())
                         .transform(

@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.job;
 
 import io.sensorcast.pipeline.operators.GroupMapping;
+import io.sensorcast.pipeline.operators.ModelRegistry;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
@@ -48,6 +49,30 @@ public final class ForecastOptions {
                     .durationType()
                     .defaultValue(Duration.ofMillis(20))
                     .withDescription("The longest a window waits for its batch to fill.");
+
+    public static final ConfigOption<Duration> MODEL_RETRY_MAX_BACKOFF =
+            ConfigOptions.key("sensorcast.models.load-retry-max-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "A model version the store cannot hand over now (down, or the version"
+                                    + " not there) is tried again after 1 s, doubling up to this.");
+
+    public static final ConfigOption<Duration> MODEL_RETRY_FOR =
+            ConfigOptions.key("sensorcast.models.load-retry-for")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "How long such a version is retried before it is rejected; the"
+                                    + " model in service keeps serving meanwhile.");
+
+    public static final ConfigOption<Duration> MODEL_IDLE_RELEASE =
+            ConfigOptions.key("sensorcast.models.idle-release")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "A model group no window has needed for this long (processing time)"
+                                    + " is forgotten and its model released.");
 
     public static final ConfigOption<String> GROUPS =
             ConfigOptions.key("sensorcast.models.groups")
@@ -198,11 +223,21 @@ public final class ForecastOptions {
                 OptionChecks.range(c, SCORE_MAX_WEEK_LAG, 0, 1_000_000));
     }
 
+    /** How the forecasting subtasks retry model loads and release unused groups. */
+    public static ModelRegistry.Settings registry(Configuration c) {
+        return new ModelRegistry.Settings(
+                Duration.ofSeconds(1),
+                OptionChecks.positive(c, MODEL_RETRY_MAX_BACKOFF, false),
+                OptionChecks.positive(c, MODEL_RETRY_FOR, true),
+                OptionChecks.positive(c, MODEL_IDLE_RELEASE, false));
+    }
+
     public static void validate(Configuration c) {
         OptionChecks.range(c, WINDOW, 2, 100_000);
         OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
         OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
         detector(c);
+        registry(c);
         groupThresholds(c);
         OptionChecks.positive(c, OUT_OF_ORDERNESS, true);
         OptionChecks.positive(c, SOURCE_IDLENESS, false);

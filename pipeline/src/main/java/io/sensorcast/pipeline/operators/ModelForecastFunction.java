@@ -8,6 +8,7 @@ import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +59,7 @@ public final class ModelForecastFunction
     private final GroupMapping groups;
     private final int maxWindow;
     private final int intraOpThreads;
+    private final ModelRegistry.Settings registrySettings;
 
     private transient ModelRegistry registry;
     private transient ListState<String> servedState;
@@ -67,6 +69,7 @@ public final class ModelForecastFunction
     private transient Counter nonFinite;
     private transient Counter rejected;
     private transient Counter servedCount;
+    private transient Counter retries;
     private transient Histogram inferenceMillis;
     private transient Histogram readingToForecastMillis;
     private transient Map<String, Long> versions;
@@ -75,13 +78,19 @@ public final class ModelForecastFunction
     /**
      * @param maxWindow readings the job keeps per sensor; models needing more are refused
      * @param intraOpThreads libtorch threads per call; 1 scales best with parallelism = cores
+     * @param registrySettings how model loads are retried and unused groups released
      */
     public ModelForecastFunction(
-            ModelStore store, GroupMapping groups, int maxWindow, int intraOpThreads) {
+            ModelStore store,
+            GroupMapping groups,
+            int maxWindow,
+            int intraOpThreads,
+            ModelRegistry.Settings registrySettings) {
         this.store = store;
         this.groups = groups;
         this.maxWindow = maxWindow;
         this.intraOpThreads = intraOpThreads;
+        this.registrySettings = registrySettings;
     }
 
     @Override
@@ -117,6 +126,7 @@ public final class ModelForecastFunction
         nonFinite = metrics.counter("nonFiniteForecasts");
         rejected = metrics.counter("modelsRejected");
         servedCount = metrics.counter("modelsServed");
+        retries = metrics.counter("modelLoadRetries");
         inferenceMillis =
                 metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
         readingToForecastMillis =
@@ -141,7 +151,15 @@ public final class ModelForecastFunction
                             public void rejected(ModelUpdate update, String reason) {
                                 rejected.inc();
                             }
-                        });
+
+                            @Override
+                            public void retrying(
+                                    ModelUpdate update, String reason, Duration delay) {
+                                retries.inc();
+                            }
+                        },
+                        registrySettings,
+                        System::currentTimeMillis);
         if (restored != null) {
             registry.restore(restored);
             restored = null;

@@ -8,9 +8,11 @@ import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +38,50 @@ import org.slf4j.LoggerFactory;
  * longer than the job keeps, other features or targets than the model it would replace) is
  * rejected, logged and counted, and the old model keeps serving.
  *
+ * <p><b>A store that is down is not a bad model.</b> A version whose directory cannot be reached
+ * (the store is down, a remote fetch fails) is retried with exponential backoff, from {@link
+ * Settings#retryInitial} up to {@link Settings#retryMaxBackoff}, for {@link Settings#retryFor}, and
+ * only then rejected; the old model serves meanwhile. A group whose first lookup fails that way is
+ * looked up again on the same backoff.
+ *
+ * <p><b>Restores are lazy.</b> {@link #restore} only notes the checkpointed versions; a group's is
+ * loaded when the group is first needed, so a restored subtask does not load every group's model
+ * (union state hands each subtask all of them) in {@code open()}.
+ *
+ * <p><b>Bounded.</b> A group not needed for {@link Settings#idleRelease} is forgotten and its model
+ * released: a stream of ever new sensors (one group each by default) costs nothing once they go
+ * quiet; a group that comes back starts again from the store's newest version.
+ *
  * <p>Used from the operator's thread only, apart from its loader thread. Close it to free every
  * model it holds.
  */
 public final class ModelRegistry implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    /**
+     * How the registry retries and forgets.
+     *
+     * @param retryInitial first wait before a version that could not be reached is tried again
+     * @param retryMaxBackoff the longest wait between tries (the wait doubles up to it)
+     * @param retryFor how long such a version is retried before it is rejected
+     * @param idleRelease how long a group may go unused before it is forgotten
+     */
+    public record Settings(
+            Duration retryInitial,
+            Duration retryMaxBackoff,
+            Duration retryFor,
+            Duration idleRelease)
+            implements java.io.Serializable {
+
+        public static Settings defaults() {
+            return new Settings(
+                    Duration.ofSeconds(1),
+                    Duration.ofMinutes(5),
+                    Duration.ofHours(1),
+                    Duration.ofHours(1));
+        }
+    }
 
     /** A model in service and where it came from. */
     public record Served(ForecastModel model, ModelUpdate source) {
@@ -54,26 +95,66 @@ public final class ModelRegistry implements AutoCloseable {
         void served(String group, long version);
 
         void rejected(ModelUpdate update, String reason);
+
+        /** A version could not be reached and will be tried again after {@code delay}. */
+        default void retrying(ModelUpdate update, String reason, Duration delay) {}
     }
 
-    private record Loaded(ModelUpdate update, ForecastModel model, String error) {}
+    /** The result of a load: a model, or why not and whether trying again may help. */
+    private record Loaded(
+            ModelUpdate update,
+            ForecastModel model,
+            String error,
+            boolean unreachable,
+            Retry retry) {}
+
+    /** A version to try again: how often it failed, since when, and when to try next. */
+    private record Retry(ModelUpdate update, int failures, long since, long next) {}
+
+    /** Thrown out of a bootstrap whose versions cannot be reached now. */
+    private static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private final ModelStore store;
     private final int maxWindow;
     private final Listener listener;
+    private final Settings settings;
+    private final LongSupplier clock;
     private final Map<String, Served> served = new HashMap<>();
     private final Map<String, Optional<Served>> bootstrapped = new HashMap<>();
     private final Map<String, ModelUpdate> requested = new HashMap<>();
+    private final Map<String, Retry> retries = new HashMap<>();
+    private final Map<String, Retry> lookupRetries = new HashMap<>();
+    private final Map<String, List<ModelUpdate>> restored = new HashMap<>();
+    private final Map<String, Long> lastUsed = new HashMap<>();
     private final Queue<Loaded> loaded = new ConcurrentLinkedQueue<>();
     private final ExecutorService loader;
+    private long nextSweep;
 
     /**
      * @param maxWindow the readings the job keeps per sensor: a model needing more is refused
      */
     public ModelRegistry(ModelStore store, int maxWindow, Listener listener) {
+        this(store, maxWindow, listener, Settings.defaults(), System::currentTimeMillis);
+    }
+
+    /**
+     * @param clock milliseconds, for backoff and idleness
+     */
+    public ModelRegistry(
+            ModelStore store,
+            int maxWindow,
+            Listener listener,
+            Settings settings,
+            LongSupplier clock) {
         this.store = store;
         this.maxWindow = maxWindow;
         this.listener = listener;
+        this.settings = settings;
+        this.clock = clock;
         this.loader =
                 Executors.newSingleThreadExecutor(
                         r -> {
@@ -85,54 +166,85 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** The group's model, or empty when it has none yet. */
     public Optional<Served> model(String group) {
+        long now = clock.getAsLong();
+        lastUsed.put(group, now);
         Served s = served.get(group);
         if (s != null) {
             return Optional.of(s);
         }
         Optional<Served> boot = bootstrapped.get(group);
-        if (boot == null) {
-            boot = bootstrap(group);
-            if (boot != null) {
-                bootstrapped.put(group, boot);
-            }
+        if (boot != null) {
+            return boot;
         }
-        return boot == null ? Optional.empty() : boot;
+        Retry waiting = lookupRetries.get(group);
+        if (waiting != null && now < waiting.next()) {
+            return Optional.empty();
+        }
+        try {
+            boot = bootstrap(group);
+        } catch (Unreachable e) {
+            Retry r = backoff(waiting, null, now);
+            lookupRetries.put(group, r);
+            LOG.warn(
+                    "Cannot reach the models of group {} (try {} in {} ms): {}",
+                    group,
+                    r.failures() + 1,
+                    r.next() - now,
+                    e.getMessage());
+            return Optional.empty();
+        }
+        lookupRetries.remove(group);
+        restored.remove(group);
+        bootstrapped.put(group, boot);
+        return boot;
     }
 
     /** What is served or on its way, per group: the registry's state for a checkpoint. */
     public Collection<ModelUpdate> sources() {
         Map<String, ModelUpdate> all = new HashMap<>();
         served.forEach((g, s) -> all.put(g, s.source()));
-        requested.forEach((g, u) -> all.merge(g, u, (a, b) -> a.version() >= b.version() ? a : b));
+        restored.forEach((g, us) -> newest(all, us.get(0)));
+        requested.values().forEach(u -> newest(all, u));
+        retries.values().forEach(r -> newest(all, r.update()));
         return all.values();
     }
 
+    private static void newest(Map<String, ModelUpdate> all, ModelUpdate u) {
+        all.merge(u.group(), u, (a, b) -> a.version() >= b.version() ? a : b);
+    }
+
     /**
-     * Restores from checkpointed {@link #sources()} (possibly several copies each): loads the
-     * newest of each group now, falling back to older ones.
+     * Restores from checkpointed {@link #sources()} (possibly several copies each): each group
+     * serves the newest of its versions that loads, loaded when the group is first needed.
      */
     public void restore(Iterable<ModelUpdate> sources) {
-        Map<String, List<ModelUpdate>> byGroup = new HashMap<>();
+        long now = clock.getAsLong();
         for (ModelUpdate u : sources) {
-            byGroup.computeIfAbsent(u.group(), g -> new ArrayList<>()).add(u);
+            List<ModelUpdate> versions =
+                    restored.computeIfAbsent(u.group(), g -> new ArrayList<>());
+            if (versions.stream().noneMatch(v -> v.version() == u.version())) {
+                versions.add(u);
+            }
+            lastUsed.putIfAbsent(u.group(), now);
         }
-        byGroup.forEach(
-                (group, updates) -> {
-                    updates.sort((a, b) -> Long.compare(b.version(), a.version()));
-                    newestThatLoads(updates);
-                });
+        restored.values().forEach(us -> us.sort((a, b) -> Long.compare(b.version(), a.version())));
     }
 
     /**
      * Loads and installs the first of {@code newestFirst} that loads, reporting the ones before it
      * as rejected; null when none loads.
+     *
+     * @throws Unreachable when a version cannot be reached: the lookup is tried again later
      */
-    private Served newestThatLoads(List<ModelUpdate> newestFirst) {
+    private Served newestThatLoads(List<ModelUpdate> newestFirst) throws Unreachable {
         for (ModelUpdate u : newestFirst) {
-            Loaded l = load(u, null);
+            Loaded l = load(u, null, null);
             if (l.model() != null) {
                 install(l);
                 return served.get(u.group());
+            }
+            if (l.unreachable()) {
+                throw new Unreachable(u.location() + ": " + l.error());
             }
             listener.rejected(u, l.error());
         }
@@ -145,14 +257,17 @@ public final class ModelRegistry implements AutoCloseable {
      * the store anyway.
      */
     public void request(ModelUpdate update) {
-        if (!served.containsKey(update.group()) && !bootstrapped.containsKey(update.group())) {
+        String group = update.group();
+        boolean known =
+                served.containsKey(group)
+                        || bootstrapped.containsKey(group)
+                        || restored.containsKey(group);
+        if (!known) {
             LOG.debug(
-                    "Model {} version {} is for a group not served here",
-                    update.group(),
-                    update.version());
+                    "Model {} version {} is for a group not served here", group, update.version());
             return;
         }
-        String expected = store.location(update.group(), update.version());
+        String expected = store.location(group, update.version());
         if (!sameLocation(update.location(), expected)) {
             String reason =
                     "location "
@@ -160,26 +275,39 @@ public final class ModelRegistry implements AutoCloseable {
                             + " is not the store's "
                             + expected
                             + " for group "
-                            + update.group()
+                            + group
                             + " version "
                             + update.version();
             LOG.warn("Rejected model update: {}", reason);
             listener.rejected(update, reason);
             return;
         }
-        long current = Math.max(version(served.get(update.group())), version(update.group()));
+        long current = Math.max(version(served.get(group)), version(group));
+        List<ModelUpdate> notLoaded = restored.get(group);
+        if (notLoaded != null) {
+            current = Math.max(current, notLoaded.get(0).version());
+        }
         if (update.version() <= current) {
             LOG.info(
                     "Ignoring model {} version {}: version {} is already served or on its way",
-                    update.group(),
+                    group,
                     update.version(),
                     current);
             return;
         }
+        if (notLoaded != null) {
+            notLoaded.add(0, update); // loaded with the rest when the group is first needed
+            return;
+        }
+        retries.remove(group);
+        startLoad(update, null);
+    }
+
+    private void startLoad(ModelUpdate update, Retry retry) {
         requested.put(update.group(), update);
         Served now = served.get(update.group());
         ModelManifest replacing = now == null ? null : now.model().manifest();
-        loader.execute(() -> loaded.add(load(update, replacing)));
+        loader.execute(() -> loaded.add(load(update, replacing, retry)));
     }
 
     /**
@@ -210,29 +338,115 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    /** Swaps in the models loaded since the last call and closes those they replace. */
+    /**
+     * Swaps in the models loaded since the last call and closes those they replace; starts the
+     * retries that are due; forgets groups idle for longer than {@link Settings#idleRelease}.
+     */
     public void applyLoaded() {
+        long now = clock.getAsLong();
         Loaded l;
         while ((l = loaded.poll()) != null) {
             String group = l.update().group();
-            if (requested.get(group) == l.update()) {
+            boolean current = requested.get(group) == l.update();
+            if (current) {
                 requested.remove(group);
             }
             if (l.model() == null) {
-                LOG.warn(
-                        "Rejected model {} version {} ({}): {}; version {} keeps serving",
-                        group,
-                        l.update().version(),
-                        l.update().location(),
-                        l.error(),
-                        version(served.get(group)));
-                listener.rejected(l.update(), l.error());
+                failed(l, current, now);
             } else if (l.update().version() <= version(served.get(group))) {
                 SharedModels.release(l.update().location());
             } else {
                 install(l);
             }
         }
+        for (Iterator<Retry> it = retries.values().iterator(); it.hasNext(); ) {
+            Retry r = it.next();
+            if (now >= r.next()) {
+                it.remove();
+                startLoad(r.update(), r);
+            }
+        }
+        if (now >= nextSweep) {
+            forgetIdleGroups(now);
+            nextSweep = now + Math.max(1, settings.idleRelease().toMillis() / 10);
+        }
+    }
+
+    private void failed(Loaded l, boolean current, long now) {
+        String group = l.update().group();
+        long since = l.retry() == null ? now : l.retry().since();
+        if (current && l.unreachable() && now - since < settings.retryFor().toMillis()) {
+            Retry r = backoff(l.retry(), l.update(), now);
+            retries.put(group, r);
+            Duration delay = Duration.ofMillis(r.next() - now);
+            LOG.warn(
+                    "Cannot reach model {} version {} (try {} in {}): {}; version {} keeps"
+                            + " serving",
+                    group,
+                    l.update().version(),
+                    r.failures() + 1,
+                    delay,
+                    l.error(),
+                    version(served.get(group)));
+            listener.retrying(l.update(), l.error(), delay);
+            return;
+        }
+        LOG.warn(
+                "Rejected model {} version {} ({}): {}; version {} keeps serving",
+                group,
+                l.update().version(),
+                l.update().location(),
+                l.unreachable()
+                        ? "unreachable for " + Duration.ofMillis(now - since) + ": " + l.error()
+                        : l.error(),
+                version(served.get(group)));
+        listener.rejected(l.update(), l.error());
+    }
+
+    /** The next try after one more failure: the wait doubles from the initial up to the cap. */
+    private Retry backoff(Retry previous, ModelUpdate update, long now) {
+        int failures = previous == null ? 1 : previous.failures() + 1;
+        long wait = settings.retryInitial().toMillis() << Math.min(failures - 1, 30);
+        wait = Math.min(Math.max(wait, 1), settings.retryMaxBackoff().toMillis());
+        return new Retry(update, failures, previous == null ? now : previous.since(), now + wait);
+    }
+
+    private void forgetIdleGroups(long now) {
+        long idle = settings.idleRelease().toMillis();
+        for (Iterator<Map.Entry<String, Long>> it = lastUsed.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            String group = e.getKey();
+            if (now - e.getValue() <= idle
+                    || requested.containsKey(group)
+                    || retries.containsKey(group)) {
+                continue;
+            }
+            it.remove();
+            Served s = served.remove(group);
+            Optional<Served> boot = bootstrapped.remove(group);
+            if (s != null) {
+                SharedModels.release(s.source().location());
+            } else if (boot != null) {
+                boot.ifPresent(b -> SharedModels.release(b.source().location()));
+            }
+            restored.remove(group);
+            lookupRetries.remove(group);
+            LOG.info(
+                    "Group {} unused for {}: its model is released", group, settings.idleRelease());
+        }
+    }
+
+    /** Groups this registry holds anything for (tests: it must stay bounded). */
+    int groupsHeld() {
+        java.util.Set<String> all = new java.util.HashSet<>(served.keySet());
+        all.addAll(bootstrapped.keySet());
+        all.addAll(restored.keySet());
+        all.addAll(requested.keySet());
+        all.addAll(retries.keySet());
+        all.addAll(lookupRetries.keySet());
+        all.addAll(lastUsed.keySet());
+        return all.size();
     }
 
     /** Waits for the background loads asked for so far (tests, shutdown). */
@@ -255,8 +469,13 @@ public final class ModelRegistry implements AutoCloseable {
         listener.served(group, l.update().version());
     }
 
-    /** The group's newest loadable model in the store; null when the store cannot be read. */
-    private Optional<Served> bootstrap(String group) {
+    /**
+     * The group's model at first use: the newest restored version that loads, else the newest
+     * loadable one in the store; empty when there is none.
+     *
+     * @throws Unreachable when the store cannot be read or a version cannot be reached now
+     */
+    private Optional<Served> bootstrap(String group) throws Unreachable {
         if (!ModelUpdate.GROUP.matcher(group).matches()) {
             LOG.warn(
                     "Model group '{}' is not a valid store name ({}); its sensors get no forecasts"
@@ -265,12 +484,18 @@ public final class ModelRegistry implements AutoCloseable {
                     ModelUpdate.GROUP.pattern());
             return Optional.empty();
         }
+        List<ModelUpdate> fromCheckpoint = restored.get(group);
+        if (fromCheckpoint != null) {
+            Served s = newestThatLoads(fromCheckpoint);
+            if (s != null) {
+                return Optional.of(s);
+            }
+        }
         ModelStore.Listing listing;
         try {
             listing = store.list(group);
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Cannot list models of group {} (will retry): {}", group, e.toString());
-            return null;
+            throw new Unreachable("cannot list the store: " + e);
         }
         listing.corrupt()
                 .forEach(
@@ -287,18 +512,32 @@ public final class ModelRegistry implements AutoCloseable {
         return Optional.ofNullable(newestThatLoads(newestFirst));
     }
 
-    /** Runs on the loader thread: touches nothing of the registry's maps. */
-    private Loaded load(ModelUpdate u, ModelManifest replacing) {
+    /**
+     * Runs on the loader thread: touches nothing of the registry's maps. A failure is {@code
+     * unreachable} when the version's directory is not there or the store cannot say (a store that
+     * is down), not when the directory holds a bad artifact.
+     */
+    private Loaded load(ModelUpdate u, ModelManifest replacing, Retry retry) {
         ForecastModel model = null;
         try {
             model = SharedModels.acquire(u.location());
             check(replacing, model.manifest());
-            return new Loaded(u, model, null);
+            return new Loaded(u, model, null, false, retry);
         } catch (InvalidModelException | IOException | RuntimeException e) {
             if (model != null) {
                 SharedModels.release(u.location());
             }
-            return new Loaded(u, null, e.getMessage());
+            boolean unreachable =
+                    !(e instanceof IncompatibleModelException) && !versionThere(u.location());
+            return new Loaded(u, null, e.getMessage(), unreachable, retry);
+        }
+    }
+
+    private static boolean versionThere(String location) {
+        try {
+            return ModelStore.exists(location);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

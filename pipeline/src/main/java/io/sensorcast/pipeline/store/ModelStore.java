@@ -176,6 +176,16 @@ public final class ModelStore implements Serializable {
     }
 
     /**
+     * Whether the version directory at {@code location} is there: false when it is not (or not yet,
+     * or no longer), an IOException when the store cannot be asked. Tells a store that is down from
+     * an artifact that is broken.
+     */
+    public static boolean exists(String location) throws IOException {
+        Path p = new Path(location);
+        return p.getFileSystem().exists(p);
+    }
+
+    /**
      * A local directory holding the artifact at {@code location}: the directory itself on a local
      * file system, otherwise a copy in {@code java.io.tmpdir}. Not verified: load it with {@link
      * ModelArtifact}, which checks the checksums.

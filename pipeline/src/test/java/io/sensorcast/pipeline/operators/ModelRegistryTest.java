@@ -8,8 +8,10 @@ import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +56,11 @@ class ModelRegistryTest {
             @Override
             public void rejected(ModelUpdate update, String reason) {
                 events.add("rejected " + update.group() + " v" + update.version());
+            }
+
+            @Override
+            public void retrying(ModelUpdate update, String reason, Duration delay) {
+                events.add("retrying " + update.group() + " v" + update.version());
             }
         };
     }
@@ -188,5 +195,128 @@ class ModelRegistryTest {
         registry.restore(List.of(v1, v2, v1));
         assertThat(served("g")).isEqualTo(1);
         assertThat(events).containsExactly("rejected g v2", "served g v1");
+    }
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    /** A registry on a clock the test moves: retries after 1 s, at most 4 s apart, for 60 s. */
+    private ModelRegistry onTestClock() {
+        registry.close();
+        registry =
+                new ModelRegistry(
+                        store,
+                        JOB_WINDOW,
+                        registryListener(),
+                        new ModelRegistry.Settings(
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(4),
+                                Duration.ofSeconds(60),
+                                Duration.ofMinutes(10)),
+                        now::get);
+        return registry;
+    }
+
+    private void pass(Duration d) throws Exception {
+        now.addAndGet(d.toMillis());
+        registry.applyLoaded(); // starts what is due
+        registry.awaitLoads(30_000);
+        registry.applyLoaded(); // takes in its outcome
+    }
+
+    /**
+     * The store goes away (its directory moved) while a new version is announced: the version is
+     * retried with backoff, the old model serves meanwhile, and the new one serves once the store
+     * is back; nothing is rejected.
+     */
+    @Test
+    void aVersionTheStoreCannotHandOverIsRetriedAndServedWhenTheStoreIsBack() throws Exception {
+        onTestClock();
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(1);
+        ModelUpdate v2 = publish("g", window12);
+        Path away = root.resolveSibling(root.getFileName() + "-away");
+        Files.move(root, away);
+        try {
+            deliver(v2);
+            pass(Duration.ofMillis(999)); // not due yet
+            pass(Duration.ofMillis(1)); // tried again after 1 s
+            pass(Duration.ofSeconds(2)); // then after 2 s
+            assertThat(served("g")).isEqualTo(1);
+            assertThat(registry.sources())
+                    .singleElement()
+                    .satisfies(u -> assertThat(u.version()).isEqualTo(2)); // still on its way
+        } finally {
+            Files.move(away, root);
+        }
+        pass(Duration.ofSeconds(4));
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(events)
+                .containsExactly(
+                        "served g v1",
+                        "retrying g v2",
+                        "retrying g v2",
+                        "retrying g v2",
+                        "served g v2");
+    }
+
+    @Test
+    void aVersionStillUnreachableAfterTheRetryPeriodIsRejected() throws Exception {
+        onTestClock();
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(1);
+        ModelUpdate v2 = publish("g", window12);
+        Path away = root.resolveSibling(root.getFileName() + "-away");
+        Files.move(root, away);
+        try {
+            deliver(v2);
+            for (int i = 0; i < 20 && !events.contains("rejected g v2"); i++) {
+                pass(Duration.ofSeconds(4));
+            }
+        } finally {
+            Files.move(away, root);
+        }
+        assertThat(events).contains("rejected g v2").doesNotContain("served g v2");
+        assertThat(events.stream().filter(e -> e.equals("retrying g v2")))
+                .hasSizeBetween(60 / 4, 60); // about one try per 4 s for 60 s
+        assertThat(served("g")).isEqualTo(1);
+    }
+
+    /** Restoring loads nothing; each group loads its checkpointed version at its first use. */
+    @Test
+    void aRestoredGroupLoadsItsVersionWhenFirstNeededAndTakesLaterUpdates() throws Exception {
+        ModelUpdate v1 = publish("g", window12);
+        ModelUpdate other = publish("h", window12);
+        int before = SharedModels.loaded();
+
+        registry.restore(List.of(v1, other, v1));
+        assertThat(SharedModels.loaded()).isEqualTo(before);
+        registry.request(publish("g", window12)); // v2, announced after the checkpoint
+        assertThat(SharedModels.loaded()).isEqualTo(before);
+        assertThat(registry.sources())
+                .extracting(u -> u.group() + " v" + u.version())
+                .containsExactlyInAnyOrder("g v2", "h v1");
+
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(SharedModels.loaded()).isEqualTo(before + 1);
+        assertThat(events).containsExactly("served g v2");
+    }
+
+    /** Groups nobody needs any more are forgotten: a stream of new sensors stays bounded. */
+    @Test
+    void groupsUnusedForTheIdleTimeAreForgottenAndTheirModelsReleased() throws Exception {
+        onTestClock();
+        publish("g", window12);
+        int before = SharedModels.loaded();
+        assertThat(served("g")).isEqualTo(1);
+        for (int i = 0; i < 100; i++) {
+            assertThat(registry.model("sensor-" + i)).isEmpty(); // no model in the store
+        }
+        assertThat(registry.groupsHeld()).isEqualTo(101);
+        assertThat(SharedModels.loaded()).isEqualTo(before + 1);
+
+        pass(Duration.ofMinutes(11));
+        assertThat(registry.groupsHeld()).isZero();
+        assertThat(SharedModels.loaded()).isEqualTo(before);
+        assertThat(served("g")).isEqualTo(1); // back from the store on its next use
     }
 }
