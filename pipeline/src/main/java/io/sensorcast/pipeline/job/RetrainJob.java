@@ -108,10 +108,18 @@ public final class RetrainJob {
                         .map(p -> p.reading)
                         .name("readings");
         DataStream<RetrainReport> reports = build(readings, config, trainer);
+        // Transactional ids of their own per round: a round that overlaps another (a periodic
+        // job beside a manual one, or a CronJob round outliving its schedule) must not fence it.
+        String round =
+                Long.toString(System.currentTimeMillis(), 36)
+                        + "-"
+                        + Integer.toString(
+                                java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 30),
+                                36);
         reports.sinkTo(
                         KafkaSinks.create(
                                 config,
-                                "retrain-reports",
+                                "retrain-reports-" + round,
                                 new JsonRecordSerializer<>(
                                         config.get(KafkaOptions.RETRAIN_REPORTS_TOPIC),
                                         r -> r.group(),

@@ -118,7 +118,8 @@ public final class GroupRetrainFunction
                 return d.skip("constant series: '" + constant + "' does not vary in training data");
             }
             ModelStore store = publisher.store();
-            ModelStore.Version current = store.list(group).newest();
+            ModelStore.Listing listing = store.list(group);
+            ModelStore.Version current = listing.newest();
             d.currentVersion = current == null ? 0 : current.version();
             work = Files.createTempDirectory("sensorcast-retrain-");
             Path candidateDir = work.resolve("candidate");
@@ -155,7 +156,11 @@ public final class GroupRetrainFunction
             }
             ModelUpdate published;
             try {
-                published = publisher.publish(group, candidateDir);
+                // only over the version judged against: two rounds at once never publish a
+                // candidate over a version it was not compared with
+                published = publisher.publishAfter(group, candidateDir, listing.highest());
+            } catch (ModelStore.SupersededException e) {
+                return d.skip("superseded: " + e.getMessage() + "; the next round judges anew");
             } catch (IOException e) {
                 return d.skip("model store not writable: " + e.getMessage());
             }

@@ -50,6 +50,22 @@ public final class ModelPublisher {
         return update;
     }
 
+    /**
+     * Stores the artifact as {@code group}'s version {@code expectedHighest + 1} and announces it;
+     * publishes nothing when another publisher took that number first.
+     *
+     * @throws ModelStore.SupersededException when the group moved past {@code expectedHighest}
+     */
+    public ModelUpdate publishAfter(String group, Path dir, long expectedHighest)
+            throws Exception, InvalidModelException, ModelStore.SupersededException {
+        ModelStore.Version v = store.publishAfter(group, dir, expectedHighest);
+        ModelUpdate update =
+                new ModelUpdate(
+                        group, v.version(), v.location(), Instant.now().toString(), publisher);
+        announce(update);
+        return update;
+    }
+
     /** Sends {@code update} to the model-updates topic (created when missing). */
     public void announce(ModelUpdate update) throws Exception {
         KafkaTopics.ensureModelUpdates(kafka);

@@ -56,6 +56,37 @@ public final class ModelStore implements Serializable {
         public Version newest() {
             return valid.isEmpty() ? null : valid.get(valid.size() - 1);
         }
+
+        /** The highest version number taken, valid or not; 0 when none. */
+        public long highest() {
+            long h = valid.isEmpty() ? 0 : newest().version();
+            for (long v : corrupt.keySet()) {
+                h = Math.max(h, v);
+            }
+            return h;
+        }
+    }
+
+    /** A conditional publish found that another publisher got there first. */
+    public static final class SupersededException extends Exception {
+        private final long taken;
+
+        SupersededException(String group, long expectedHighest, long taken) {
+            super(
+                    "group "
+                            + group
+                            + " gained version "
+                            + taken
+                            + " after version "
+                            + expectedHighest
+                            + " was judged against");
+            this.taken = taken;
+        }
+
+        /** The highest version number in the store when the publish gave up. */
+        public long taken() {
+            return taken;
+        }
     }
 
     private final String root;
@@ -97,6 +128,34 @@ public final class ModelStore implements Serializable {
      */
     public Version publish(String group, java.nio.file.Path artifact)
             throws IOException, InvalidModelException {
+        try {
+            return publish(group, artifact, -1);
+        } catch (SupersededException e) {
+            throw new IllegalStateException("an unconditional publish cannot be superseded", e);
+        }
+    }
+
+    /**
+     * Publishes the artifact as version {@code expectedHighest + 1}, and only as that: when another
+     * publisher took that number first (two retraining rounds at once, say), nothing is published.
+     * A round that judged its candidate against the newest version then never publishes over a
+     * version it did not judge against.
+     *
+     * @param expectedHighest the {@link Listing#highest()} the candidate was judged with
+     * @throws SupersededException when the group has moved past {@code expectedHighest}
+     */
+    public Version publishAfter(String group, java.nio.file.Path artifact, long expectedHighest)
+            throws IOException, InvalidModelException, SupersededException {
+        if (expectedHighest < 0) {
+            throw new IllegalArgumentException(
+                    "expected highest version must be >= 0, got " + expectedHighest);
+        }
+        return publish(group, artifact, expectedHighest);
+    }
+
+    /** Publishes as the next free number, or as exactly {@code expected + 1} when it is >= 0. */
+    private Version publish(String group, java.nio.file.Path artifact, long expected)
+            throws IOException, InvalidModelException, SupersededException {
         ModelArtifact.readManifest(artifact);
         Path dir = groupPath(group);
         FileSystem fs = dir.getFileSystem();
@@ -112,7 +171,11 @@ public final class ModelStore implements Serializable {
             }
             verify(temp);
             for (int attempt = 0; attempt < 100; attempt++) {
-                long next = highestNumber(fs, dir) + 1;
+                long highest = highestNumber(fs, dir);
+                if (expected >= 0 && highest != expected) {
+                    throw new SupersededException(group, expected, highest);
+                }
+                long next = highest + 1;
                 Path target = new Path(dir, Long.toString(next));
                 if (claim(fs, temp, target) && verifiedAt(target)) {
                     LOG.info("Published model {} version {} at {}", group, next, target);

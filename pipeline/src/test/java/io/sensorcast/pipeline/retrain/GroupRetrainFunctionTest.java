@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +41,15 @@ class GroupRetrainFunctionTest {
 
     private static RetrainReport round(Configuration config, int n, LongToDoubleFunction value)
             throws Exception {
+        return round(config, new BiLstmTrainer(), n, value);
+    }
+
+    private static RetrainReport round(
+            Configuration config, CandidateTrainer trainer, int n, LongToDoubleFunction value)
+            throws Exception {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new GroupRetrainFunction(config, new BiLstmTrainer())),
+                        new KeyedProcessOperator<>(new GroupRetrainFunction(config, trainer)),
                         (SensorReading r) -> r.sensor,
                         Types.STRING);
         try {
@@ -108,5 +116,47 @@ class GroupRetrainFunctionTest {
         assertThat(r.decision()).as(r.reason()).isEqualTo(RetrainReport.SKIPPED);
         assertThat(r.reason()).startsWith("model store not writable");
         assertThat(r.candidateError()).isLessThan(r.baselineErrors().get("persistence"));
+    }
+
+    /** Trains the product candidate, and meanwhile another round publishes its own. */
+    static final class RacedTrainer implements CandidateTrainer {
+        private static final long serialVersionUID = 1L;
+        private final String store;
+
+        RacedTrainer(String store) {
+            this.store = store;
+        }
+
+        @Override
+        public void train(
+                TimeSeriesTable table, String source, TimeSplit split, RetrainSettings s, Path out)
+                throws Exception {
+            new BiLstmTrainer().train(table, source, split, s, out);
+            new ModelStore(store, 5).publish("s", out);
+        }
+    }
+
+    /**
+     * Two rounds at once: one publishes while the other trains. The slower one judged its candidate
+     * without the version now newest, so it publishes nothing (before, it published over a version
+     * it was never compared with).
+     */
+    @Test
+    void aRoundOvertakenByAnotherPublishesNothing() throws Exception {
+        Random noise = new Random(3);
+        RetrainReport r =
+                round(
+                        config(root.toString()),
+                        new RacedTrainer(root.toString()),
+                        600,
+                        i -> noise.nextGaussian());
+        assertThat(r.decision()).as(r.reason()).isEqualTo(RetrainReport.SKIPPED);
+        assertThat(r.reason())
+                .isEqualTo(
+                        "superseded: group s gained version 1 after version 0 was judged against;"
+                                + " the next round judges anew");
+        assertThat(new ModelStore(root.toString(), 5).list("s").valid())
+                .extracting(ModelStore.Version::version)
+                .containsExactly(1L);
     }
 }

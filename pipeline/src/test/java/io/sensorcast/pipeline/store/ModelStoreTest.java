@@ -9,6 +9,7 @@ import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -80,6 +81,71 @@ class ModelStoreTest {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .noneMatch(n -> n.startsWith("_tmp-"));
         }
+    }
+
+    /**
+     * Conditional publishers racing for the version after 1: exactly one gets version 2, every
+     * other is told it was superseded and publishes nothing.
+     */
+    @Test
+    void conditionalPublishersAfterTheSameVersionPublishOnce() throws Exception {
+        ModelStore store = new ModelStore(root.toString(), 1000);
+        store.publish("fleet", artifact);
+        long judged = store.list("fleet").highest();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Long>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Callable<Long> publish =
+                        () -> {
+                            try {
+                                return store.publishAfter("fleet", artifact, judged).version();
+                            } catch (ModelStore.SupersededException e) {
+                                return -e.taken();
+                            }
+                        };
+                outcomes.add(pool.submit(publish));
+            }
+            List<Long> got = new ArrayList<>();
+            for (Future<Long> f : outcomes) {
+                got.add(f.get());
+            }
+            assertThat(got).containsOnlyOnce(2L);
+            assertThat(got.stream().filter(v -> v != 2L)).hasSize(15).allMatch(v -> v == -2L);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.list("fleet").valid())
+                .extracting(ModelStore.Version::version)
+                .containsExactly(1L, 2L);
+        assertThatThrownBy(() -> store.publishAfter("fleet", artifact, 1))
+                .isInstanceOf(ModelStore.SupersededException.class)
+                .hasMessage("group fleet gained version 2 after version 1 was judged against");
+    }
+
+    /**
+     * A publisher killed mid-publish (a RetrainJob round, say) leaves at most a temporary directory
+     * with part of an artifact: never a version, never listed, and removed by a later publish once
+     * stale.
+     */
+    @Test
+    void aPublishKilledMidWayLeavesNoVersionAndIsCleanedUp() throws Exception {
+        ModelStore store = new ModelStore(root.toString(), 5);
+        store.publish("g", artifact);
+        Path partial = root.resolve("g/_tmp-killed");
+        Files.createDirectories(partial);
+        Files.copy(artifact.resolve("manifest.json"), partial.resolve("manifest.json"));
+        Files.write(partial.resolve("model.params"), new byte[100]); // cut short
+
+        ModelStore.Listing listing = store.list("g");
+        assertThat(listing.valid()).extracting(ModelStore.Version::version).containsExactly(1L);
+        assertThat(listing.corrupt()).isEmpty();
+        assertThat(listing.highest()).isEqualTo(1);
+
+        Files.setLastModifiedTime(
+                partial, FileTime.fromMillis(System.currentTimeMillis() - 25 * 3_600_000L));
+        assertThat(store.publish("g", artifact).version()).isEqualTo(2);
+        assertThat(partial).doesNotExist();
     }
 
     @Test
