@@ -91,8 +91,27 @@ public final class ModelArtifact {
         Files.writeString(dir.resolve(CHECKSUMS), sums.toString(), StandardCharsets.UTF_8);
     }
 
-    /** System property: the most recurrent parameters a model may have (default 50 million). */
-    public static final String MAX_PARAMETERS_PROPERTY = "sensorcast.models.max-parameters";
+    /**
+     * What a loader accepts at most, checked before anything is read or allocated: a model's
+     * recurrent parameters, and the bytes of any one file of the artifact. The jobs take them from
+     * {@code sensorcast.models.max-parameters} and {@code sensorcast.models.max-artifact-size}.
+     */
+    public record Limits(long maxParameters, long maxFileBytes) {
+
+        /** 50 million recurrent parameters (200 MB of floats), 256 MiB a file. */
+        public static final Limits DEFAULT = new Limits(50_000_000L, 256L << 20);
+
+        public Limits {
+            if (maxParameters < 1 || maxFileBytes < 1) {
+                throw new IllegalArgumentException(
+                        "model limits must be >= 1, got "
+                                + maxParameters
+                                + " parameters and "
+                                + maxFileBytes
+                                + " bytes");
+            }
+        }
+    }
 
     /**
      * The recurrent layers' parameter count of {@code network}: per layer and direction, {@code
@@ -117,19 +136,16 @@ public final class ModelArtifact {
      * or than its parameter file can hold (4 bytes a parameter): a manifest announcing billions of
      * parameters would otherwise be allocated in full before the parameters are read.
      */
-    private static void checkSize(NetworkConfig network, long parameterBytes)
+    private static void checkSize(NetworkConfig network, long parameterBytes, Limits limits)
             throws InvalidModelException {
-        long max = Long.getLong(MAX_PARAMETERS_PROPERTY, 50_000_000L);
         long needed = recurrentParameters(network);
-        if (needed > max) {
+        if (needed > limits.maxParameters()) {
             throw new InvalidModelException(
                     "network: "
                             + needed
                             + " recurrent parameters, at most "
-                            + max
-                            + " ("
-                            + MAX_PARAMETERS_PROPERTY
-                            + ")");
+                            + limits.maxParameters()
+                            + " (sensorcast.models.max-parameters)");
         }
         if (needed * Float.BYTES > parameterBytes) {
             throw new CorruptModelException(
@@ -146,7 +162,7 @@ public final class ModelArtifact {
      * checksums, format version and internal consistency.
      */
     public static ModelManifest readManifest(Path dir) throws InvalidModelException {
-        Map<String, byte[]> files = verifiedFiles(dir);
+        Map<String, byte[]> files = verifiedFiles(dir, Limits.DEFAULT);
         return parseManifest(files.get(MANIFEST));
     }
 
@@ -161,11 +177,20 @@ public final class ModelArtifact {
      */
     public static ForecastModel load(Path dir, ModelRequirements requirements)
             throws InvalidModelException {
-        Map<String, byte[]> files = verifiedFiles(dir);
+        return load(dir, requirements, Limits.DEFAULT);
+    }
+
+    /**
+     * Loads the artifact in {@code dir} if it meets {@code requirements} and is within {@code
+     * limits}. The caller owns (and must close) the returned model.
+     */
+    public static ForecastModel load(Path dir, ModelRequirements requirements, Limits limits)
+            throws InvalidModelException {
+        Map<String, byte[]> files = verifiedFiles(dir, limits);
         ModelManifest manifest = parseManifest(files.get(MANIFEST));
         requirements.check(manifest);
         NetworkConfig network = manifest.network();
-        checkSize(network, files.get(PARAMETERS).length);
+        checkSize(network, files.get(PARAMETERS).length, limits);
         DjlRuntime.engine();
         Model model = Model.newInstance(dir.getFileName() + "", DjlRuntime.device("auto"));
         try {
@@ -219,7 +244,8 @@ public final class ModelArtifact {
         }
     }
 
-    private static Map<String, byte[]> verifiedFiles(Path dir) throws CorruptModelException {
+    private static Map<String, byte[]> verifiedFiles(Path dir, Limits limits)
+            throws CorruptModelException {
         Map<String, String> expected = readChecksums(dir);
         if (!expected.keySet().equals(new java.util.HashSet<>(CHECKED_FILES))) {
             throw new CorruptModelException(
@@ -235,6 +261,18 @@ public final class ModelArtifact {
         for (String file : CHECKED_FILES) {
             byte[] bytes;
             try {
+                long size = Files.size(dir.resolve(file));
+                if (size > limits.maxFileBytes()) {
+                    throw new CorruptModelException(
+                            dir
+                                    + "/"
+                                    + file
+                                    + ": "
+                                    + size
+                                    + " bytes, at most "
+                                    + limits.maxFileBytes()
+                                    + " (sensorcast.models.max-artifact-size); not read");
+                }
                 bytes = Files.readAllBytes(dir.resolve(file));
             } catch (NoSuchFileException e) {
                 throw new CorruptModelException(dir + "/" + file + ": missing", e);
@@ -261,6 +299,10 @@ public final class ModelArtifact {
     private static Map<String, String> readChecksums(Path dir) throws CorruptModelException {
         List<String> lines;
         try {
+            if (Files.size(dir.resolve(CHECKSUMS)) > 64 * 1024) {
+                throw new CorruptModelException(
+                        dir + "/" + CHECKSUMS + ": larger than 64 KiB, not a checksum list");
+            }
             lines = Files.readAllLines(dir.resolve(CHECKSUMS), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new CorruptModelException(

@@ -176,7 +176,16 @@ class ModelArtifactTest {
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessageStartingWith("network: ")
                 .hasMessageContaining("recurrent parameters, at most 50000000")
-                .hasMessageContaining(ModelArtifact.MAX_PARAMETERS_PROPERTY);
+                .hasMessageContaining("sensorcast.models.max-parameters");
+        // and a lower limit, as a job's option sets it, refuses the real network too
+        Path real = copyOf(saved, "real");
+        assertThatThrownBy(
+                        () ->
+                                ModelArtifact.load(
+                                        real,
+                                        ModelRequirements.ANY,
+                                        new ModelArtifact.Limits(10, 256L << 20)))
+                .hasMessageContaining("recurrent parameters, at most 10");
         // within the limit but larger than the parameter file holds: refused before allocating
         Files.writeString(
                 manifest, original.replace("\"hiddenSize\" : 6", "\"hiddenSize\" : 1000"));
@@ -187,8 +196,38 @@ class ModelArtifactTest {
                         "parameters do not fit the manifest's network: it needs at least");
     }
 
+    /** A parameter file larger than the limit is refused by its size, before it is read. */
+    @Test
+    void refusesAnArtifactFileLargerThanTheLimitWithoutReadingIt() throws Exception {
+        Path copy = copyOf(saved);
+        long size = Files.size(copy.resolve(ModelArtifact.PARAMETERS));
+        assertThatThrownBy(
+                        () ->
+                                ModelArtifact.load(
+                                        copy,
+                                        ModelRequirements.ANY,
+                                        new ModelArtifact.Limits(50_000_000L, size - 1)))
+                .isInstanceOf(CorruptModelException.class)
+                .hasMessageContaining(
+                        ModelArtifact.PARAMETERS
+                                + ": "
+                                + size
+                                + " bytes, at most "
+                                + (size - 1)
+                                + " (sensorcast.models.max-artifact-size); not read");
+        try (ForecastModel m =
+                ModelArtifact.load(
+                        copy, ModelRequirements.ANY, new ModelArtifact.Limits(50_000_000L, size))) {
+            assertThat(m.manifest()).isNotNull();
+        }
+    }
+
     private Path copyOf(Path source) throws IOException {
-        Path copy = dir.resolve("copy");
+        return copyOf(source, "copy");
+    }
+
+    private Path copyOf(Path source, String name) throws IOException {
+        Path copy = dir.resolve(name);
         Files.createDirectories(copy);
         for (String f :
                 List.of(

@@ -229,7 +229,8 @@ public final class ForecastOptions {
                 Duration.ofSeconds(1),
                 OptionChecks.positive(c, MODEL_RETRY_MAX_BACKOFF, false),
                 OptionChecks.positive(c, MODEL_RETRY_FOR, true),
-                OptionChecks.positive(c, MODEL_IDLE_RELEASE, false));
+                OptionChecks.positive(c, MODEL_IDLE_RELEASE, false),
+                ModelStoreOptions.limits(c));
     }
 
     public static void validate(Configuration c) {

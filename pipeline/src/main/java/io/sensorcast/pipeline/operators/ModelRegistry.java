@@ -4,6 +4,7 @@ import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.IncompatibleModelException;
 import io.sensorcast.model.artifact.InvalidModelException;
+import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
@@ -66,12 +67,14 @@ public final class ModelRegistry implements AutoCloseable {
      * @param retryMaxBackoff the longest wait between tries (the wait doubles up to it)
      * @param retryFor how long such a version is retried before it is rejected
      * @param idleRelease how long a group may go unused before it is forgotten
+     * @param limits the largest model accepted
      */
     public record Settings(
             Duration retryInitial,
             Duration retryMaxBackoff,
             Duration retryFor,
-            Duration idleRelease)
+            Duration idleRelease,
+            ModelArtifact.Limits limits)
             implements java.io.Serializable {
 
         public static Settings defaults() {
@@ -79,7 +82,8 @@ public final class ModelRegistry implements AutoCloseable {
                     Duration.ofSeconds(1),
                     Duration.ofMinutes(5),
                     Duration.ofHours(1),
-                    Duration.ofHours(1));
+                    Duration.ofHours(1),
+                    ModelArtifact.Limits.DEFAULT);
         }
     }
 
@@ -520,7 +524,7 @@ public final class ModelRegistry implements AutoCloseable {
     private Loaded load(ModelUpdate u, ModelManifest replacing, Retry retry) {
         ForecastModel model = null;
         try {
-            model = SharedModels.acquire(u.location());
+            model = SharedModels.acquire(u.location(), settings.limits());
             check(replacing, model.manifest());
             return new Loaded(u, model, null, false, retry);
         } catch (InvalidModelException | IOException | RuntimeException e) {
@@ -528,7 +532,9 @@ public final class ModelRegistry implements AutoCloseable {
                 SharedModels.release(u.location());
             }
             boolean unreachable =
-                    !(e instanceof IncompatibleModelException) && !versionThere(u.location());
+                    !(e instanceof IncompatibleModelException)
+                            && !(e instanceof ModelStore.ArtifactTooLargeException)
+                            && !versionThere(u.location());
             return new Loaded(u, null, e.getMessage(), unreachable, retry);
         }
     }

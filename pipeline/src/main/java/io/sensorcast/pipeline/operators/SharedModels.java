@@ -3,6 +3,7 @@ package io.sensorcast.pipeline.operators;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.artifact.ModelRequirements;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
 import java.util.HashMap;
@@ -33,7 +34,8 @@ final class SharedModels {
     private SharedModels() {}
 
     /** The model at {@code location}, loaded now unless another subtask holds or loads it. */
-    static ForecastModel acquire(String location) throws IOException, InvalidModelException {
+    static ForecastModel acquire(String location, ModelArtifact.Limits limits)
+            throws IOException, InvalidModelException {
         Entry e;
         boolean loadHere;
         synchronized (LOADED) {
@@ -47,7 +49,11 @@ final class SharedModels {
         }
         if (loadHere) {
             try {
-                e.model.complete(ModelArtifact.load(ModelStore.localCopy(location)));
+                e.model.complete(
+                        ModelArtifact.load(
+                                ModelStore.localCopy(location, limits.maxFileBytes()),
+                                ModelRequirements.ANY,
+                                limits));
             } catch (IOException | InvalidModelException | RuntimeException | Error t) {
                 e.model.completeExceptionally(t);
             }

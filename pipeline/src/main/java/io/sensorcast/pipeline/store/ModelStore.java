@@ -67,6 +67,13 @@ public final class ModelStore implements Serializable {
         }
     }
 
+    /** A remote artifact file over the size limit: refused, not fetched (and not retried). */
+    public static final class ArtifactTooLargeException extends IOException {
+        ArtifactTooLargeException(String message) {
+            super(message + " (sensorcast.models.max-artifact-size); not fetched");
+        }
+    }
+
     /** A conditional publish found that another publisher got there first. */
     public static final class SupersededException extends Exception {
         private final long taken;
@@ -254,10 +261,26 @@ public final class ModelStore implements Serializable {
      * ModelArtifact}, which checks the checksums.
      */
     public static java.nio.file.Path localCopy(String location) throws IOException {
+        return localCopy(location, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #localCopy(String)}, refusing (before fetching it) a remote file larger than {@code
+     * maxFileBytes}; a local artifact's sizes are checked when it is loaded.
+     */
+    public static java.nio.file.Path localCopy(String location, long maxFileBytes)
+            throws IOException {
         Path p = new Path(location);
         FileSystem fs = p.getFileSystem();
         if (!fs.isDistributedFS() && "file".equals(fs.getUri().getScheme())) {
             return new File(p.toUri().getPath()).toPath();
+        }
+        for (String name : FILES) {
+            long size = fs.getFileStatus(new Path(p, name)).getLen();
+            if (size > maxFileBytes) {
+                throw new ArtifactTooLargeException(
+                        location + "/" + name + ": " + size + " bytes, at most " + maxFileBytes);
+            }
         }
         java.nio.file.Path local =
                 java.nio.file.Path.of(

@@ -43,6 +43,22 @@ class ForecastOptionsTest {
                         "sensorcast.scoring.group-thresholds must be group=threshold pairs"
                                 + " separated by ';' with thresholds in (0, 1), got 'fans=1.5'");
 
+        Configuration parameters = new Configuration();
+        parameters.setString("sensorcast.models.max-parameters", "0");
+        assertThatThrownBy(() -> ForecastOptions.validate(parameters))
+                .hasMessage("sensorcast.models.max-parameters must be in [1, 10000000000], got 0");
+
+        Configuration size = new Configuration();
+        size.setString("sensorcast.models.max-artifact-size", "10 b");
+        assertThatThrownBy(() -> ForecastOptions.validate(size))
+                .hasMessage(
+                        "sensorcast.models.max-artifact-size must be in [1 kb, 64 gb], got 10 bytes");
+
+        Configuration retry = new Configuration();
+        retry.setString("sensorcast.models.load-retry-max-backoff", "0 s");
+        assertThatThrownBy(() -> ForecastOptions.validate(retry))
+                .hasMessage("sensorcast.models.load-retry-max-backoff must be > 0, got PT0S");
+
         Configuration groups = new Configuration();
         groups.set(ForecastOptions.GROUPS, "pump-[=pumps");
         assertThatThrownBy(() -> ForecastOptions.validate(groups))

@@ -3,6 +3,7 @@ package io.sensorcast.pipeline.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.ModelUpdate;
+import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.testutils.TestModels;
@@ -211,7 +212,8 @@ class ModelRegistryTest {
                                 Duration.ofSeconds(1),
                                 Duration.ofSeconds(4),
                                 Duration.ofSeconds(60),
-                                Duration.ofMinutes(10)),
+                                Duration.ofMinutes(10),
+                                ModelArtifact.Limits.DEFAULT),
                         now::get);
         return registry;
     }
