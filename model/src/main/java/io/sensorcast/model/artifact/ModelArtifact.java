@@ -96,7 +96,7 @@ public final class ModelArtifact {
      * recurrent parameters, and the bytes of any one file of the artifact. The jobs take them from
      * {@code sensorcast.models.max-parameters} and {@code sensorcast.models.max-artifact-size}.
      */
-    public record Limits(long maxParameters, long maxFileBytes) {
+    public record Limits(long maxParameters, long maxFileBytes) implements java.io.Serializable {
 
         /** 50 million recurrent parameters (200 MB of floats), 256 MiB a file. */
         public static final Limits DEFAULT = new Limits(50_000_000L, 256L << 20);

@@ -39,11 +39,11 @@ import org.slf4j.LoggerFactory;
  * longer than the job keeps, other features or targets than the model it would replace) is
  * rejected, logged and counted, and the old model keeps serving.
  *
- * <p><b>A store that is down is not a bad model.</b> A version whose directory cannot be reached
- * (the store is down, a remote fetch fails) is retried with exponential backoff, from {@link
- * Settings#retryInitial} up to {@link Settings#retryMaxBackoff}, for {@link Settings#retryFor}, and
- * only then rejected; the old model serves meanwhile. A group whose first lookup fails that way is
- * looked up again on the same backoff.
+ * <p><b>A store that is down is not a bad model.</b> A version that cannot be fetched because the
+ * store cannot be reached is retried with exponential backoff, from {@link Settings#retryInitial}
+ * up to {@link Settings#retryMaxBackoff}, for {@link Settings#retryFor}, and only then rejected;
+ * the old model serves meanwhile. A group whose first lookup fails that way is looked up again on
+ * the same backoff.
  *
  * <p><b>Restores are lazy.</b> {@link #restore} only notes the checkpointed versions; a group's is
  * loaded when the group is first needed, so a restored subtask does not load every group's model
@@ -518,8 +518,9 @@ public final class ModelRegistry implements AutoCloseable {
 
     /**
      * Runs on the loader thread: touches nothing of the registry's maps. A failure is {@code
-     * unreachable} when the version's directory is not there or the store cannot say (a store that
-     * is down), not when the directory holds a bad artifact.
+     * unreachable} — worth retrying — when the store itself cannot be reached (its root not there,
+     * or it cannot say); a version missing from a store that is there is not the store's own and is
+     * refused, like a bad artifact.
      */
     private Loaded load(ModelUpdate u, ModelManifest replacing, Retry retry) {
         ForecastModel model = null;
@@ -531,15 +532,20 @@ public final class ModelRegistry implements AutoCloseable {
             if (model != null) {
                 SharedModels.release(u.location());
             }
-            boolean unreachable =
-                    !(e instanceof IncompatibleModelException)
-                            && !(e instanceof ModelStore.ArtifactTooLargeException)
-                            && !versionThere(u.location());
-            return new Loaded(u, null, e.getMessage(), unreachable, retry);
+            if (e instanceof IncompatibleModelException
+                    || e instanceof ModelStore.ArtifactTooLargeException
+                    || there(u.location())) {
+                return new Loaded(u, null, e.getMessage(), false, retry);
+            }
+            if (there(store.root())) {
+                String error = "version " + u.version() + " is not in the store " + store.root();
+                return new Loaded(u, null, error, false, retry);
+            }
+            return new Loaded(u, null, e.getMessage(), true, retry);
         }
     }
 
-    private static boolean versionThere(String location) {
+    private static boolean there(String location) {
         try {
             return ModelStore.exists(location);
         } catch (IOException | RuntimeException e) {

@@ -283,6 +283,31 @@ class ModelRegistryTest {
         assertThat(served("g")).isEqualTo(1);
     }
 
+    /**
+     * A version the store does not have (announced as {@code Long.MAX_VALUE}, say) is refused at
+     * once, not retried, and does not pin the group: a checkpoint holding it restores to the
+     * store's own newest version.
+     */
+    @Test
+    void aVersionTheStoreDoesNotHaveIsRefusedAndPinsNothing() throws Exception {
+        onTestClock();
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(1);
+        ModelUpdate bogus =
+                new ModelUpdate(
+                        "g", Long.MAX_VALUE, store.location("g", Long.MAX_VALUE), null, "x");
+        deliver(bogus);
+        assertThat(events).containsExactly("served g v1", "rejected g v" + Long.MAX_VALUE);
+        deliver(publish("g", window12));
+        assertThat(served("g")).isEqualTo(2);
+
+        events.clear();
+        onTestClock(); // a restarted subtask
+        registry.restore(List.of(bogus));
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(events).containsExactly("rejected g v" + Long.MAX_VALUE, "served g v2");
+    }
+
     /** Restoring loads nothing; each group loads its checkpointed version at its first use. */
     @Test
     void aRestoredGroupLoadsItsVersionWhenFirstNeededAndTakesLaterUpdates() throws Exception {
