@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * The job jar on a real standalone cluster (one JobManager and TaskManagers, each its own JVM, on
  * the jars of {@code deploy/target}) against an embedded broker: a TaskManager SIGKILLed mid-stream
  * and replaced loses and duplicates no forecast; a second job on the same TaskManager JVMs, stopped
- * with a savepoint and resumed, runs libtorch again without native-library errors.
+ * with a savepoint and resumed, runs libtorch again without native-library errors; a retraining
+ * round runs through Flink's CLI; the JobManager SIGKILLed under a third job, restarted, and the
+ * job resubmitted from its retained checkpoint loses and duplicates no forecast either.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StandaloneClusterIT {
@@ -260,6 +262,40 @@ class StandaloneClusterIT {
             assertThat(retrained).containsAll(expected.keySet());
             LOG.info("retraining round reported on {}", retrained);
 
+            // 4. The JobManager SIGKILLed mid-stream. This cluster has no HA (Flink's HA services
+            // are ZooKeeper and Kubernetes), so the job dies with it; a new JobManager and the job
+            // resubmitted from its latest retained checkpoint lose and duplicate nothing.
+            replayer.ensureTopic("third.readings", PARTITIONS);
+            List<String> third =
+                    jobArgs(kafka, models, "third", "third.readings", "third.forecasts");
+            String doomed = rest.runJar(jar, ForecastJob.class.getName(), third, 2, null);
+            awaitRunning(rest, doomed, 2);
+            CompletableFuture<Void> replay3 =
+                    CompletableFuture.runAsync(
+                            () -> replayThenFlush(kafka, replayer, readings, "third.readings"));
+            KafkaJobs.await(
+                    "forecasts of the third job and a retained checkpoint",
+                    Duration.ofMinutes(2),
+                    () ->
+                            committed(kafka, "third.forecasts", 50) >= 50
+                                    && latestCheckpoint(doomed) != null);
+            cluster.kill(StandaloneCluster.JOB_MANAGER);
+            LOG.info("killed the JobManager");
+            cluster.startJobManager(START);
+            KafkaJobs.await(
+                    "the TaskManagers back with the new JobManager",
+                    START,
+                    () -> cluster.rest().taskManagers().size() >= 2);
+            String checkpoint = latestCheckpoint(doomed);
+            LOG.info("resubmitting from {}", checkpoint);
+            String jar2 = rest.uploadJar(cluster.jars().jobJar()); // the old upload died too
+            String revived = rest.runJar(jar2, ForecastJob.class.getName(), third, 2, checkpoint);
+            awaitRunning(rest, revived, 2);
+            replay3.get(3, TimeUnit.MINUTES);
+            ExactlyOnce.assertEveryForecastOnce(
+                    forecasts(kafka, "third.forecasts", total), expected);
+            LOG.info("third job: every forecast once across the JobManager's death");
+
             for (StandaloneCluster.Member m : cluster.members()) {
                 for (Path log : List.of(cluster.log(m.name()), cluster.out(m.name()))) {
                     if (Files.exists(log)) {
@@ -270,6 +306,25 @@ class StandaloneClusterIT {
                     }
                 }
             }
+        }
+    }
+
+    /** The newest completed checkpoint of {@code job} in the cluster's checkpoint directory. */
+    private String latestCheckpoint(String job) {
+        Path dir = cluster.home().resolve("checkpoints").resolve(job);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> chks = Files.list(dir)) {
+            return chks.filter(c -> c.getFileName().toString().startsWith("chk-"))
+                    .filter(c -> Files.exists(c.resolve("_metadata")))
+                    .max(
+                            Comparator.comparingLong(
+                                    c -> Long.parseLong(c.getFileName().toString().substring(4))))
+                    .map(c -> c.toUri().toString())
+                    .orElse(null);
+        } catch (IOException e) {
+            return null; // a checkpoint subsumed while listing: ask again
         }
     }
 
