@@ -131,6 +131,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, Optional<Served>> bootstrapped = new HashMap<>();
     private final Map<String, ModelUpdate> requested = new HashMap<>();
     private final Map<String, Retry> retries = new HashMap<>();
+    private final Map<String, ModelUpdate> fallbacks = new HashMap<>();
     private final Map<String, Retry> lookupRetries = new HashMap<>();
     private final Map<String, List<ModelUpdate>> restored = new HashMap<>();
     private final Map<String, Long> lastUsed = new HashMap<>();
@@ -210,7 +211,14 @@ public final class ModelRegistry implements AutoCloseable {
         restored.forEach((g, us) -> newest(all, us.get(0)));
         requested.values().forEach(u -> newest(all, u));
         retries.values().forEach(r -> newest(all, r.update()));
-        return all.values();
+        List<ModelUpdate> out = new ArrayList<>(all.values());
+        fallbacks.forEach(
+                (g, u) -> {
+                    if (all.get(g) != u) {
+                        out.add(u); // restored after the newer one, should that fail to load
+                    }
+                });
+        return out;
     }
 
     private static void newest(Map<String, ModelUpdate> all, ModelUpdate u) {
@@ -292,6 +300,12 @@ public final class ModelRegistry implements AutoCloseable {
             current = Math.max(current, notLoaded.get(0).version());
         }
         if (update.version() <= current) {
+            if (update.version() > version(served.get(group)) && notLoaded == null) {
+                // newer than what serves, older than what loads: kept in case that load fails,
+                // so a bogus high version in flight cannot make a real one be dropped
+                fallbacks.merge(group, update, (a, b) -> a.version() >= b.version() ? a : b);
+                return;
+            }
             LOG.info(
                     "Ignoring model {} version {}: version {} is already served or on its way",
                     group,
@@ -405,6 +419,10 @@ public final class ModelRegistry implements AutoCloseable {
                         : l.error(),
                 version(served.get(group)));
         listener.rejected(l.update(), l.error());
+        ModelUpdate next = fallbacks.remove(group);
+        if (current && next != null && next.version() > version(served.get(group))) {
+            startLoad(next, null);
+        }
     }
 
     /** The next try after one more failure: the wait doubles from the initial up to the cap. */
@@ -436,6 +454,7 @@ public final class ModelRegistry implements AutoCloseable {
             }
             restored.remove(group);
             lookupRetries.remove(group);
+            fallbacks.remove(group);
             LOG.info(
                     "Group {} unused for {}: its model is released", group, settings.idleRelease());
         }
@@ -449,6 +468,7 @@ public final class ModelRegistry implements AutoCloseable {
         all.addAll(requested.keySet());
         all.addAll(retries.keySet());
         all.addAll(lookupRetries.keySet());
+        all.addAll(fallbacks.keySet());
         all.addAll(lastUsed.keySet());
         return all.size();
     }
@@ -462,6 +482,10 @@ public final class ModelRegistry implements AutoCloseable {
 
     private void install(Loaded l) {
         String group = l.update().group();
+        ModelUpdate fallback = fallbacks.get(group);
+        if (fallback != null && fallback.version() <= l.update().version()) {
+            fallbacks.remove(group);
+        }
         Served old = served.put(group, new Served(l.model(), l.update()));
         Optional<Served> boot = bootstrapped.remove(group);
         if (old != null) {

@@ -15,6 +15,7 @@ import io.sensorcast.pipeline.testutils.JobMetrics;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -139,6 +141,67 @@ class ForecastJobModelSwapITCase {
                 .filteredOn(f -> !Instant.parse(f.originTs()).isBefore(thirdStarts))
                 .isNotEmpty()
                 .allSatisfy(f -> assertThat(f.modelVersion()).isEqualTo(2));
+    }
+
+    /**
+     * The model store unreachable (its directory moved away) when a new version is announced: the
+     * job keeps forecasting with v1, retries the load with backoff, and serves v2 once the store is
+     * back — nothing rejected, no restart.
+     */
+    @Test
+    void aVersionAnnouncedWhileTheStoreIsDownServesOnceItIsBack() throws Exception {
+        Path csv = TestModels.nab("realKnownCause", SENSOR);
+        Path artifact = work.resolve("artifact");
+        TestModels.trainOneStep(csv, WINDOW, new TimeSplit(1500, 2000, 2500), 1, artifact);
+        List<SensorReading> readings = CsvReadings.read(csv, SENSOR);
+        Path store = work.resolve("store");
+        Path away = work.resolve("store-away");
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Configuration config = KafkaJobs.config(kafka, store, WINDOW, "store-outage-it");
+            config.set(ForecastOptions.OUT_OF_ORDERNESS, OUT_OF_ORDERNESS);
+            config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+            ModelPublisher publisher = new ModelPublisher(config, "store-outage-it");
+            publisher.publish(SENSOR, artifact);
+            KafkaJobs.replay(kafka, readings.subList(0, 1500), 2);
+
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(2);
+            env.enableCheckpointing(300);
+            ForecastJob.fromKafka(env, config, false);
+            JobClient job = env.executeAsync("store-outage-it");
+            try {
+                assertThat(KafkaJobs.forecasts(kafka, 1000, Duration.ofSeconds(90)))
+                        .hasSizeGreaterThanOrEqualTo(1000);
+                ModelStore.Version v2 = publisher.store().publish(SENSOR, artifact);
+                Files.move(store, away);
+                publisher.announce(
+                        new ModelUpdate(
+                                SENSOR,
+                                v2.version(),
+                                v2.location(),
+                                Instant.now().toString(),
+                                "store-outage-it"));
+                KafkaJobs.await(
+                        "two failed loads of version 2",
+                        Duration.ofSeconds(60),
+                        () -> sum(job.getJobID(), "modelLoadRetries") >= 2);
+                KafkaJobs.replay(kafka, readings.subList(1500, 2000), 2);
+                assertThat(servedVersions(job.getJobID())).containsOnly(1L);
+
+                Files.move(away, store);
+                KafkaJobs.await(
+                        "version 2 in service once the store is back",
+                        Duration.ofSeconds(60),
+                        () -> servedVersions(job.getJobID()).contains(2L));
+                assertThat(sum(job.getJobID(), "modelsRejected")).isZero();
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            } finally {
+                job.cancel().get();
+            }
+        }
     }
 
     /**

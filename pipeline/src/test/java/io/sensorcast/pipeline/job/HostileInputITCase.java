@@ -8,10 +8,13 @@ import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.JobMetrics;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -173,6 +176,148 @@ class HostileInputITCase {
                 job.cancel().get();
             }
         }
+    }
+
+    /**
+     * One of each hostile record, sent to a running job between valid readings: an oversized value,
+     * an oversized key, thousands of features, a very long sensor id and garbage on the readings
+     * topic; model updates pointing outside the store, through {@code ..} into another group, at a
+     * version the store does not have ({@code Long.MAX_VALUE}) and at a manifest announcing a
+     * network of over a hundred million parameters. The job keeps running, every valid reading is
+     * forecast exactly once by the model in service, each bad reading is dead-lettered with its
+     * reason and each bad update rejected and counted.
+     */
+    @Test
+    void everyHostileRecordIsRefusedWhileTheValidOnesAreForecastOnce() throws Exception {
+        Path csv = TestModels.nab("realKnownCause", SENSOR);
+        Path artifact = work.resolve("artifact");
+        TestModels.trainOneStep(
+                csv, WINDOW, new io.sensorcast.model.dataset.TimeSplit(400, 500, 600), 1, artifact);
+        List<SensorReading> valid = CsvReadings.read(csv, SENSOR).subList(0, 300);
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            Path root = work.resolve("store");
+            Configuration config = KafkaJobs.config(kafka, root, WINDOW, "hostile-all-it");
+            config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+            var publisher = new io.sensorcast.pipeline.store.ModelPublisher(config, "hostile-it");
+            publisher.publish(SENSOR, artifact);
+            KafkaTopics.ensure(clientProps(kafka), "sensorcast.readings", 1, java.util.Map.of());
+            var store = publisher.store();
+
+            Configuration flink = new Configuration();
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            env.setParallelism(1);
+            env.enableCheckpointing(300);
+            ForecastJob.fromKafka(env, config, false);
+            JobClient job = env.executeAsync("hostile-all-it");
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(
+                            clientProps(kafka),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
+                for (SensorReading r : valid.subList(0, 100)) {
+                    send(producer, r);
+                }
+                // v1 in service: updates for a group a subtask does not serve yet are left alone
+                assertThat(KafkaJobs.forecasts(kafka, 50, Duration.ofSeconds(90)))
+                        .hasSizeGreaterThanOrEqualTo(50);
+                // readings
+                String hugeValue =
+                        "{\"sensor\":\"big\",\"ts\":\"2014-03-07T03:41:00Z\","
+                                + "\"value\":1,\"pad\":\""
+                                + "x".repeat(900 * 1024)
+                                + "\"}";
+                raw(producer, bytes("big"), bytes(hugeValue));
+                raw(producer, bytes("k".repeat(300 * 1024)), JsonFormats.reading(valid.get(0)));
+                StringBuilder wide =
+                        new StringBuilder(
+                                "{\"sensor\":\"wide\",\"ts\":\"2014-03-07T03:41:00Z\",\"values\":{");
+                for (int f = 0; f < 3000; f++) {
+                    wide.append(f == 0 ? "" : ",").append("\"f").append(f).append("\":1");
+                }
+                raw(producer, bytes("wide"), bytes(wide.append("}}").toString()));
+                String longId = "s".repeat(1000);
+                raw(
+                        producer,
+                        bytes(longId),
+                        JsonFormats.reading(SensorReading.of(longId, valid.get(0).timestamp, 1)));
+                raw(producer, bytes(SENSOR), bytes("not json at all"));
+                // model updates
+                String topic = config.get(KafkaOptions.MODEL_UPDATES_TOPIC);
+                Path elsewhere = work.resolve("elsewhere/1");
+                TestModels.copyDirectory(artifact, elsewhere);
+                update(producer, topic, 2, elsewhere.toUri().toString());
+                update(producer, topic, 3, store.location(SENSOR, 3) + "/../../other/1");
+                update(producer, topic, Long.MAX_VALUE, store.location(SENSOR, Long.MAX_VALUE));
+                Path huge = work.resolve("huge");
+                TestModels.copyDirectory(artifact, huge);
+                Path manifest = huge.resolve(io.sensorcast.model.artifact.ModelArtifact.MANIFEST);
+                Files.writeString(
+                        manifest,
+                        Files.readString(manifest)
+                                .replaceAll("\"hiddenSize\" : \\d+", "\"hiddenSize\" : 4096"));
+                TestModels.rewriteChecksums(huge);
+                var hugeVersion = store.publish(SENSOR, huge);
+                update(producer, topic, hugeVersion.version(), hugeVersion.location());
+                for (SensorReading r : valid.subList(100, valid.size())) {
+                    send(producer, r);
+                }
+                // a day later, another sensor: the watermark passes every valid reading
+                send(producer, SensorReading.of("flush", valid.get(299).timestamp + 86_400_000, 0));
+            }
+            try {
+                java.util.Map<String, java.util.Set<String>> expected =
+                        ExactlyOnce.expectedTargets(valid, WINDOW);
+                int total = expected.get(SENSOR).size();
+                List<ForecastRecord> forecasts =
+                        KafkaJobs.forecasts(kafka, total, Duration.ofSeconds(120));
+                ExactlyOnce.assertEveryForecastOnce(forecasts, expected);
+                assertThat(forecasts).allSatisfy(f -> assertThat(f.modelVersion()).isEqualTo(1));
+                KafkaJobs.await(
+                        "four updates rejected",
+                        Duration.ofSeconds(60),
+                        () -> sum(job.getJobID(), "modelsRejected") >= 4);
+                List<String> reasons = new java.util.ArrayList<>();
+                for (var r :
+                        io.sensorcast.connectors.testutils.Topics.readCommitted(
+                                kafka.bootstrapServers(),
+                                config.get(KafkaOptions.DEAD_LETTER_TOPIC),
+                                5,
+                                Duration.ofSeconds(60))) {
+                    reasons.add(JsonFormats.mapper().readTree(r.value()).path("reason").asText());
+                }
+                assertThat(reasons)
+                        .containsExactlyInAnyOrder(
+                                "PAYLOAD_TOO_LARGE", // the 900 KB value
+                                "BAD_SENSOR_ID", // the 300 KB key, not the reading's sensor
+                                "PAYLOAD_TOO_LARGE", // 3,000 features
+                                "BAD_SENSOR_ID", // a 1,000-character id
+                                "MALFORMED_JSON");
+                assertThat(sum(job.getJobID(), "modelsRejected")).isEqualTo(4);
+                assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    private static void raw(KafkaProducer<byte[], byte[]> producer, byte[] key, byte[] value)
+            throws Exception {
+        producer.send(new ProducerRecord<>("sensorcast.readings", key, value)).get();
+    }
+
+    private static void update(
+            KafkaProducer<byte[], byte[]> producer, String topic, long version, String location)
+            throws Exception {
+        producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                bytes(SENSOR),
+                                new io.sensorcast.connectors.format.ModelUpdate(
+                                                SENSOR, version, location, null, "attacker")
+                                        .toJson()))
+                .get();
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, SensorReading r)

@@ -308,6 +308,31 @@ class ModelRegistryTest {
         assertThat(events).containsExactly("rejected g v" + Long.MAX_VALUE, "served g v2");
     }
 
+    /**
+     * A real version announced while a bogus higher one is loading is not dropped: it is loaded
+     * once the bogus one is refused.
+     */
+    @Test
+    void aVersionArrivingWhileABogusHigherOneLoadsIsServedAfterIt() throws Exception {
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(1);
+        ModelUpdate bogus =
+                new ModelUpdate(
+                        "g", Long.MAX_VALUE, store.location("g", Long.MAX_VALUE), null, "x");
+        registry.request(bogus);
+        registry.request(publish("g", window12)); // v2, while the bogus one is on its way
+        assertThat(registry.sources())
+                .extracting(u -> u.version())
+                .containsExactlyInAnyOrder(Long.MAX_VALUE, 2L);
+        registry.awaitLoads(30_000);
+        registry.applyLoaded(); // the bogus one refused, v2 started
+        registry.awaitLoads(30_000);
+        registry.applyLoaded();
+        assertThat(served("g")).isEqualTo(2);
+        assertThat(events)
+                .containsExactly("served g v1", "rejected g v" + Long.MAX_VALUE, "served g v2");
+    }
+
     /** Restoring loads nothing; each group loads its checkpointed version at its first use. */
     @Test
     void aRestoredGroupLoadsItsVersionWhenFirstNeededAndTakesLaterUpdates() throws Exception {

@@ -69,4 +69,23 @@ public final class TestModels {
         bytes[bytes.length / 2] ^= 1;
         java.nio.file.Files.write(file, bytes);
     }
+
+    /** Rewrites {@code SHA256SUMS} after a test edited an artifact, so only the edit is wrong. */
+    public static void rewriteChecksums(Path dir) throws Exception {
+        StringBuilder sums = new StringBuilder();
+        for (String f :
+                java.util.List.of(
+                        io.sensorcast.model.artifact.ModelArtifact.PARAMETERS,
+                        io.sensorcast.model.artifact.ModelArtifact.MANIFEST)) {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(java.nio.file.Files.readAllBytes(dir.resolve(f)));
+            sums.append(java.util.HexFormat.of().formatHex(digest))
+                    .append("  ")
+                    .append(f)
+                    .append('\n');
+        }
+        java.nio.file.Files.writeString(
+                dir.resolve(io.sensorcast.model.artifact.ModelArtifact.CHECKSUMS), sums.toString());
+    }
 }
