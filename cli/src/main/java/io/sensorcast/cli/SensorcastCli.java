@@ -77,11 +77,25 @@ public final class SensorcastCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The jar's version (its manifest's Implementation-Version; "unpackaged" when run from class
+     * directories) and those of the parts it was built on.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = SensorcastCli.class.getPackage().getImplementationVersion();
-            return new String[] {"sensorcast " + (v == null ? "(development build)" : v)};
+            return new String[] {
+                "sensorcast " + (v == null ? "(unpackaged classes)" : v),
+                "Flink "
+                        + org.apache.flink.runtime.util.EnvironmentInformation.getVersion()
+                        + ", Kafka "
+                        + org.apache.kafka.common.utils.AppInfoParser.getVersion()
+                        + ", DJL "
+                        + ai.djl.engine.Engine.getDjlVersion()
+                        + ", Java "
+                        + Runtime.version()
+            };
         }
     }
 }

@@ -30,6 +30,15 @@ class SensorcastCliTest {
     }
 
     @Test
+    void versionNamesTheBuildAndWhatItRunsOn() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString())
+                .startsWith("sensorcast ")
+                .doesNotContain("development build")
+                .contains("Flink 2.", "Kafka 4.", "DJL 0.", "Java ");
+    }
+
+    @Test
     void trainsThenEvaluatesOnTheBundledEtth2Data() throws Exception {
         Path model = dir.resolve("model");
         int trained =
