@@ -2,6 +2,7 @@ package io.sensorcast.cli;
 
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.pipeline.job.ForecastJob;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -41,14 +42,15 @@ final class ForecastCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         EmbeddedKafkaBroker broker = null;
         if (embeddedKafka) {
-            int port =
-                    Integer.parseInt(job.bootstrap.substring(job.bootstrap.lastIndexOf(':') + 1));
+            String bootstrap = job.kafka.bootstrap();
+            int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
             broker = EmbeddedKafkaBroker.start(port, null);
-            job.bootstrap = broker.bootstrapServers();
+            job.kafka.bootstrap = broker.bootstrapServers();
             out.println("embedded Kafka broker (KRaft) at " + broker.bootstrapServers());
         }
         try {
             Configuration config = job.configuration();
+            KafkaTopics.requireExisting(config, ForecastJob.TOPICS);
             StreamExecutionEnvironment env = job.environment(config);
             ForecastJob.fromKafka(env, config, false);
             JobClient client = env.executeAsync("sensorcast-forecast");

@@ -1,6 +1,5 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,17 +10,13 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What every command that runs a Flink job in this JVM accepts. */
 final class JobOptions {
 
-    @Option(
-            names = "--bootstrap",
-            defaultValue = "localhost:9092",
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
             names = "--models",
@@ -55,7 +50,7 @@ final class JobOptions {
     /** The job configuration: these flags, then every -D on top. */
     Configuration configuration() {
         Configuration c = new Configuration();
-        c.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
+        kafka.applyTo(c);
         c.set(ModelStoreOptions.ROOT, models);
         conf.forEach(c::setString);
         return c;

@@ -48,12 +48,7 @@ final class PublishModelCommand implements Callable<Integer> {
             description = "Versions kept per group (default: ${DEFAULT-VALUE}).")
     int retain;
 
-    @Option(
-            names = "--bootstrap",
-            defaultValue = "localhost:9092",
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @CommandLine.Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
             names = "--topic",
@@ -70,7 +65,7 @@ final class PublishModelCommand implements Callable<Integer> {
         Configuration config = new Configuration();
         config.set(ModelStoreOptions.ROOT, store);
         config.set(ModelStoreOptions.RETAIN, retain);
-        config.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
+        kafka.applyTo(config);
         config.set(KafkaOptions.MODEL_UPDATES_TOPIC, topic);
         ModelPublisher publisher = new ModelPublisher(config, "publish-model");
         if (noNotify) {
@@ -80,7 +75,7 @@ final class PublishModelCommand implements Callable<Integer> {
         }
         ModelUpdate u = publisher.publish(group, model);
         out.printf("published %s version %d at %s%n", group, u.version(), u.location());
-        out.printf("sent the update to %s at %s%n", topic, bootstrap);
+        out.printf("sent the update to %s at %s%n", topic, kafka.bootstrap());
         return 0;
     }
 }

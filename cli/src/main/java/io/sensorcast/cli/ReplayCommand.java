@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -45,12 +44,7 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(
-            names = "--bootstrap",
-            defaultValue = "localhost:9092",
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @CommandLine.Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
     @Option(
             names = "--partitions",
@@ -113,9 +107,7 @@ final class ReplayCommand implements Callable<Integer> {
             series.add(CsvReadings.read(file, sensor));
         }
         List<SensorReading> readings = CsvReadings.merge(series);
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        Replayer replayer = new Replayer(props);
+        Replayer replayer = new Replayer(kafka.properties());
         replayer.ensureTopic(topic, partitions);
         out.printf(
                 Locale.ROOT,
@@ -123,7 +115,7 @@ final class ReplayCommand implements Callable<Integer> {
                 readings.size(),
                 files.size(),
                 topic,
-                bootstrap,
+                kafka.bootstrap(),
                 pace);
         out.flush();
         Replayer.Result result =

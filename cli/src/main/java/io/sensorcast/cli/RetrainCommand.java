@@ -54,7 +54,7 @@ final class RetrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "retrain-stop"));
         out.printf(
                 "RetrainJob (%s) on %s, models in %s%n",
-                config.get(RetrainOptions.MODE), job.bootstrap, job.models);
+                config.get(RetrainOptions.MODE), job.kafka.bootstrap(), job.models);
         out.flush();
         RetrainJob.run(config, flink, new BiLstmTrainer(), rounds -> stop.get());
         return 0;

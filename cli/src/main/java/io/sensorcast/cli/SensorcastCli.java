@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             RetrainCommand.class,
             BenchCommand.class,
             NabScoreCommand.class,
+            TopicsCommand.class,
             NabCommand.class,
             NabAblationCommand.class,
             DemoCommand.class,

@@ -39,6 +39,30 @@ class SensorcastCliTest {
     }
 
     @Test
+    void topicsAreCheckedThenCreated() {
+        try (var kafka = io.sensorcast.connectors.kafka.EmbeddedKafkaBroker.start()) {
+            assertThat(run("topics", "--bootstrap", kafka.bootstrapServers())).isEqualTo(1);
+            assertThat(out.toString()).contains("missing topics on " + kafka.bootstrapServers());
+            out.getBuffer().setLength(0);
+            assertThat(
+                            run(
+                                    "topics",
+                                    "--create",
+                                    "--partitions",
+                                    "2",
+                                    "--bootstrap",
+                                    kafka.bootstrapServers()))
+                    .isZero();
+            assertThat(out.toString())
+                    .containsPattern("sensorcast\\.readings +created +2")
+                    .containsPattern("sensorcast\\.model-updates +created +1  compact");
+            out.getBuffer().setLength(0);
+            assertThat(run("topics", "--bootstrap", kafka.bootstrapServers())).isZero();
+            assertThat(out.toString()).doesNotContain("missing").contains("exists");
+        }
+    }
+
+    @Test
     void trainsThenEvaluatesOnTheBundledEtth2Data() throws Exception {
         Path model = dir.resolve("model");
         int trained =

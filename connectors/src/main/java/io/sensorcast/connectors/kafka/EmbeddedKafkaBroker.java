@@ -73,6 +73,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *     temporary directory
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        return start(port, dataDir, Map.of());
+    }
+
+    /**
+     * Starts a broker with some of its settings changed (e.g. {@code auto.create.topics.enable}
+     * off, as on most production clusters).
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
@@ -87,6 +95,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Properties props = serverProperties(dir, clientPort, controllerPort);
+        overrides.forEach(props::setProperty);
         try {
             format(dir, props);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);

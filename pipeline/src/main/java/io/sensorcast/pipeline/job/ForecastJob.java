@@ -20,6 +20,7 @@ import io.sensorcast.pipeline.scoring.Actual;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Instant;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -53,12 +54,24 @@ public final class ForecastJob {
 
     private ForecastJob() {}
 
+    /** The topics ForecastJob reads and writes. */
+    public static final List<ConfigOption<String>> TOPICS =
+            List.of(
+                    KafkaOptions.READINGS_TOPIC,
+                    KafkaOptions.MODEL_UPDATES_TOPIC,
+                    KafkaOptions.FORECASTS_TOPIC,
+                    KafkaOptions.SCORES_TOPIC,
+                    KafkaOptions.ANOMALIES_TOPIC,
+                    KafkaOptions.LATE_TOPIC,
+                    KafkaOptions.DEAD_LETTER_TOPIC);
+
     /**
      * Runs the job against Kafka with the configuration from {@code --key value} arguments (e.g.
      * {@code --sensorcast.kafka.bootstrap-servers kafka:9092}) on top of the cluster's.
      */
     public static void main(String[] args) throws Exception {
         Configuration config = parseArgs(args);
+        KafkaTopics.requireExisting(config, TOPICS);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
             env.enableCheckpointing(10_000); // transactional sinks commit on checkpoints

@@ -4,6 +4,7 @@ import io.sensorcast.connectors.format.ParsedRecord;
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.sink.JsonRecordSerializer;
 import io.sensorcast.connectors.sink.KafkaSinks;
@@ -16,6 +17,7 @@ import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.IntPredicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -51,6 +53,8 @@ public final class RetrainJob {
     /** {@code --key value} configuration on top of the cluster's; runs by the configured mode. */
     public static void main(String[] args) throws Exception {
         Configuration config = ForecastJob.parseArgs(args);
+        KafkaTopics.requireExisting(
+                config, List.of(KafkaOptions.READINGS_TOPIC, KafkaOptions.RETRAIN_REPORTS_TOPIC));
         run(config, new Configuration(), new BiLstmTrainer(), rounds -> false);
     }
 
