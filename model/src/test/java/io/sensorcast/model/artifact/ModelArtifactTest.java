@@ -122,7 +122,7 @@ class ModelArtifactTest {
     }
 
     @Test
-    void refusesAModelMadeForOtherFeaturesOrWindow() {
+    void refusesAModelMadeForOtherFeaturesOrWindow() throws Exception {
         ModelRequirements otherWindow =
                 new ModelRequirements(
                         WINDOW * 2, HORIZON, List.of("load", "temp"), List.of("temp"));
@@ -134,6 +134,39 @@ class ModelArtifactTest {
         assertThatThrownBy(() -> ModelArtifact.load(saved, otherFeatures))
                 .isInstanceOf(IncompatibleModelException.class)
                 .hasMessage("features: expected [temp], artifact has [load, temp]");
+        // serving: a window no longer than the job keeps, the replaced model's columns
+        assertThatThrownBy(
+                        () ->
+                                ModelArtifact.load(
+                                        saved, ModelRequirements.servable(WINDOW - 1, null)))
+                .isInstanceOf(IncompatibleModelException.class)
+                .hasMessage(
+                        "window (at most the readings kept per sensor): expected 15, artifact has"
+                                + " 16");
+        try (ForecastModel m =
+                ModelArtifact.load(saved, ModelRequirements.servable(WINDOW, null))) {
+            assertThatThrownBy(
+                            () ->
+                                    ModelArtifact.load(
+                                            saved,
+                                            ModelRequirements.servable(
+                                                    WINDOW,
+                                                    new ModelManifest(
+                                                            m.manifest().formatVersion(),
+                                                            m.manifest().network(),
+                                                            List.of("temp", "load"),
+                                                            m.manifest().targets(),
+                                                            m.manifest().scaler(),
+                                                            m.manifest().seasonPeriod(),
+                                                            m.manifest().data(),
+                                                            m.manifest().trainingOptions(),
+                                                            m.manifest().training(),
+                                                            m.manifest().validation(),
+                                                            m.manifest().createdAt(),
+                                                            m.manifest().djlVersion(),
+                                                            m.manifest().torchVersion()))))
+                    .hasMessage("features: expected [temp, load], artifact has [load, temp]");
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.sensorcast.model.artifact.IncompatibleModelException;
 import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.artifact.ModelRequirements;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -550,7 +551,7 @@ public final class ModelRegistry implements AutoCloseable {
         ForecastModel model = null;
         try {
             model = SharedModels.acquire(u.location(), settings.limits());
-            check(replacing, model.manifest());
+            ModelRequirements.servable(maxWindow, replacing).check(model.manifest());
             return new Loaded(u, model, null, false, retry);
         } catch (InvalidModelException | IOException | RuntimeException e) {
             if (model != null) {
@@ -574,21 +575,6 @@ public final class ModelRegistry implements AutoCloseable {
             return ModelStore.exists(location);
         } catch (IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private void check(ModelManifest c, ModelManifest m) throws IncompatibleModelException {
-        if (m.window() > maxWindow) {
-            throw new IncompatibleModelException(
-                    "window (at most the job's sensorcast.forecast.window)", maxWindow, m.window());
-        }
-        if (c != null) {
-            if (!c.features().equals(m.features())) {
-                throw new IncompatibleModelException("features", c.features(), m.features());
-            }
-            if (!c.targets().equals(m.targets())) {
-                throw new IncompatibleModelException("targets", c.targets(), m.targets());
-            }
         }
     }
 

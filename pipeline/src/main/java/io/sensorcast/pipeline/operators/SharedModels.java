@@ -49,11 +49,7 @@ final class SharedModels {
         }
         if (loadHere) {
             try {
-                e.model.complete(
-                        ModelArtifact.load(
-                                ModelStore.localCopy(location, limits.maxFileBytes()),
-                                ModelRequirements.ANY,
-                                limits));
+                e.model.complete(ModelStore.load(location, ModelRequirements.ANY, limits));
             } catch (IOException | InvalidModelException | RuntimeException | Error t) {
                 e.model.completeExceptionally(t);
             }

@@ -6,6 +6,7 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.artifact.ModelRequirements;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.engine.DjlRuntime;
@@ -289,7 +290,11 @@ public final class GroupRetrainFunction
             return null;
         }
         try {
-            ForecastModel m = ModelArtifact.load(ModelStore.localCopy(current.location()));
+            ForecastModel m =
+                    ModelStore.load(
+                            current.location(),
+                            ModelRequirements.ANY,
+                            ModelArtifact.Limits.DEFAULT);
             if (!table.columns().containsAll(m.manifest().features())
                     || !m.manifest().targets().equals(table.columns())) {
                 d.note = "current model reads other features; judged against the baselines only";

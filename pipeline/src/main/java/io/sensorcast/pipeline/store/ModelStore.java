@@ -1,9 +1,11 @@
 package io.sensorcast.pipeline.store;
 
 import io.sensorcast.connectors.format.ModelUpdate;
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.artifact.ModelRequirements;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -243,6 +245,16 @@ public final class ModelStore implements Serializable {
             LOG.info("Retention: deleting model {} version {}", group, versions.get(i));
             fs.delete(new Path(dir, Long.toString(versions.get(i))), true);
         }
+    }
+
+    /**
+     * Fetches the version at {@code location} (refusing files over the limit before fetching) and
+     * loads it if it meets {@code requirements} and {@code limits}. The caller owns the model.
+     */
+    public static ForecastModel load(
+            String location, ModelRequirements requirements, ModelArtifact.Limits limits)
+            throws IOException, InvalidModelException {
+        return ModelArtifact.load(localCopy(location, limits.maxFileBytes()), requirements, limits);
     }
 
     /**
