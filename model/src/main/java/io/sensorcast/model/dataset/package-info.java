@@ -1,0 +1,2 @@
+/** Time series tables, splits by time, standardisation and sliding windows for training. */
+package io.sensorcast.model.dataset;

@@ -1,0 +1,2 @@
+/** Forecasters (the network and the baselines) and their metrics, compared on the same windows. */
+package io.sensorcast.model.evaluation;
