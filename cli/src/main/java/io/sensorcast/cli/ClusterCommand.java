@@ -228,7 +228,8 @@ final class ClusterCommand {
                 throw new IllegalArgumentException(
                         "--parallelism must be in [1, 1024], got " + parallelism);
             }
-            if (job.equals("retrain") && "periodic".equals(conf.get(RetrainOptions.MODE.key()))) {
+            if (job.equals("retrain")
+                    && "periodic".equalsIgnoreCase(conf.get(RetrainOptions.MODE.key()))) {
                 throw new IllegalArgumentException(
                         RetrainOptions.MODE.key()
                                 + "=periodic runs its rounds from one client process, which a"

@@ -457,7 +457,7 @@ final class DemoCommand implements Callable<Integer> {
         c.set(ForecastOptions.WINDOW, 48);
         c.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
         c.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(2));
-        c.set(RetrainOptions.MODE, "periodic");
+        c.set(RetrainOptions.MODE, RetrainOptions.Mode.PERIODIC);
         c.set(RetrainOptions.INTERVAL, every);
         c.set(RetrainOptions.WINDOW, 48);
         c.set(RetrainOptions.EPOCHS, 3);

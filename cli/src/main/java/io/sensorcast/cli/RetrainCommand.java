@@ -41,7 +41,7 @@ final class RetrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Configuration config = job.configuration();
         if (every != null) {
-            config.set(RetrainOptions.MODE, "periodic");
+            config.set(RetrainOptions.MODE, RetrainOptions.Mode.PERIODIC);
             config.set(RetrainOptions.INTERVAL, JobOptions.parseDuration("--every", every));
         }
         Configuration flink = new Configuration();
@@ -54,7 +54,9 @@ final class RetrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true), "retrain-stop"));
         out.printf(
                 "RetrainJob (%s) on %s, models in %s%n",
-                config.get(RetrainOptions.MODE), job.kafka.bootstrap(), job.models);
+                RetrainOptions.mode(config).name().toLowerCase(java.util.Locale.ROOT),
+                job.kafka.bootstrap(),
+                job.models);
         out.flush();
         RetrainJob.run(config, flink, new BiLstmTrainer(), rounds -> stop.get());
         return 0;

@@ -151,7 +151,7 @@ class ManifestsTest {
         assertThat(jar).isPositive();
         Configuration config =
                 ForecastJob.parseArgs(args(command.subList(jar + 1, command.size())));
-        assertThat(config.get(RetrainOptions.MODE)).isEqualTo("once");
+        assertThat(config.get(RetrainOptions.MODE)).isEqualTo(RetrainOptions.Mode.ONCE);
         RetrainOptions.validate(config);
         KafkaOptions.validate(config);
         assertPluginsMatchFlink(list(containers(pod).get(0), "env"));

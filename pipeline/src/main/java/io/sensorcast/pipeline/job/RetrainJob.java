@@ -70,7 +70,7 @@ public final class RetrainJob {
             throws Exception {
         RetrainOptions.validate(config);
         KafkaOptions.validate(config);
-        boolean periodic = config.get(RetrainOptions.MODE).equals("periodic");
+        boolean periodic = RetrainOptions.mode(config) == RetrainOptions.Mode.PERIODIC;
         Duration interval = config.get(RetrainOptions.INTERVAL);
         int round = 0;
         do {

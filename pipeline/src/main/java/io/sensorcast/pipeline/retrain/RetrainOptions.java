@@ -9,10 +9,18 @@ import org.apache.flink.configuration.Configuration;
 /** RetrainJob's settings, typed and declared once; {@link #validate} names a bad key and range. */
 public final class RetrainOptions {
 
-    public static final ConfigOption<String> MODE =
+    /** How RetrainJob runs its rounds. */
+    public enum Mode {
+        /** One round, then exit: for external schedulers (cron, a Kubernetes CronJob). */
+        ONCE,
+        /** A round every interval until stopped. */
+        PERIODIC
+    }
+
+    public static final ConfigOption<Mode> MODE =
             ConfigOptions.key("sensorcast.retrain.mode")
-                    .stringType()
-                    .defaultValue("once")
+                    .enumType(Mode.class)
+                    .defaultValue(Mode.ONCE)
                     .withDescription(
                             "once: one round, then exit (for external schedulers); periodic: a"
                                     + " round every interval until stopped.");
@@ -139,12 +147,22 @@ public final class RetrainOptions {
         }
     }
 
-    public static void validate(Configuration c) {
-        String mode = c.get(MODE);
-        if (!mode.equals("once") && !mode.equals("periodic")) {
+    /** The mode; a value other than once or periodic fails naming the key. */
+    public static Mode mode(Configuration c) {
+        try {
+            return c.get(MODE);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    MODE.key() + " must be once or periodic, got '" + mode + "'");
+                    MODE.key()
+                            + " must be once or periodic, got '"
+                            + c.toMap().get(MODE.key())
+                            + "'",
+                    e);
         }
+    }
+
+    public static void validate(Configuration c) {
+        mode(c);
         if (c.get(INTERVAL).toMillis() < 1000) {
             throw new IllegalArgumentException(
                     INTERVAL.key() + " must be at least 1 s, got " + c.get(INTERVAL));

@@ -207,7 +207,7 @@ class RetrainJobITCase {
                 String to =
                         java.time.Instant.ofEpochMilli(series.get(0).get(1500).timestamp)
                                 .toString();
-                config.set(RetrainOptions.MODE, "periodic");
+                config.set(RetrainOptions.MODE, RetrainOptions.Mode.PERIODIC);
                 config.set(RetrainOptions.INTERVAL, Duration.ofSeconds(1));
                 config.set(RetrainOptions.TO, to);
                 config.set(RetrainOptions.EPOCHS, 1);

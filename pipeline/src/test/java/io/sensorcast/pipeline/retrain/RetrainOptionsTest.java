@@ -19,7 +19,7 @@ class RetrainOptionsTest {
                 .hasMessage("sensorcast.retrain.holdout must be in [0.05, 0.5], got 0.9");
 
         Configuration mode = new Configuration();
-        mode.set(RetrainOptions.MODE, "hourly");
+        mode.setString(RetrainOptions.MODE.key(), "hourly");
         assertThatThrownBy(() -> RetrainOptions.validate(mode))
                 .hasMessage("sensorcast.retrain.mode must be once or periodic, got 'hourly'");
 
