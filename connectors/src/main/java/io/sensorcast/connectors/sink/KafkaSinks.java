@@ -1,9 +1,15 @@
 package io.sensorcast.connectors.sink;
 
 import io.sensorcast.connectors.format.DeadLetter;
+import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.RetrainReport;
+import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.serde.JsonFormats;
+import java.time.Instant;
 import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -58,5 +64,68 @@ public final class KafkaSinks {
                         d -> JsonFormats.deadLetterKey(d),
                         JsonFormats::deadLetter,
                         d -> d.recordTimestamp));
+    }
+
+    // The sinks below use serializable lambdas, not method references: javac's
+    // $deserializeLambda$ confuses two serializable references to the same method
+    // (JsonFormats::json) that differ only in their instantiated type, and the score sink got the
+    // forecast sink's function (ClassCastException).
+
+    /** The forecasts sink: key = sensor, record time = the forecast's origin. */
+    public static KafkaSink<ForecastRecord> forecasts(Configuration config) {
+        return create(
+                config,
+                "forecasts",
+                new JsonRecordSerializer<>(
+                        config.get(KafkaOptions.FORECASTS_TOPIC),
+                        f -> f.sensor(),
+                        f -> JsonFormats.json(f),
+                        f -> Instant.parse(f.originTs()).toEpochMilli()));
+    }
+
+    /**
+     * A score sink (scores, or the flagged ones on the anomalies topic): key = sensor, record time
+     * = the scored reading's.
+     *
+     * @param name distinguishes its transactional ids
+     */
+    public static KafkaSink<ScoreRecord> scores(
+            Configuration config, String name, ConfigOption<String> topic) {
+        return create(
+                config,
+                name,
+                new JsonRecordSerializer<>(
+                        config.get(topic),
+                        r -> r.sensor(),
+                        r -> JsonFormats.json(r),
+                        r -> Instant.parse(r.targetTs()).toEpochMilli()));
+    }
+
+    /** The late-readings sink: the readings as they came, key = sensor. */
+    public static KafkaSink<SensorReading> late(Configuration config) {
+        return create(
+                config,
+                "late",
+                new JsonRecordSerializer<>(
+                        config.get(KafkaOptions.LATE_TOPIC),
+                        r -> r.sensor,
+                        JsonFormats::reading,
+                        r -> r.timestamp));
+    }
+
+    /**
+     * The retraining-reports sink: key = model group, record time = the round's end.
+     *
+     * @param name distinguishes its transactional ids (one per round: rounds may overlap)
+     */
+    public static KafkaSink<RetrainReport> retrainReports(Configuration config, String name) {
+        return create(
+                config,
+                name,
+                new JsonRecordSerializer<>(
+                        config.get(KafkaOptions.RETRAIN_REPORTS_TOPIC),
+                        r -> r.group(),
+                        r -> JsonFormats.json(r),
+                        r -> Instant.parse(r.finishedAt()).toEpochMilli()));
     }
 }

@@ -7,8 +7,6 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.DeadLetterRouter;
-import io.sensorcast.connectors.serde.JsonFormats;
-import io.sensorcast.connectors.sink.JsonRecordSerializer;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.GroupMapping;
@@ -19,14 +17,12 @@ import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.scoring.Actual;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
-import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -171,53 +167,19 @@ public final class ForecastJob {
     /** Writes the job's outputs to their topics through exactly-once (or at-least-once) sinks. */
     public static Outputs toKafka(Outputs out, Configuration config) {
         out.forecasts()
-                .sinkTo(
-                        KafkaSinks.create(
-                                config,
-                                "forecasts",
-                                new JsonRecordSerializer<>(
-                                        config.get(KafkaOptions.FORECASTS_TOPIC),
-                                        f -> f.sensor(),
-                                        f -> JsonFormats.json(f),
-                                        f -> Instant.parse(f.originTs()).toEpochMilli())))
+                .sinkTo(KafkaSinks.forecasts(config))
                 .name("forecast-sink")
                 .uid("forecast-sink");
         out.scores()
-                .sinkTo(scoreSink(config, "scores", KafkaOptions.SCORES_TOPIC))
+                .sinkTo(KafkaSinks.scores(config, "scores", KafkaOptions.SCORES_TOPIC))
                 .name("score-sink")
                 .uid("score-sink");
         out.anomalies()
-                .sinkTo(scoreSink(config, "anomalies", KafkaOptions.ANOMALIES_TOPIC))
+                .sinkTo(KafkaSinks.scores(config, "anomalies", KafkaOptions.ANOMALIES_TOPIC))
                 .name("anomaly-sink")
                 .uid("anomaly-sink");
-        out.late()
-                .sinkTo(
-                        KafkaSinks.create(
-                                config,
-                                "late",
-                                new JsonRecordSerializer<>(
-                                        config.get(KafkaOptions.LATE_TOPIC),
-                                        r -> r.sensor,
-                                        JsonFormats::reading,
-                                        r -> r.timestamp)))
-                .name("late-sink")
-                .uid("late-sink");
+        out.late().sinkTo(KafkaSinks.late(config)).name("late-sink").uid("late-sink");
         return out;
-    }
-
-    // Serializable lambdas, not method references: javac's $deserializeLambda$ confuses two
-    // serializable references to the same method (JsonFormats::json) that differ only in their
-    // instantiated type, and the score sink got the forecast sink's function (ClassCastException).
-    private static KafkaSink<ScoreRecord> scoreSink(
-            Configuration config, String name, ConfigOption<String> topic) {
-        return KafkaSinks.create(
-                config,
-                name,
-                new JsonRecordSerializer<>(
-                        config.get(topic),
-                        r -> r.sensor(),
-                        r -> JsonFormats.json(r),
-                        r -> Instant.parse(r.targetTs()).toEpochMilli()));
     }
 
     /**

@@ -5,8 +5,6 @@ import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.kafka.KafkaTopics;
-import io.sensorcast.connectors.serde.JsonFormats;
-import io.sensorcast.connectors.sink.JsonRecordSerializer;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.GroupMapping;
@@ -16,7 +14,6 @@ import io.sensorcast.pipeline.retrain.GroupRetrainFunction;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.IntPredicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -120,15 +117,7 @@ public final class RetrainJob {
                         + Integer.toString(
                                 java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 30),
                                 36);
-        reports.sinkTo(
-                        KafkaSinks.create(
-                                config,
-                                "retrain-reports-" + round,
-                                new JsonRecordSerializer<>(
-                                        config.get(KafkaOptions.RETRAIN_REPORTS_TOPIC),
-                                        r -> r.group(),
-                                        r -> JsonFormats.json(r),
-                                        r -> Instant.parse(r.finishedAt()).toEpochMilli())))
+        reports.sinkTo(KafkaSinks.retrainReports(config, "retrain-reports-" + round))
                 .name("report-sink")
                 .uid("report-sink");
         return reports;
