@@ -5,6 +5,7 @@ import io.sensorcast.deploy.ClusterJars;
 import io.sensorcast.deploy.FlinkRest;
 import io.sensorcast.deploy.StandaloneCluster;
 import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStore;
@@ -12,7 +13,6 @@ import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,12 +242,7 @@ final class ClusterCommand {
             // the store makes a path absolute: the cluster's JVMs run in another directory
             options.put(ModelStoreOptions.ROOT.key(), new ModelStore(models, 1).root());
             options.putAll(conf);
-            List<String> args = new ArrayList<>();
-            options.forEach(
-                    (k, v) -> {
-                        args.add("--" + k);
-                        args.add(v);
-                    });
+            List<String> args = JobConfiguration.render(options);
             StandaloneCluster cluster = location.open();
             FlinkRest rest = cluster.rest();
             String jar = rest.uploadJar(cluster.jars().jobJar());

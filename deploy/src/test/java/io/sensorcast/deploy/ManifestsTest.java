@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.util.EnvironmentInformation;
@@ -212,24 +211,7 @@ class ManifestsTest {
     }
 
     private static Set<String> knownKeys() {
-        Set<String> keys = new HashSet<>();
-        for (Class<?> c :
-                List.of(
-                        KafkaOptions.class,
-                        ForecastOptions.class,
-                        RetrainOptions.class,
-                        ModelStoreOptions.class)) {
-            for (Field f : c.getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
-                    try {
-                        keys.add(((ConfigOption<?>) f.get(null)).key());
-                    } catch (IllegalAccessException e) {
-                        throw new AssertionError(e);
-                    }
-                }
-            }
-        }
-        return keys;
+        return JobConfiguration.knownKeys();
     }
 
     private static void assertMain(String className) throws Exception {

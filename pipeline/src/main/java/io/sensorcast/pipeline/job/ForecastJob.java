@@ -62,11 +62,15 @@ public final class ForecastJob {
                     KafkaOptions.DEAD_LETTER_TOPIC);
 
     /**
-     * Runs the job against Kafka with the configuration from {@code --key value} arguments (e.g.
-     * {@code --sensorcast.kafka.bootstrap-servers kafka:9092}) on top of the cluster's.
+     * Runs the job against Kafka with the cluster's configuration and {@code --key value} arguments
+     * over it (e.g. {@code --sensorcast.kafka.bootstrap-servers kafka:9092}); see {@link
+     * JobConfiguration}.
      */
     public static void main(String[] args) throws Exception {
-        Configuration config = parseArgs(args);
+        Configuration config =
+                JobConfiguration.of(
+                        StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration(),
+                        args);
         KafkaTopics.requireExisting(config, TOPICS);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         if (env.getCheckpointConfig().getCheckpointInterval() <= 0) {
@@ -76,20 +80,9 @@ public final class ForecastJob {
         env.execute("sensorcast-forecast");
     }
 
-    /** {@code --key value} pairs as a configuration; anything else is an error. */
+    /** {@code --key value} pairs as a configuration; see {@link JobConfiguration#parseArgs}. */
     public static Configuration parseArgs(String[] args) {
-        Configuration config = new Configuration();
-        if (args.length % 2 != 0) {
-            throw new IllegalArgumentException("expected --key value pairs, got an odd count");
-        }
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException(
-                        "expected --key value pairs, got '" + args[i] + "'");
-            }
-            config.setString(args[i].substring(2), args[i + 1]);
-        }
-        return config;
+        return JobConfiguration.parseArgs(args);
     }
 
     /**

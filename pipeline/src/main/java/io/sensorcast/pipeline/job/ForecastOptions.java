@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.job;
 
+import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.ModelRegistry;
 import io.sensorcast.pipeline.scoring.DetectorSettings;

@@ -49,7 +49,10 @@ public final class RetrainJob {
 
     /** {@code --key value} configuration on top of the cluster's; runs by the configured mode. */
     public static void main(String[] args) throws Exception {
-        Configuration config = ForecastJob.parseArgs(args);
+        Configuration config =
+                JobConfiguration.of(
+                        StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration(),
+                        args);
         KafkaTopics.requireExisting(
                 config, List.of(KafkaOptions.READINGS_TOPIC, KafkaOptions.RETRAIN_REPORTS_TOPIC));
         run(config, new Configuration(), new BiLstmTrainer(), rounds -> false);

@@ -1,6 +1,6 @@
 package io.sensorcast.pipeline.retrain;
 
-import io.sensorcast.pipeline.job.OptionChecks;
+import io.sensorcast.pipeline.config.OptionChecks;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;

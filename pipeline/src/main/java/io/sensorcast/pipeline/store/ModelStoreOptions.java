@@ -1,7 +1,7 @@
 package io.sensorcast.pipeline.store;
 
 import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.pipeline.job.OptionChecks;
+import io.sensorcast.pipeline.config.OptionChecks;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;

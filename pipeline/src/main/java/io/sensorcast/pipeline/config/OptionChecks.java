@@ -1,4 +1,4 @@
-package io.sensorcast.pipeline.job;
+package io.sensorcast.pipeline.config;
 
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;

@@ -1,0 +1,146 @@
+package io.sensorcast.pipeline.job;
+
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * A job's configuration as a Flink shop expects it: the {@code sensorcast.*} keys of the cluster's
+ * configuration ({@code config.yaml}, a FlinkDeployment's {@code flinkConfiguration}, {@code -D} on
+ * submit), then the job's {@code --key value} arguments over them; an unknown {@code sensorcast.*}
+ * key fails at once, naming it and the nearest known one, instead of being ignored.
+ */
+public final class JobConfiguration {
+
+    /** Keys under these prefixes are not options of ours to check. */
+    private static final List<String> OPEN_PREFIXES =
+            List.of(KafkaOptions.CLIENT_PREFIX, "sensorcast.djl.");
+
+    private static final Set<String> KNOWN =
+            keysOf(
+                    KafkaOptions.class,
+                    ForecastOptions.class,
+                    RetrainOptions.class,
+                    ModelStoreOptions.class);
+
+    private JobConfiguration() {}
+
+    /** The cluster's {@code sensorcast.*} keys, then {@code args} over them, checked. */
+    public static Configuration of(ReadableConfig cluster, String[] args) {
+        Configuration config = new Configuration();
+        if (cluster instanceof Configuration c) {
+            c.toMap().forEach(config::setString);
+        }
+        parseArgs(args).toMap().forEach(config::setString);
+        checkKeys(config);
+        return config;
+    }
+
+    /** {@code --key value} pairs as a configuration; anything else is an error. */
+    public static Configuration parseArgs(String[] args) {
+        Configuration config = new Configuration();
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("expected --key value pairs, got an odd count");
+        }
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException(
+                        "expected --key value pairs, got '" + args[i] + "'");
+            }
+            config.setString(args[i].substring(2), args[i + 1]);
+        }
+        return config;
+    }
+
+    /** The inverse of {@link #parseArgs}: {@code --key value} pairs, in the map's order. */
+    public static List<String> render(Map<String, String> options) {
+        List<String> args = new ArrayList<>();
+        options.forEach(
+                (k, v) -> {
+                    args.add("--" + k);
+                    args.add(v);
+                });
+        return args;
+    }
+
+    /** Fails on a {@code sensorcast.*} key no option declares (a typo would be ignored). */
+    public static void checkKeys(Configuration config) {
+        for (String key : new TreeSet<>(config.keySet())) {
+            if (!key.startsWith("sensorcast.")
+                    || KNOWN.contains(key)
+                    || OPEN_PREFIXES.stream().anyMatch(key::startsWith)) {
+                continue;
+            }
+            throw new IllegalArgumentException(
+                    "unknown option "
+                            + key
+                            + " (did you mean "
+                            + nearest(key)
+                            + "?); the options are listed in the README");
+        }
+    }
+
+    /** Every declared option key of the jobs (tests, documentation). */
+    public static Set<String> knownKeys() {
+        return KNOWN;
+    }
+
+    private static Set<String> keysOf(Class<?>... classes) {
+        Set<String> keys = new TreeSet<>();
+        for (Class<?> c : classes) {
+            for (Field f : c.getFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                    try {
+                        keys.add(((ConfigOption<?>) f.get(null)).key());
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static String nearest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : KNOWN) {
+            int d = distance(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

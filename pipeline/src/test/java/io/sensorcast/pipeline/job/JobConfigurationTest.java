@@ -1,0 +1,76 @@
+package io.sensorcast.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class JobConfigurationTest {
+
+    private static Configuration cluster(String... keyValues) {
+        Configuration c = new Configuration();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            c.setString(keyValues[i], keyValues[i + 1]);
+        }
+        return c;
+    }
+
+    @Test
+    void clusterOptionsApplyAndArgumentsOverrideThem() {
+        Configuration cluster =
+                cluster(
+                        "sensorcast.forecast.window", "48",
+                        "sensorcast.kafka.bootstrap-servers", "kafka:9092",
+                        "sensorcast.kafka.client.security.protocol", "SASL_SSL",
+                        "execution.checkpointing.interval", "10 s");
+        Configuration job =
+                JobConfiguration.of(cluster, new String[] {"--sensorcast.forecast.window", "64"});
+        assertThat(job.get(ForecastOptions.WINDOW)).isEqualTo(64);
+        assertThat(job.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
+        assertThat(KafkaOptions.clientProperties(job).getProperty("security.protocol"))
+                .isEqualTo("SASL_SSL");
+        assertThat(JobConfiguration.of(cluster, new String[0]).get(ForecastOptions.WINDOW))
+                .isEqualTo(48);
+    }
+
+    @Test
+    void anUnknownSensorcastKeyFailsNamingItAndTheNearestKnownOne() {
+        assertThatThrownBy(
+                        () ->
+                                JobConfiguration.of(
+                                        new Configuration(),
+                                        new String[] {"--sensorcast.forecast.windw", "64"}))
+                .hasMessage(
+                        "unknown option sensorcast.forecast.windw (did you mean"
+                                + " sensorcast.forecast.window?); the options are listed in the"
+                                + " README");
+        assertThatThrownBy(
+                        () ->
+                                JobConfiguration.of(
+                                        cluster("sensorcast.retrain.epoch", "3"), new String[0]))
+                .hasMessageStartingWith(
+                        "unknown option sensorcast.retrain.epoch (did you mean"
+                                + " sensorcast.retrain.epochs?)");
+    }
+
+    @Test
+    void argumentsRenderAndParseBack() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("sensorcast.forecast.window", "48");
+        options.put("sensorcast.models.root", "s3://bucket/models");
+        String[] args = JobConfiguration.render(options).toArray(new String[0]);
+        assertThat(args)
+                .containsExactly(
+                        "--sensorcast.forecast.window",
+                        "48",
+                        "--sensorcast.models.root",
+                        "s3://bucket/models");
+        assertThat(JobConfiguration.parseArgs(args).toMap()).isEqualTo(options);
+        assertThatThrownBy(() -> JobConfiguration.parseArgs(new String[] {"window", "48"}))
+                .hasMessage("expected --key value pairs, got 'window'");
+    }
+}
