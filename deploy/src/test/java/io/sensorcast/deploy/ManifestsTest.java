@@ -54,11 +54,16 @@ class ManifestsTest {
         List<String> resources = list(k, "resources");
         Set<String> manifests = new HashSet<>();
         for (Path f : yamlFiles()) {
-            if (f.startsWith(KUBERNETES) && !f.endsWith("kustomization.yaml")) {
+            if (isManifest(f)) {
                 manifests.add(f.getFileName().toString());
             }
         }
         assertThat(new HashSet<>(resources)).isEqualTo(manifests);
+        // `images:` rewrites FlinkDeployment.spec.image too, not only the built-in kinds'
+        assertThat(list(k, "configurations")).containsExactly("kustomizeconfig.yaml");
+        Map<String, Object> config = documents(KUBERNETES.resolve("kustomizeconfig.yaml")).get(0);
+        assertThat(list(config, "images"))
+                .contains(Map.of("path", "spec/image", "kind", "FlinkDeployment"));
     }
 
     @Test
@@ -95,6 +100,9 @@ class ManifestsTest {
                                     .as("%s: flinkConfiguration %s must be a string", name, k)
                                     .isInstanceOf(String.class));
             assertThat(conf).containsKeys("high-availability.type", "high-availability.storageDir");
+            assertThat(Double.parseDouble((String) conf.get("taskmanager.memory.managed.fraction")))
+                    .as("%s: state on the heap, libtorch native: little managed memory", name)
+                    .isLessThanOrEqualTo(0.1);
             assertPrometheusScrapesTheReporter(d, conf);
             assertPluginsMatchFlink(list(containers(d).get(0), "env"));
 
@@ -173,6 +181,24 @@ class ManifestsTest {
                                         .resolve("docker/Dockerfile")))
                 .isTrue();
         assertThat(string(map(services, "taskmanager"), "image")).isEqualTo(string(jm, "image"));
+        // the operational fixes: loopback-only ports, restart policies, Kafka data on a volume,
+        // the model directory at the same path inside as outside, no space-separated JVM options
+        for (String name : List.of("kafka", "jobmanager")) {
+            List<String> ports = list(map(services, name), "ports");
+            assertThat(ports).allSatisfy(p -> assertThat(p).startsWith("127.0.0.1:"));
+        }
+        assertThat(list(map(services, "kafka"), "ports")).containsExactly("127.0.0.1:9092:9094");
+        for (String name : List.of("kafka", "jobmanager", "taskmanager")) {
+            assertThat(string(map(services, name), "restart")).isEqualTo("unless-stopped");
+        }
+        assertThat(list(map(services, "kafka"), "volumes"))
+                .containsExactly("kafka:/var/lib/kafka/data");
+        String models = "${SENSORCAST_MODELS:-/srv/sensorcast/models}";
+        assertThat(list(jm, "volumes")).contains(models + ":" + models + ":ro");
+        for (String line : string(jm, "environment", "FLINK_PROPERTIES").split("\n")) {
+            String value = line.substring(line.indexOf(':') + 1).trim();
+            assertThat(value).as(line).doesNotContain(" ");
+        }
         List<String> command = list(jm, "command");
         assertThat(command.subList(0, 2)).containsExactly("standalone-job", "--job-classname");
         assertMain(command.get(2));
@@ -266,6 +292,13 @@ class ManifestsTest {
         return list(spec, "containers");
     }
 
+    /** A Kubernetes manifest, not kustomize's own files. */
+    private static boolean isManifest(Path f) {
+        return f.startsWith(KUBERNETES)
+                && !f.endsWith("kustomization.yaml")
+                && !f.endsWith("kustomizeconfig.yaml");
+    }
+
     private static List<Map<String, Object>> ofKind(String kind) throws IOException {
         return kubernetesObjects().stream().filter(d -> kind.equals(d.get("kind"))).toList();
     }
@@ -273,7 +306,7 @@ class ManifestsTest {
     private static List<Map<String, Object>> kubernetesObjects() throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Path f : yamlFiles()) {
-            if (f.startsWith(KUBERNETES) && !f.endsWith("kustomization.yaml")) {
+            if (isManifest(f)) {
                 out.addAll(documents(f));
             }
         }
