@@ -1,10 +1,14 @@
 package io.sensorcast.connectors.serde;
 
+import io.sensorcast.connectors.format.DeadLetterReason;
 import io.sensorcast.connectors.format.ParsedRecord;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -21,6 +25,8 @@ public final class SensorReadingDeserializer
     private final ReadingParser parser;
     private transient Counter parsed;
     private transient Counter deadLetters;
+    private transient MetricGroup metrics;
+    private transient Map<DeadLetterReason, Counter> byReason;
 
     public SensorReadingDeserializer(ReadingParser parser) {
         this.parser = parser;
@@ -28,15 +34,25 @@ public final class SensorReadingDeserializer
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        parsed = context.getMetricGroup().addGroup("sensorcast").counter("readingsParsed");
-        deadLetters = context.getMetricGroup().addGroup("sensorcast").counter("deadLetters");
+        metrics = context.getMetricGroup().addGroup("sensorcast");
+        parsed = metrics.counter("readingsParsed");
+        deadLetters = metrics.counter("deadLetters");
+        byReason = new EnumMap<>(DeadLetterReason.class);
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
         ParsedRecord result = parser.parse(record);
         if (parsed != null) {
-            (result.isValid() ? parsed : deadLetters).inc();
+            if (result.isValid()) {
+                parsed.inc();
+            } else {
+                deadLetters.inc();
+                byReason.computeIfAbsent(
+                                result.deadLetter.reason,
+                                r -> metrics.addGroup("reason", r.name()).counter("deadLetters"))
+                        .inc();
+            }
         }
         out.collect(result);
     }

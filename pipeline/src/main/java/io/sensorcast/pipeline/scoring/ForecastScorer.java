@@ -45,6 +45,15 @@ public final class ForecastScorer
     private transient ValueState<Long> cleanupAt;
     private transient Counter scored;
     private transient Counter anomalies;
+    private transient org.apache.flink.metrics.MetricGroup metrics;
+    private transient java.util.Map<String, Counter> anomaliesByGroup;
+
+    /**
+     * Model groups given an anomalies counter of their own (label {@code group}); the rest share
+     * {@code group="_other"}: a fleet with one group per sensor must not make one metric series per
+     * sensor.
+     */
+    static final int MAX_GROUP_COUNTERS = 256;
 
     public ForecastScorer(DetectorSettings settings) {
         this(settings, Map.of(), DEFAULT_IDLE_TIMEOUT_MILLIS);
@@ -71,6 +80,20 @@ public final class ForecastScorer
         groupThresholds.forEach((g, t) -> byGroup.put(g, settings.withThreshold(t)));
     }
 
+    private Counter groupCounter(String group) {
+        Counter c = anomaliesByGroup.get(group == null ? OTHER : group);
+        if (c == null) {
+            String label =
+                    group != null && anomaliesByGroup.size() < MAX_GROUP_COUNTERS ? group : OTHER;
+            c =
+                    anomaliesByGroup.computeIfAbsent(
+                            label, g -> metrics.addGroup("group", g).counter("anomalies"));
+        }
+        return c;
+    }
+
+    private static final String OTHER = "_other";
+
     @Override
     public void open(OpenContext openContext) {
         forecasts =
@@ -94,9 +117,10 @@ public final class ForecastScorer
                                         TypeInformation.of(AnomalyDetector.class)));
         cleanupAt =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
+        metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
         scored = metrics.counter("readingsScored");
         anomalies = metrics.counter("anomalies");
+        anomaliesByGroup = new java.util.HashMap<>();
     }
 
     @Override
@@ -157,6 +181,7 @@ public final class ForecastScorer
             scored.inc();
             if (flagged) {
                 anomalies.inc();
+                groupCounter(forecast.modelGroup()).inc();
             }
             out.collect(
                     new ScoreRecord(
