@@ -80,14 +80,35 @@ public final class SensorcastCli implements Runnable {
 
     /**
      * The jar's version (its manifest's Implementation-Version; "unpackaged" when run from class
-     * directories) and those of the parts it was built on.
+     * directories), the git commit it was built from, and the versions of the parts it runs on.
      */
     static final class Version implements CommandLine.IVersionProvider {
+
+        /** {@code " (commit abc1234)"}, "-dirty" for uncommitted changes; empty without git. */
+        static String commit() {
+            java.util.Properties git = new java.util.Properties();
+            try (var in = SensorcastCli.class.getResourceAsStream("/sensorcast-git.properties")) {
+                if (in != null) {
+                    git.load(in);
+                }
+            } catch (java.io.IOException e) {
+                return "";
+            }
+            String id = git.getProperty("git.commit.id.abbrev", "");
+            if (id.isBlank()) {
+                return "";
+            }
+            return " (commit "
+                    + id
+                    + ("true".equals(git.getProperty("git.dirty")) ? "-dirty" : "")
+                    + ")";
+        }
+
         @Override
         public String[] getVersion() {
             String v = SensorcastCli.class.getPackage().getImplementationVersion();
             return new String[] {
-                "sensorcast " + (v == null ? "(unpackaged classes)" : v),
+                "sensorcast " + (v == null ? "(unpackaged classes)" : v) + commit(),
                 "Flink "
                         + org.apache.flink.runtime.util.EnvironmentInformation.getVersion()
                         + ", Kafka "

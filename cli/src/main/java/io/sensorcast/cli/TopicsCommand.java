@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code sensorcast topics}: checks, or creates, every topic the jobs use. */
 @Command(
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Check that every sensorcast topic exists (exit 1 if one is missing), or create the"
-                    + " missing ones with --create: readings and the outputs with --partitions and"
+                    + " missing ones: readings and the outputs with --partitions and"
                     + " --retention, model-updates with one partition, compacted. Production"
                     + " brokers rarely create topics on first use; the jobs refuse to start when"
                     + " one they use is missing there."
@@ -31,8 +32,14 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Mixin KafkaClientOptions kafka = new KafkaClientOptions();
 
-    @Option(names = "--create", description = "Create the missing topics.")
-    boolean create;
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            defaultValue = "check",
+            paramLabel = "ACTION",
+            description =
+                    "check (default: exit 1 when a topic is missing) or create (the missing ones).")
+    String action;
 
     @Option(
             names = "--partitions",
@@ -66,6 +73,14 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        boolean create =
+                switch (action) {
+                    case "create" -> true;
+                    case "check" -> false;
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "ACTION must be check or create, got '" + action + "'");
+                };
         if (replication == 0 || replication < -1) {
             throw new IllegalArgumentException(
                     "--replication must be -1 (the broker's default) or >= 1, got " + replication);
@@ -92,7 +107,8 @@ final class TopicsCommand implements Callable<Integer> {
         }
         boolean missing = statuses.stream().anyMatch(s -> s.state().equals("missing"));
         if (missing) {
-            out.printf("missing topics on %s: create them with --create%n", kafka.bootstrap());
+            out.printf(
+                    "missing topics on %s: create them with 'topics create'%n", kafka.bootstrap());
         }
         return missing ? 1 : 0;
     }

@@ -35,7 +35,8 @@ class SensorcastCliTest {
         assertThat(out.toString())
                 .startsWith("sensorcast ")
                 .doesNotContain("development build")
-                .contains("Flink 2.", "Kafka 4.", "DJL 0.", "Java ");
+                .contains("Flink 2.", "Kafka 4.", "DJL 0.", "Java ")
+                .containsPattern("\\(commit [0-9a-f]{7,}(-dirty)?\\)");
     }
 
     @Test
@@ -47,7 +48,7 @@ class SensorcastCliTest {
             assertThat(
                             run(
                                     "topics",
-                                    "--create",
+                                    "create",
                                     "--partitions",
                                     "2",
                                     "--bootstrap",
@@ -57,7 +58,7 @@ class SensorcastCliTest {
                     .containsPattern("sensorcast\\.readings +created +2")
                     .containsPattern("sensorcast\\.model-updates +created +1  compact");
             out.getBuffer().setLength(0);
-            assertThat(run("topics", "--bootstrap", kafka.bootstrapServers())).isZero();
+            assertThat(run("topics", "check", "--bootstrap", kafka.bootstrapServers())).isZero();
             assertThat(out.toString()).doesNotContain("missing").contains("exists");
         }
     }

@@ -192,7 +192,7 @@ public final class KafkaTopics {
                             + config.get(KafkaOptions.BOOTSTRAP_SERVERS)
                             + ": "
                             + String.join(", ", missing)
-                            + "; create them with 'sensorcast topics --create' (or your own"
+                            + "; create them with 'sensorcast topics create' (or your own"
                             + " tooling), or point the option at an existing topic");
         }
     }

@@ -32,7 +32,7 @@ class KafkaTopicsITCase {
                     .hasMessageContaining(
                             "sensorcast.readings (sensorcast.kafka.topic.readings), plant.forecasts"
                                     + " (sensorcast.kafka.topic.forecasts)")
-                    .hasMessageContaining("sensorcast topics --create");
+                    .hasMessageContaining("sensorcast topics create");
             assertThat(KafkaTopics.createOrVerify(config, layout, (short) -1, false))
                     .hasSize(8)
                     .allSatisfy(s -> assertThat(s.state()).isEqualTo("missing"));
