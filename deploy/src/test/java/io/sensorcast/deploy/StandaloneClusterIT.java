@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * and replaced loses and duplicates no forecast; a second job on the same TaskManager JVMs, stopped
  * with a savepoint and resumed, runs libtorch again without native-library errors; a retraining
  * round runs through Flink's CLI; the JobManager SIGKILLed under a third job, restarted, and the
- * job resubmitted from its retained checkpoint loses and duplicates no forecast either.
+ * job resubmitted from its retained checkpoint loses and duplicates no forecast either. The third
+ * job's forecasts topic is set only in the cluster's config.yaml.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StandaloneClusterIT {
@@ -108,10 +109,8 @@ class StandaloneClusterIT {
         int total = expected.values().stream().mapToInt(Set::size).sum();
 
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            cluster =
-                    StandaloneCluster.create(
-                            clusterHome(),
-                            ClusterJars.inBuild(TARGET),
+            Map<String, String> settings =
+                    new java.util.HashMap<>(
                             Map.of(
                                     "rest.port", Integer.toString(freePort()),
                                     "jobmanager.rpc.port", Integer.toString(freePort()),
@@ -127,6 +126,11 @@ class StandaloneClusterIT {
                                                     + EngineSettings.CACHE_DIR_PROPERTY
                                                     + "="
                                                     + EngineSettings.defaults().cacheDir()));
+            // a job option in the cluster's config.yaml: the third job names no forecasts topic,
+            // the others override it with their arguments
+            settings.put("sensorcast.kafka.topic.forecasts", "third.forecasts");
+            cluster =
+                    StandaloneCluster.create(clusterHome(), ClusterJars.inBuild(TARGET), settings);
             LOG.info("starting the cluster");
             cluster.startJobManager(START);
             cluster.startTaskManager("taskmanager-1", START);
@@ -267,7 +271,9 @@ class StandaloneClusterIT {
             // resubmitted from its latest retained checkpoint lose and duplicate nothing.
             replayer.ensureTopic("third.readings", PARTITIONS);
             List<String> third =
-                    jobArgs(kafka, models, "third", "third.readings", "third.forecasts");
+                    withoutOption(
+                            jobArgs(kafka, models, "third", "third.readings", "unused"),
+                            "sensorcast.kafka.topic.forecasts");
             String doomed = rest.runJar(jar, ForecastJob.class.getName(), third, 2, null);
             awaitRunning(rest, doomed, 2);
             CompletableFuture<Void> replay3 =
@@ -307,6 +313,15 @@ class StandaloneClusterIT {
                 }
             }
         }
+    }
+
+    /** {@code args} without the {@code --key value} pair of {@code key}. */
+    private static List<String> withoutOption(List<String> args, String key) {
+        List<String> out = new ArrayList<>(args);
+        int i = out.indexOf("--" + key);
+        out.remove(i + 1);
+        out.remove(i);
+        return out;
     }
 
     /** The newest completed checkpoint of {@code job} in the cluster's checkpoint directory. */
