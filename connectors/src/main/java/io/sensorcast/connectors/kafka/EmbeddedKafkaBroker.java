@@ -53,6 +53,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean temporary;
     private final int port;
 
+    private int saslPort = -1;
+
     private EmbeddedKafkaBroker(KafkaRaftServer server, Path dir, boolean temporary, int port) {
         this.server = server;
         this.dir = dir;
@@ -95,7 +97,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Properties props = serverProperties(dir, clientPort, controllerPort);
-        overrides.forEach(props::setProperty);
+        overrides.forEach(
+                (k, v) -> {
+                    if (k.equals("listeners+")) { // one more listener, with its protocol
+                        String protocol = v.substring(0, v.indexOf(':'));
+                        props.setProperty("listeners", props.getProperty("listeners") + "," + v);
+                        props.setProperty(
+                                "advertised.listeners",
+                                props.getProperty("advertised.listeners") + "," + v);
+                        props.setProperty(
+                                "listener.security.protocol.map",
+                                props.getProperty("listener.security.protocol.map")
+                                        + ","
+                                        + protocol
+                                        + ":"
+                                        + protocol);
+                    } else {
+                        props.setProperty(k, v);
+                    }
+                });
         try {
             format(dir, props);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
@@ -181,6 +201,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("broker did not become ready: " + e, e);
         }
+    }
+
+    /**
+     * A broker in a temporary directory that also authenticates clients with SASL/PLAIN on a
+     * listener of its own ({@link #saslBootstrapServers()}), user {@code user} with {@code
+     * password}: for tests of clients configured for a secured cluster. The PLAINTEXT listener
+     * stays, for the broker itself and for checking from the outside.
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(String user, String password) {
+        int sasl = freePort();
+        String jaas =
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                        + user
+                        + "=\""
+                        + password
+                        + "\";";
+        Map<String, String> overrides =
+                Map.of(
+                        "listeners+",
+                        "SASL_PLAINTEXT://127.0.0.1:" + sasl,
+                        "sasl.enabled.mechanisms",
+                        "PLAIN",
+                        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                        jaas);
+        EmbeddedKafkaBroker broker = start(0, null, overrides);
+        broker.saslPort = sasl;
+        return broker;
+    }
+
+    /** The SASL/PLAIN listener of {@link #startWithSaslPlain}. */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        return "127.0.0.1:" + saslPort;
     }
 
     /** {@code 127.0.0.1:port}. */
