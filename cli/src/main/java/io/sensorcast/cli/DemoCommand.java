@@ -137,6 +137,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "ForecastJob subtasks (default: one per core).")
     Integer parallelism;
 
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9249-9269",
+            paramLabel = "PORT[-PORT]",
+            description =
+                    "Serve the jobs' metrics for Prometheus on the first free port of this range,"
+                            + " 0 for none (default: ${DEFAULT-VALUE}).")
+    String metricsPort;
+
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong eventTime = new AtomicLong();
@@ -238,6 +247,15 @@ final class DemoCommand implements Callable<Integer> {
             Configuration flink = new Configuration();
             flink.set(CoreOptions.DEFAULT_PARALLELISM, p);
             JobOptions.localCheckpoints(flink, models.resolve("checkpoints"));
+            if (!metricsPort.equals("0")) {
+                flink.setString(
+                        "metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+                flink.setString("metrics.reporter.prom.port", metricsPort);
+                out.printf(
+                        "metrics for Prometheus on http://localhost:%s/ (the first free port)%n",
+                        metricsPort);
+            }
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(flink);
             env.enableCheckpointing(2000);

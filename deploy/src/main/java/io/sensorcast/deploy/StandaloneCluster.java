@@ -89,7 +89,8 @@ public final class StandaloneCluster {
     /**
      * The settings of a one-machine cluster: loopback addresses, REST on 8081, 2 slots per
      * TaskManager, hashmap state with checkpoints and savepoints under {@code home}, heartbeats
-     * that notice a lost TaskManager within 20 s. Any of them can be overridden at {@link #create}.
+     * that notice a lost TaskManager within 20 s, the Prometheus reporter on ports 9249-9269. Any
+     * of them can be overridden at {@link #create}.
      */
     public static Map<String, String> defaults(Path home) {
         Path abs = home.toAbsolutePath();
@@ -118,6 +119,11 @@ public final class StandaloneCluster {
         s.put(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");
+        // Prometheus scrapes every member on the first free port of the range (9249, 9250, ...)
+        s.put(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        s.put("metrics.reporter.prom.port", "9249-9269");
         s.put("heartbeat.interval", "5000");
         s.put("heartbeat.timeout", "20000");
         s.put("web.upload.dir", abs.resolve("uploads").toString());

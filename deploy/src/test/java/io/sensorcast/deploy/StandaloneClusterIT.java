@@ -302,6 +302,14 @@ class StandaloneClusterIT {
                     forecasts(kafka, "third.forecasts", total), expected);
             LOG.info("third job: every forecast once across the JobManager's death");
 
+            // 5. The cluster's Prometheus reporter: some member serves the job's metrics
+            KafkaJobs.await(
+                    "the forecast counter on a member's Prometheus endpoint (ports 9249-9269)",
+                    Duration.ofMinutes(1),
+                    () ->
+                            prometheusExports(
+                                    "flink_taskmanager_job_task_operator_sensorcast_forecasts"));
+
             for (StandaloneCluster.Member m : cluster.members()) {
                 for (Path log : List.of(cluster.log(m.name()), cluster.out(m.name()))) {
                     if (Files.exists(log)) {
@@ -313,6 +321,33 @@ class StandaloneClusterIT {
                 }
             }
         }
+    }
+
+    /** Whether a member's Prometheus endpoint on the cluster's port range exports {@code name}. */
+    private static boolean prometheusExports(String name) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int port = 9249; port <= 9269; port++) {
+            try {
+                String body =
+                        http.send(
+                                        java.net.http.HttpRequest.newBuilder(
+                                                        java.net.URI.create(
+                                                                "http://localhost:" + port + "/"))
+                                                .timeout(Duration.ofSeconds(5))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body();
+                if (body.contains(name)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // nothing on that port
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     /** {@code args} without the {@code --key value} pair of {@code key}. */
