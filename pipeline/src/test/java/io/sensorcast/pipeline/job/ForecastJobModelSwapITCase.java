@@ -25,12 +25,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,14 +80,7 @@ class ForecastJobModelSwapITCase {
             publisher.publish(SENSOR, artifact);
             KafkaJobs.replay(kafka, first, 2);
 
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("model-swap-it");
+            JobClient job = KafkaJobs.startForecastJob(config, 2, "model-swap-it");
             try {
                 assertThat(KafkaJobs.forecasts(kafka, 1000, Duration.ofSeconds(90)))
                         .hasSizeGreaterThanOrEqualTo(1000);
@@ -164,14 +155,7 @@ class ForecastJobModelSwapITCase {
             publisher.publish(SENSOR, artifact);
             KafkaJobs.replay(kafka, readings.subList(0, 1500), 2);
 
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("store-outage-it");
+            JobClient job = KafkaJobs.startForecastJob(config, 2, "store-outage-it");
             try {
                 assertThat(KafkaJobs.forecasts(kafka, 1000, Duration.ofSeconds(90)))
                         .hasSizeGreaterThanOrEqualTo(1000);

@@ -23,11 +23,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -88,14 +86,7 @@ class HostileInputITCase {
             }
             KafkaJobs.replay(kafka, readings, 2);
 
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("hostile-model-updates-it");
+            JobClient job = KafkaJobs.startForecastJob(config, 2, "hostile-model-updates-it");
             try {
                 // every subtask sees every update: 3 messages x 2 subtasks rejected
                 KafkaJobs.await(
@@ -150,14 +141,7 @@ class HostileInputITCase {
                 }
             }
 
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(1);
-            env.enableCheckpointing(300);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("hostile-future-it");
+            JobClient job = KafkaJobs.startForecastJob(config, 1, "hostile-future-it");
             try {
                 // the watermark, at most the wall clock − 10 min, has passed every past reading
                 int expected = 40 - WINDOW + 1;
@@ -203,14 +187,7 @@ class HostileInputITCase {
             KafkaTopics.ensure(clientProps(kafka), "sensorcast.readings", 1, java.util.Map.of());
             var store = publisher.store();
 
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(1);
-            env.enableCheckpointing(300);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("hostile-all-it");
+            JobClient job = KafkaJobs.startForecastJob(config, 1, "hostile-all-it");
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(
                             clientProps(kafka),

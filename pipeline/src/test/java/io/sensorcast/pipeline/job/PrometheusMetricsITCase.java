@@ -25,10 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,14 +94,7 @@ class PrometheusMetricsITCase {
                 producer.send(new ProducerRecord<>("sensorcast.readings", bytes("x"), bytes("{")))
                         .get(); // one dead letter
             }
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(2);
-            env.enableCheckpointing(300);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("prometheus-it");
+            JobClient job = KafkaJobs.startForecastJob(config, 2, "prometheus-it");
             try {
                 assertThat(KafkaJobs.forecasts(kafka, 300, Duration.ofSeconds(90)))
                         .hasSizeGreaterThanOrEqualTo(300);

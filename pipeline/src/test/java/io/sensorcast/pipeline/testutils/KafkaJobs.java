@@ -77,4 +77,21 @@ public final class KafkaJobs {
             Thread.sleep(100);
         }
     }
+
+    /**
+     * Starts ForecastJob between the topics of {@code config}, unbounded, with restarts off (so a
+     * failure fails the test) and checkpoints every 300 ms; the caller cancels it.
+     */
+    public static org.apache.flink.core.execution.JobClient startForecastJob(
+            Configuration config, int parallelism, String name) throws Exception {
+        Configuration flink = new Configuration();
+        flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                        .getExecutionEnvironment(flink);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(300);
+        io.sensorcast.pipeline.job.ForecastJob.fromKafka(env, config, false);
+        return env.executeAsync(name);
+    }
 }
