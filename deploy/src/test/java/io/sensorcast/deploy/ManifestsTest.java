@@ -213,7 +213,9 @@ class ManifestsTest {
         assertThat(from.group(1)).isEqualTo(FLINK);
         assertThat(dockerfile)
                 .contains("COPY --chown=flink:flink target/lib-djl/ /opt/flink/lib/")
-                .contains("COPY --chown=flink:flink target/sensorcast-job.jar " + JOB_JAR);
+                .contains("COPY --chown=flink:flink target/sensorcast-job.jar " + JOB_JAR)
+                // the checkpoint volume's mount point, owned by the user Flink runs as
+                .containsPattern("chown flink:flink [^\\n]*/state");
     }
 
     // ---------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ class PrometheusMetricsITCase {
         Set<String> queried = new TreeSet<>();
         queried.addAll(
                 queriedNames(
-                        Files.readString(DEPLOY.resolve("monitoring/sensorcast-dashboard.json"))));
+                        Files.readString(DEPLOY.resolve("grafana/sensorcast-dashboard.json"))));
         queried.addAll(
                 queriedNames(Files.readString(DEPLOY.resolve("kubernetes/alert-rules.yaml"))));
         assertThat(queried).hasSizeGreaterThanOrEqualTo(10);
