@@ -9,7 +9,6 @@ import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.DeadLetterRouter;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
-import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
@@ -232,8 +231,7 @@ public final class ForecastJob {
         ModelForecastFunction model =
                 new ModelForecastFunction(
                         ModelStoreOptions.store(config),
-                        GroupMapping.parse(
-                                ForecastOptions.GROUPS.key(), config.get(ForecastOptions.GROUPS)),
+                        ForecastOptions.groups(config),
                         config.get(ForecastOptions.WINDOW),
                         config.get(ForecastOptions.INTRA_OP_THREADS),
                         ForecastOptions.registry(config));

@@ -224,6 +224,11 @@ public final class ForecastOptions {
                 OptionChecks.range(c, SCORE_MAX_WEEK_LAG, 0, 1_000_000));
     }
 
+    /** The sensor-to-model-group mapping of {@code sensorcast.models.groups}. */
+    public static GroupMapping groups(Configuration c) {
+        return GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
+    }
+
     /** How the forecasting subtasks retry model loads and release unused groups. */
     public static ModelRegistry.Settings registry(Configuration c) {
         return new ModelRegistry.Settings(
@@ -246,6 +251,6 @@ public final class ForecastOptions {
         OptionChecks.positive(c, SENSOR_IDLE_TIMEOUT, false);
         OptionChecks.positive(c, BATCH_DELAY, false);
         ModelStoreOptions.store(c);
-        GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
+        groups(c);
     }
 }

@@ -131,9 +131,7 @@ public final class RetrainJob {
             DataStream<SensorReading> readings, Configuration config, CandidateTrainer trainer) {
         RetrainOptions.validate(config);
         ModelStoreOptions.store(config);
-        GroupMapping groups =
-                GroupMapping.parse(
-                        ForecastOptions.GROUPS.key(), config.get(ForecastOptions.GROUPS));
+        GroupMapping groups = ForecastOptions.groups(config);
         int window = config.get(RetrainOptions.WINDOW);
         if (window > config.get(ForecastOptions.WINDOW)) {
             throw new IllegalArgumentException(
