@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A record that could not be used, kept whole: the raw key and value bytes, where it came from, and
- * why it was refused. Written to the dead-letter topic by {@code DeadLetterSerializer}.
+ * why it was refused. Written to the dead-letter topic by {@code KafkaSinks.deadLetters}.
  */
 public final class DeadLetter {
 
