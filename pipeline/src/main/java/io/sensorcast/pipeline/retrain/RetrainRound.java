@@ -83,49 +83,11 @@ final class RetrainRound {
             synchronized (ai.djl.training.GradientCollector.class) {
                 trainer.train(table, "kafka:" + group, split, settings, candidateDir);
             }
-            try (ForecastModel candidate = ModelArtifact.load(candidateDir);
-                    ForecastModel serving = loadCurrent(current, table, d)) {
-                int longest =
-                        Math.max(
-                                candidate.manifest().window(),
-                                serving == null ? 0 : serving.manifest().window());
-                Holdout holdout =
-                        new Holdout(table, table.columns(), split.validationEnd(), longest);
-                if (holdout.forecasts() < 10) {
-                    return d.skip(
-                            "hold-out too short: "
-                                    + holdout.forecasts()
-                                    + " forecasts (more readings or a larger holdout)");
-                }
-                d.candidateError = holdout.error(candidate);
-                d.currentError = serving == null ? Double.NaN : holdout.error(serving);
-                d.baselines = holdout.baselines(settings.season());
+            String tooShort = judge(candidateDir, current, table, split, d);
+            if (tooShort != null) {
+                return d.skip(tooShort);
             }
-            String beaten = firstNotBeaten(d);
-            if (beaten != null) {
-                d.decision = RetrainReport.REJECTED;
-                d.reason = beaten;
-                return d.report();
-            }
-            ModelUpdate published;
-            try {
-                // only over the version judged against: two rounds at once never publish a
-                // candidate over a version it was not compared with
-                published = publisher.publishAfter(group, candidateDir, listing.highest());
-            } catch (ModelStore.SupersededException e) {
-                return d.skip("superseded: " + e.getMessage() + "; the next round judges anew");
-            } catch (IOException e) {
-                return d.skip("model store not writable: " + e.getMessage());
-            }
-            d.decision = RetrainReport.PROMOTED;
-            d.version = published.version();
-            d.reason =
-                    String.format(
-                            Locale.ROOT,
-                            "candidate %.4f beats %s",
-                            d.candidateError,
-                            d.describeRivals());
-            return d.report();
+            return promote(candidateDir, listing, d);
         } catch (Exception | LinkageError e) {
             LOG.warn("Retrain {} failed", group, e);
             d.decision = RetrainReport.FAILED;
@@ -134,6 +96,67 @@ final class RetrainRound {
         } finally {
             deleteQuietly(work);
         }
+    }
+
+    /**
+     * Scores the candidate, the model in service and the baselines on the hold-out into the draft;
+     * the reason to skip when the hold-out is too short, else null.
+     */
+    private String judge(
+            Path candidateDir,
+            ModelStore.Version current,
+            TimeSeriesTable table,
+            TimeSplit split,
+            Draft d)
+            throws Exception {
+        try (ForecastModel candidate = ModelArtifact.load(candidateDir);
+                ForecastModel serving = loadCurrent(current, table, d)) {
+            int longest =
+                    Math.max(
+                            candidate.manifest().window(),
+                            serving == null ? 0 : serving.manifest().window());
+            Holdout holdout = new Holdout(table, table.columns(), split.validationEnd(), longest);
+            if (holdout.forecasts() < 10) {
+                return "hold-out too short: "
+                        + holdout.forecasts()
+                        + " forecasts (more readings or a larger holdout)";
+            }
+            d.candidateError = holdout.error(candidate);
+            d.currentError = serving == null ? Double.NaN : holdout.error(serving);
+            d.baselines = holdout.baselines(settings.season());
+            return null;
+        }
+    }
+
+    /**
+     * Publishes the judged candidate if it beats every rival, and only over the version it was
+     * judged against (two rounds at once never publish over a version they did not compare with).
+     */
+    private RetrainReport promote(Path candidateDir, ModelStore.Listing listing, Draft d)
+            throws Exception {
+        String beaten = firstNotBeaten(d);
+        if (beaten != null) {
+            d.decision = RetrainReport.REJECTED;
+            d.reason = beaten;
+            return d.report();
+        }
+        ModelUpdate published;
+        try {
+            published = publisher.publishAfter(d.group, candidateDir, listing.highest());
+        } catch (ModelStore.SupersededException e) {
+            return d.skip("superseded: " + e.getMessage() + "; the next round judges anew");
+        } catch (IOException e) {
+            return d.skip("model store not writable: " + e.getMessage());
+        }
+        d.decision = RetrainReport.PROMOTED;
+        d.version = published.version();
+        d.reason =
+                String.format(
+                        Locale.ROOT,
+                        "candidate %.4f beats %s",
+                        d.candidateError,
+                        d.describeRivals());
+        return d.report();
     }
 
     /**

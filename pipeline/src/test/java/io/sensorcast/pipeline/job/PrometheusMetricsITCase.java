@@ -72,7 +72,11 @@ class PrometheusMetricsITCase {
     void theDashboardAndAlertsQueryOnlySeriesTheJobExports() throws Exception {
         String sensor = "ec2_request_latency_system_failure";
         List<SensorReading> readings =
-                CsvReadings.read(TestModels.nab("realKnownCause", sensor), sensor).subList(0, 400);
+                new java.util.ArrayList<>(
+                        CsvReadings.read(TestModels.nab("realKnownCause", sensor), sensor)
+                                .subList(0, 400));
+        // far out of range after the detector's warm-up: one anomaly for the per-group counter
+        readings.set(350, SensorReading.of(sensor, readings.get(350).timestamp, 1e6));
         Set<String> exported;
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             Configuration config = KafkaJobs.config(kafka, work.resolve("store"), 24, "prom-it");
@@ -103,12 +107,26 @@ class PrometheusMetricsITCase {
                         Duration.ofSeconds(60),
                         () -> {
                             String text = scrape();
-                            return text.contains("sensorcast_readingsScored")
+                            return text.contains("sensorcast_group_anomalies")
+                                    && text.contains("sensorcast_readingsScored")
                                     && text.contains("sensorcast_model_version")
                                     && text.contains("sensorcast_reason_deadLetters")
                                     && text.contains("lastCheckpointDuration");
                         });
-                exported = names(scrape());
+                String text = scrape();
+                exported = names(text);
+                // the labels the dashboard and the rules group by
+                assertThat(text)
+                        .containsPattern(
+                                "_deserializer_sensorcast_reason_deadLetters\\{[^}]*reason=\"MALFORMED_JSON\"")
+                        .containsPattern(
+                                "_sensorcast_group_anomalies\\{[^}]*group=\"" + sensor + "\"")
+                        .containsPattern(
+                                "_sensorcast_model_version\\{[^}]*model=\"" + sensor + "\"")
+                        .containsPattern(
+                                "_sensorcast_readingToForecastMillis\\{[^}]*quantile=\"0.99\"")
+                        .containsPattern(
+                                "flink_jobmanager_job_lastCheckpointDuration\\{[^}]*job_name=");
             } finally {
                 job.cancel().get();
             }
