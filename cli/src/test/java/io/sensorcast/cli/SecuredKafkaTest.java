@@ -55,27 +55,7 @@ class SecuredKafkaTest {
                         System.getProperty("sensorcast.data.dir", "../data"),
                         "nab/data/realKnownCause/ec2_request_latency_system_failure.csv");
         Path model = dir.resolve("model");
-        assertThat(
-                        run(
-                                "train",
-                                "--csv",
-                                csv.toString(),
-                                "--target",
-                                "value",
-                                "--window",
-                                "12",
-                                "--split",
-                                "300,400,500",
-                                "--hidden",
-                                "4",
-                                "--epochs",
-                                "1",
-                                "--threads",
-                                "1",
-                                "--season",
-                                "12",
-                                "--out",
-                                model.toString()))
+        assertThat(run(SensorcastCliTest.smallTraining(csv, "value", model)))
                 .as(err.toString())
                 .isZero();
         try (EmbeddedKafkaBroker kafka =

@@ -24,6 +24,31 @@ class SensorcastCliTest {
         return SensorcastCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
+    /** A seconds-long training run of a tiny model on the first 500 rows of {@code csv}. */
+    static String[] smallTraining(Path csv, String target, Path out) {
+        return new String[] {
+            "train",
+            "--csv",
+            csv.toString(),
+            "--target",
+            target,
+            "--window",
+            "12",
+            "--split",
+            "300,400,500",
+            "--hidden",
+            "4",
+            "--epochs",
+            "1",
+            "--threads",
+            "1",
+            "--season",
+            "12",
+            "--out",
+            out.toString()
+        };
+    }
+
     /** The bundled ETTh2 file; the tests train on its first rows only (see --split). */
     private static Path csv() {
         return Paths.get(System.getProperty("sensorcast.data.dir", "../data"), "ett", "ETTh2.csv");
@@ -207,29 +232,7 @@ class SensorcastCliTest {
     @Test
     void publishesAModelToTheStoreAndTellsTheModelUpdatesTopic() throws Exception {
         Path model = dir.resolve("model");
-        assertThat(
-                        run(
-                                "train",
-                                "--csv",
-                                csv().toString(),
-                                "--target",
-                                "OT",
-                                "--window",
-                                "12",
-                                "--split",
-                                "300,400,500",
-                                "--hidden",
-                                "4",
-                                "--epochs",
-                                "1",
-                                "--threads",
-                                "1",
-                                "--season",
-                                "12",
-                                "--out",
-                                model.toString()))
-                .as(err.toString())
-                .isZero();
+        assertThat(run(smallTraining(csv(), "OT", model))).as(err.toString()).isZero();
         Path store = dir.resolve("store");
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             for (int i = 0; i < 2; i++) {

@@ -225,6 +225,16 @@ class ModelRegistryTest {
         registry.applyLoaded(); // takes in its outcome
     }
 
+    /** v1 serves, v2 is published, then the store's directory is moved to {@code away}. */
+    private ModelUpdate v1ServesThenTheStoreGoesAwayWithV2(Path away) throws Exception {
+        onTestClock();
+        publish("g", window12);
+        assertThat(served("g")).isEqualTo(1);
+        ModelUpdate v2 = publish("g", window12);
+        Files.move(root, away);
+        return v2;
+    }
+
     /**
      * The store goes away (its directory moved) while a new version is announced: the version is
      * retried with backoff, the old model serves meanwhile, and the new one serves once the store
@@ -232,12 +242,8 @@ class ModelRegistryTest {
      */
     @Test
     void aVersionTheStoreCannotHandOverIsRetriedAndServedWhenTheStoreIsBack() throws Exception {
-        onTestClock();
-        publish("g", window12);
-        assertThat(served("g")).isEqualTo(1);
-        ModelUpdate v2 = publish("g", window12);
         Path away = root.resolveSibling(root.getFileName() + "-away");
-        Files.move(root, away);
+        ModelUpdate v2 = v1ServesThenTheStoreGoesAwayWithV2(away);
         try {
             deliver(v2);
             pass(Duration.ofMillis(999)); // not due yet
@@ -263,12 +269,8 @@ class ModelRegistryTest {
 
     @Test
     void aVersionStillUnreachableAfterTheRetryPeriodIsRejected() throws Exception {
-        onTestClock();
-        publish("g", window12);
-        assertThat(served("g")).isEqualTo(1);
-        ModelUpdate v2 = publish("g", window12);
         Path away = root.resolveSibling(root.getFileName() + "-away");
-        Files.move(root, away);
+        ModelUpdate v2 = v1ServesThenTheStoreGoesAwayWithV2(away);
         try {
             deliver(v2);
             for (int i = 0; i < 20 && !events.contains("rejected g v2"); i++) {
