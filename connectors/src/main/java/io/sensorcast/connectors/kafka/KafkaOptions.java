@@ -200,4 +200,14 @@ public final class KafkaOptions {
         }
         return props;
     }
+
+    /**
+     * {@link #clientProperties} with {@code bootstrap.servers}: what a client of ours connects
+     * with.
+     */
+    public static Properties connection(Configuration config) {
+        Properties props = clientProperties(config);
+        props.setProperty("bootstrap.servers", config.get(BOOTSTRAP_SERVERS));
+        return props;
+    }
 }

@@ -54,10 +54,8 @@ public final class KafkaTopics {
      * the topic never outgrows the number of groups.
      */
     public static void ensureModelUpdates(Configuration config) throws Exception {
-        Properties client = KafkaOptions.clientProperties(config);
-        client.setProperty("bootstrap.servers", config.get(KafkaOptions.BOOTSTRAP_SERVERS));
         ensure(
-                client,
+                KafkaOptions.connection(config),
                 config.get(KafkaOptions.MODEL_UPDATES_TOPIC),
                 1,
                 Map.of("cleanup.policy", "compact"));
@@ -215,8 +213,7 @@ public final class KafkaTopics {
     }
 
     private static Properties client(Configuration config) {
-        Properties client = KafkaOptions.clientProperties(config);
-        client.setProperty("bootstrap.servers", config.get(KafkaOptions.BOOTSTRAP_SERVERS));
+        Properties client = KafkaOptions.connection(config);
         client.putIfAbsent("default.api.timeout.ms", "60000");
         return client;
     }

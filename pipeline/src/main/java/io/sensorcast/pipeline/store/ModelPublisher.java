@@ -69,8 +69,7 @@ public final class ModelPublisher {
     /** Sends {@code update} to the model-updates topic (created when missing). */
     public void announce(ModelUpdate update) throws Exception {
         KafkaTopics.ensureModelUpdates(kafka);
-        Properties props = KafkaOptions.clientProperties(kafka);
-        props.setProperty("bootstrap.servers", kafka.get(KafkaOptions.BOOTSTRAP_SERVERS));
+        Properties props = KafkaOptions.connection(kafka);
         props.setProperty("acks", "all");
         props.setProperty("enable.idempotence", "true");
         props.putIfAbsent("max.block.ms", "30000");
