@@ -83,6 +83,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * off, as on most production clusters).
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides) {
+        return start(port, dataDir, overrides, -1);
+    }
+
+    /** {@link #start(int, Path, Map)}, with a SASL/PLAIN listener on {@code saslPort} if >= 0. */
+    private static EmbeddedKafkaBroker start(
+            int port, Path dataDir, Map<String, String> overrides, int saslPort) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
         }
@@ -96,32 +102,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
-        Properties props = serverProperties(dir, clientPort, controllerPort);
-        overrides.forEach(
-                (k, v) -> {
-                    if (k.equals("listeners+")) { // one more listener, with its protocol
-                        String protocol = v.substring(0, v.indexOf(':'));
-                        props.setProperty("listeners", props.getProperty("listeners") + "," + v);
-                        props.setProperty(
-                                "advertised.listeners",
-                                props.getProperty("advertised.listeners") + "," + v);
-                        props.setProperty(
-                                "listener.security.protocol.map",
-                                props.getProperty("listener.security.protocol.map")
-                                        + ","
-                                        + protocol
-                                        + ":"
-                                        + protocol);
-                    } else {
-                        props.setProperty(k, v);
-                    }
-                });
+        Properties props = serverProperties(dir, clientPort, controllerPort, saslPort);
+        overrides.forEach(props::setProperty);
         try {
             format(dir, props);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
             server.startup();
             EmbeddedKafkaBroker broker =
                     new EmbeddedKafkaBroker(server, dir, temporary, clientPort);
+            broker.saslPort = saslPort;
             broker.awaitReady();
             LOG.info("Kafka {} (KRaft) listening on {}", kafkaVersion(), broker.bootstrapServers());
             return broker;
@@ -133,21 +122,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    static Properties serverProperties(Path dir, int clientPort, int controllerPort) {
+    static Properties serverProperties(Path dir, int clientPort, int controllerPort, int saslPort) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        String sasl = saslPort < 0 ? "" : ",SASL_PLAINTEXT://127.0.0.1:" + saslPort;
         p.setProperty(
                 "listeners",
                 "PLAINTEXT://127.0.0.1:"
                         + clientPort
                         + ",CONTROLLER://127.0.0.1:"
-                        + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+                        + controllerPort
+                        + sasl);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort + sasl);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty(
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                        + (saslPort < 0 ? "" : ",SASL_PLAINTEXT:SASL_PLAINTEXT"));
         p.setProperty("log.dirs", dir.resolve("logs").toString());
         p.setProperty("num.partitions", "1");
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -210,24 +204,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * stays, for the broker itself and for checking from the outside.
      */
     public static EmbeddedKafkaBroker startWithSaslPlain(String user, String password) {
-        int sasl = freePort();
         String jaas =
                 "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
                         + user
                         + "=\""
                         + password
                         + "\";";
-        Map<String, String> overrides =
+        return start(
+                0,
+                null,
                 Map.of(
-                        "listeners+",
-                        "SASL_PLAINTEXT://127.0.0.1:" + sasl,
                         "sasl.enabled.mechanisms",
                         "PLAIN",
                         "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                        jaas);
-        EmbeddedKafkaBroker broker = start(0, null, overrides);
-        broker.saslPort = sasl;
-        return broker;
+                        jaas),
+                freePort());
     }
 
     /** The SASL/PLAIN listener of {@link #startWithSaslPlain}. */
