@@ -46,6 +46,31 @@ final class KafkaClientOptions {
 
     /** The client properties: the file's, then {@code -X}, with {@code bootstrap.servers} set. */
     Properties properties() {
+        Properties p = given();
+        p.setProperty("bootstrap.servers", bootstrap(p));
+        return p;
+    }
+
+    /**
+     * {@code --bootstrap}, else the properties' {@code bootstrap.servers}, else {@value
+     * #DEFAULT_BOOTSTRAP}.
+     */
+    String bootstrap() {
+        return bootstrap != null ? bootstrap : bootstrap(given());
+    }
+
+    private String bootstrap(Properties given) {
+        if (bootstrap != null) {
+            return bootstrap;
+        }
+        String fromProperties = given.getProperty("bootstrap.servers");
+        return fromProperties == null || fromProperties.isBlank()
+                ? DEFAULT_BOOTSTRAP
+                : fromProperties;
+    }
+
+    /** The properties of {@code --kafka-config}, then {@code -X} over them. */
+    private Properties given() {
         Properties p = new Properties();
         if (configFile != null) {
             try (Reader in = Files.newBufferedReader(configFile)) {
@@ -56,33 +81,7 @@ final class KafkaClientOptions {
             }
         }
         overrides.forEach(p::setProperty);
-        p.setProperty("bootstrap.servers", bootstrap());
         return p;
-    }
-
-    /** {@code --bootstrap}, else the properties file's, else {@value #DEFAULT_BOOTSTRAP}. */
-    String bootstrap() {
-        if (bootstrap != null) {
-            return bootstrap;
-        }
-        if (configFile != null || overrides.containsKey("bootstrap.servers")) {
-            String fromFile = overrides.get("bootstrap.servers");
-            if (fromFile == null && configFile != null) {
-                Properties p = new Properties();
-                try (Reader in = Files.newBufferedReader(configFile)) {
-                    p.load(in);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(
-                            "--kafka-config " + configFile + " cannot be read: " + e.getMessage(),
-                            e);
-                }
-                fromFile = p.getProperty("bootstrap.servers");
-            }
-            if (fromFile != null && !fromFile.isBlank()) {
-                return fromFile;
-            }
-        }
-        return DEFAULT_BOOTSTRAP;
     }
 
     /**
