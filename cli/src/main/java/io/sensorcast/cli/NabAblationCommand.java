@@ -9,7 +9,6 @@ import io.sensorcast.pipeline.scoring.BaselineDetection;
 import io.sensorcast.pipeline.scoring.BaselineDetection.Forecaster;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,18 +33,15 @@ import picocli.CommandLine.Option;
             "Run the job's anomaly detector (same class, same defaults) over every NAB file with a"
                     + " baseline forecaster — persistence, seasonal naive (a day before), linear"
                     + " (least squares on the last 48 readings, refit on sensorcast nab's"
-                    + " retraining schedule) — and without each of its parts, and print NAB's"
+                    + " retraining schedule), linear with the readings a day and a week before as"
+                    + " seasonal channels — and without each of its parts, and print NAB's"
                     + " three scores for each. Plain Java, no Kafka or Flink: seconds, not minutes."
         })
 final class NabAblationCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "NAB data (default: bundled).")
-    Path data;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "combined_windows.json.")
-    Path labels;
+    @CommandLine.Mixin NabData nab = new NabData();
 
     @Option(
             names = "--out",
@@ -62,13 +57,10 @@ final class NabAblationCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path nab = Defaults.dataDir().resolve("nab");
-        Path dataDir = data != null ? data : nab.resolve("data");
-        Map<String, List<NabScorer.Window>> windows =
-                NabCorpus.windows(
-                        labels != null ? labels : nab.resolve("labels/combined_windows.json"));
-        Map<String, NabProfile> profiles = NabProfile.read(nab.resolve("profiles.json"));
-        List<Series> corpus = read(dataDir);
+        Map<String, List<NabScorer.Window>> windows = nab.windows();
+        Map<String, NabProfile> profiles =
+                NabProfile.read(Defaults.dataDir().resolve("nab/profiles.json"));
+        List<Series> corpus = read(nab);
         DetectorSettings d = DetectorSettings.defaults();
         Map<String, DetectorSettings> variants = new LinkedHashMap<>();
         variants.put("full detector", d);
@@ -148,16 +140,9 @@ final class NabAblationCommand implements Callable<Integer> {
                 maxWeekLag);
     }
 
-    private static List<Series> read(Path dataDir) throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dataDir)) {
-            files = s.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("--data " + dataDir + " holds no .csv files");
-        }
+    private static List<Series> read(NabData nab) throws Exception {
         List<Series> out = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : nab.files()) {
             List<SensorReading> rows = CsvReadings.read(f, "s");
             long[] t = new long[rows.size()];
             double[] v = new double[rows.size()];
@@ -165,8 +150,7 @@ final class NabAblationCommand implements Callable<Integer> {
                 t[i] = rows.get(i).timestamp;
                 v[i] = rows.get(i).values[0];
             }
-            String name = dataDir.relativize(f).toString().replace('\\', '/');
-            out.add(new Series(name, t, v));
+            out.add(new Series(nab.name(f), t, v));
         }
         return out;
     }

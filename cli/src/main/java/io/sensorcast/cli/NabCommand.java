@@ -33,7 +33,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -69,11 +68,7 @@ final class NabCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "NAB data (default: bundled).")
-    Path data;
-
-    @Option(names = "--labels", paramLabel = "FILE", description = "combined_windows.json.")
-    Path labels;
+    @CommandLine.Mixin NabData nab = new NabData();
 
     @Option(
             names = "--out",
@@ -118,19 +113,8 @@ final class NabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        Path dataDir = data != null ? data : Defaults.dataDir().resolve("nab/data");
-        Path labelsFile =
-                labels != null
-                        ? labels
-                        : Defaults.dataDir().resolve("nab/labels/combined_windows.json");
-        Map<String, List<NabScorer.Window>> windows = NabCorpus.windows(labelsFile);
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dataDir)) {
-            files = s.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("--data " + dataDir + " holds no .csv files");
-        }
+        Map<String, List<NabScorer.Window>> windows = nab.windows();
+        List<Path> files = nab.files();
         if (firstModelAfter < 2 || retrainEvery < 1) {
             throw new IllegalArgumentException(
                     "--first-model-after must be >= 2 and --retrain-every >= 1, got "
@@ -224,7 +208,7 @@ final class NabCommand implements Callable<Integer> {
             awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
             job.cancel().get();
             for (Replayed r : replayed) {
-                write(r, dataDir, windows);
+                write(r, windows);
             }
         } finally {
             TempDirs.deleteQuietly(models);
@@ -250,9 +234,9 @@ final class NabCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void write(Replayed replayed, Path dataDir, Map<String, List<NabScorer.Window>> windows)
+    private void write(Replayed replayed, Map<String, List<NabScorer.Window>> windows)
             throws IOException {
-        String name = dataDir.relativize(replayed.file()).toString().replace('\\', '/');
+        String name = nab.name(replayed.file());
         Map<Long, Double> byTarget = scores.getOrDefault(replayed.sensor(), Map.of());
         List<SensorReading> rows = replayed.rows();
         List<LocalDateTime> times = new ArrayList<>(rows.size());
