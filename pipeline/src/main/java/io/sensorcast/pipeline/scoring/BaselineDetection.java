@@ -77,30 +77,25 @@ public final class BaselineDetection {
         int day = (int) Math.max(1, Math.round(86_400_000.0 / interval));
         double[][] weights = null;
         int nextFit = schedule.firstFit();
+        int w = schedule.window();
+        Inputs inputs =
+                forecaster == Forecaster.LINEAR_SEASONAL
+                        ? (v, i) -> seasonalInputs(v, i, w, day)
+                        : (v, i) -> windowChanges(v, i, w);
+        int count = (forecaster == Forecaster.LINEAR_SEASONAL ? 3 : 1) * (w - 1);
         for (int i = 1; i < n; i++) {
             double forecast;
             switch (forecaster) {
                 case SEASONAL_NAIVE -> forecast = i >= day ? values[i - day] : values[i - 1];
-                case LINEAR -> {
+                case LINEAR, LINEAR_SEASONAL -> {
                     if (i >= nextFit) {
-                        weights = fit(values, i, schedule);
-                        nextFit = i + schedule.refitEvery();
-                    }
-                    forecast = weights == null ? values[i - 1] : linear(values, i, weights);
-                }
-                case LINEAR_SEASONAL -> {
-                    if (i >= nextFit) {
-                        weights = fitSeasonal(values, i, schedule, day);
+                        weights = fit(values, i, schedule, inputs, count);
                         nextFit = i + schedule.refitEvery();
                     }
                     forecast =
                             weights == null
                                     ? values[i - 1]
-                                    : values[i - 1]
-                                            + dot(
-                                                    weights,
-                                                    seasonalInputs(
-                                                            values, i, schedule.window(), day));
+                                    : values[i - 1] + dot(weights, inputs.of(values, i));
                 }
                 default -> forecast = values[i - 1];
             }
@@ -109,26 +104,26 @@ public final class BaselineDetection {
         return alerts;
     }
 
-    /** The linear forecast of reading {@code i}: the last reading plus the predicted change. */
-    private static double linear(double[] v, int i, double[][] w) {
-        int inputs = w.length - 1;
-        double y = w[inputs][0]; // intercept
-        for (int j = 0; j < inputs; j++) {
-            y += w[j][0] * change(v, i, j);
-        }
-        return v[i - 1] + y;
+    /** The inputs of a linear forecast of reading {@code i}, from the readings before it. */
+    private interface Inputs {
+        double[] of(double[] v, int i);
     }
 
     /**
-     * Input {@code j} of the forecast of reading {@code i}: the reading {@code j + 2} steps back,
-     * relative to the last one (the last one itself would always be 0), 0 before the series starts.
+     * The window's changes before reading {@code i}: input {@code j} is the reading {@code j + 2}
+     * steps back relative to the last one (the last itself would always be 0), 0 before the series
+     * starts.
      */
-    private static double change(double[] v, int i, int j) {
-        int k = i - 2 - j;
-        return k >= 0 ? v[k] - v[i - 1] : 0;
+    private static double[] windowChanges(double[] v, int i, int window) {
+        double[] x = new double[window - 1];
+        for (int j = 0; j < x.length; j++) {
+            int k = i - 2 - j;
+            x[j] = k >= 0 ? v[k] - v[i - 1] : 0;
+        }
+        return x;
     }
 
-    private static double dot(double[][] w, float[] x) {
+    private static double dot(double[][] w, double[] x) {
         double y = w[x.length][0]; // intercept
         for (int j = 0; j < x.length; j++) {
             y += w[j][0] * x[j];
@@ -152,56 +147,43 @@ public final class BaselineDetection {
 
     /**
      * The inputs of the seasonal linear forecast of reading {@code i}: the window's changes
-     * relative to the last reading (as {@link #change}), then for a day and a week the seasonal
-     * channel's steps relative to its newest step; the newest of each (always 0) left out.
+     * relative to the last reading, then for a day and a week the seasonal channel's steps relative
+     * to its newest step; the newest of each (always 0) left out.
      */
-    static float[] seasonalInputs(double[] v, int i, int window, int day) {
-        float[] x = new float[3 * (window - 1)];
+    static double[] seasonalInputs(double[] v, int i, int window, int day) {
+        double[] x = new double[3 * (window - 1)];
         int o = 0;
         double last = v[i - 1];
         for (int s = 0; s < window - 1; s++) {
             int row = i - window + s;
-            x[o++] = row >= 0 ? (float) (v[row] - last) : 0f;
+            x[o++] = row >= 0 ? v[row] - last : 0;
         }
         for (int lag : new int[] {day, 7 * day}) {
             double newest = seasonal(v, i - 1, lag, day);
             for (int s = 0; s < window - 1; s++) {
                 int row = i - window + s;
-                x[o++] = row >= 0 ? (float) (seasonal(v, row, lag, day) - newest) : 0f;
+                x[o++] = row >= 0 ? seasonal(v, row, lag, day) - newest : 0;
             }
         }
         return x;
     }
 
-    /** {@link #fit} with the seasonal channels. */
-    private static double[][] fitSeasonal(double[] v, int end, Schedule s, int day) {
-        int inputs = 3 * (s.window() - 1);
+    /**
+     * Least squares of the next change on {@code count} inputs, on the rows before {@code end};
+     * null with too few rows.
+     */
+    private static double[][] fit(double[] v, int end, Schedule s, Inputs inputs, int count) {
         int from = Math.max(1, end - s.fitRows());
-        if (end - from < inputs + 1) {
+        if (end - from < count + 1) {
             return null;
         }
-        LeastSquares ls = new LeastSquares(inputs, 1);
+        LeastSquares ls = new LeastSquares(count, 1);
+        float[] x = new float[count];
         float[] y = new float[1];
         for (int i = from; i < end; i++) {
-            y[0] = (float) (v[i] - v[i - 1]);
-            ls.add(seasonalInputs(v, i, s.window(), day), y);
-        }
-        return ls.solve();
-    }
-
-    /** Least squares of the next change on the window's changes, on rows before {@code end}. */
-    private static double[][] fit(double[] v, int end, Schedule s) {
-        int inputs = s.window() - 1;
-        int from = Math.max(1, end - s.fitRows());
-        if (end - from < inputs + 1) {
-            return null;
-        }
-        LeastSquares ls = new LeastSquares(inputs, 1);
-        float[] x = new float[inputs];
-        float[] y = new float[1];
-        for (int i = from; i < end; i++) {
-            for (int j = 0; j < inputs; j++) {
-                x[j] = (float) change(v, i, j);
+            double[] in = inputs.of(v, i);
+            for (int j = 0; j < count; j++) {
+                x[j] = (float) in[j];
             }
             y[0] = (float) (v[i] - v[i - 1]);
             ls.add(x, y);

@@ -61,10 +61,10 @@ class BaselineDetectionTest {
         // reading 16: window rows 13, 14 against v[15] = 225; a day before rows 14, 15 are
         // rows 12, 13 against 14 (196); a week before them, rows 0, 1 against 2 (4)
         assertThat(BaselineDetection.seasonalInputs(v, 16, 3, 2))
-                .containsExactly(-56f, -29f, -52f, -27f, -4f, -3f);
+                .containsExactly(-56, -29, -52, -27, -4, -3);
         // reading 10: no week of history yet, so the day-ago channel stands in for it
         assertThat(BaselineDetection.seasonalInputs(v, 10, 3, 2))
-                .containsExactly(-32f, -17f, -28f, -15f, -28f, -15f);
+                .containsExactly(-32, -17, -28, -15, -28, -15);
     }
 
     @Test
