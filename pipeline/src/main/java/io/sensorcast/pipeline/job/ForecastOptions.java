@@ -232,7 +232,7 @@ public final class ForecastOptions {
     /** How the forecasting subtasks retry model loads and release unused groups. */
     public static ModelRegistry.Settings registry(Configuration c) {
         return new ModelRegistry.Settings(
-                Duration.ofSeconds(1),
+                ModelRegistry.Settings.defaults().retryInitial(),
                 OptionChecks.positive(c, MODEL_RETRY_MAX_BACKOFF, false),
                 OptionChecks.positive(c, MODEL_RETRY_FOR, true),
                 OptionChecks.positive(c, MODEL_IDLE_RELEASE, false),
