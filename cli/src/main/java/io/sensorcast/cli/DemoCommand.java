@@ -163,6 +163,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        checkPortRange("--metrics-port", metricsPort);
         Duration wall = JobOptions.parseDuration("--duration", duration);
         Duration every = JobOptions.parseDuration("--retrain-every", retrainEvery);
         Duration waitLimit = JobOptions.parseDuration("--wait-limit", waitLimitOption);
@@ -596,5 +597,27 @@ final class DemoCommand implements Callable<Integer> {
     private static Map<String, List<NabScorer.Window>> labels(Path data) throws IOException {
         Path file = data.resolve("nab/labels/combined_windows.json");
         return Files.exists(file) ? NabCorpus.windows(file) : Map.of();
+    }
+
+    /**
+     * {@code 0}, a port, or a range {@code from-to} of ports in [1, 65535]; else fails naming it.
+     */
+    static void checkPortRange(String name, String value) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?").matcher(value.trim());
+        boolean ok = m.matches();
+        if (ok && !value.trim().equals("0")) {
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            ok = from >= 1 && to <= 65535 && from <= to;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must be 0 (none), a port or a range like 9249-9269 of ports in"
+                            + " [1, 65535], got '"
+                            + value
+                            + "'");
+        }
     }
 }

@@ -65,6 +65,17 @@ class SensorcastCliTest {
     }
 
     @Test
+    void aBadMetricsPortFailsBeforeTheDemoStarts() {
+        assertThat(run("demo", "--metrics-port", "70000")).isNotZero();
+        assertThat(err.toString())
+                .contains(
+                        "--metrics-port must be 0 (none), a port or a range like 9249-9269 of ports"
+                                + " in [1, 65535], got '70000'");
+        DemoCommand.checkPortRange("--metrics-port", "0");
+        DemoCommand.checkPortRange("--metrics-port", "9249-9269");
+    }
+
+    @Test
     void topicsAreCheckedThenCreated() {
         try (var kafka = io.sensorcast.connectors.kafka.EmbeddedKafkaBroker.start()) {
             assertThat(run("topics", "--bootstrap", kafka.bootstrapServers())).isEqualTo(1);
