@@ -1,15 +1,17 @@
 package io.sensorcast.model;
 
 import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.evaluation.NetworkForecaster;
+import io.sensorcast.model.serving.ServingNetwork;
+import io.sensorcast.model.serving.TorchNetwork;
 
 /**
  * A loaded model, ready to forecast raw readings: scales the inputs with the training statistics,
- * runs the network in a per-call NDManager scope, and returns forecasts in original units.
+ * runs the network on its serving engine (libtorch, or ONNX Runtime over the model's ONNX export),
+ * and returns forecasts in original units. The libtorch block stays loaded for evaluation.
  *
  * <p>Safe for concurrent {@link #predict} calls. Owns native memory: close it when done.
  */
@@ -18,12 +20,21 @@ public final class ForecastModel implements AutoCloseable {
     private final Model model;
     private final ForecastBlock block;
     private final ModelManifest manifest;
+    private final ServingNetwork serving;
     private final int[] targetColumns;
 
+    /** A model served by libtorch. */
     public ForecastModel(Model model, ForecastBlock block, ModelManifest manifest) {
+        this(model, block, manifest, new TorchNetwork(block, model.getNDManager()));
+    }
+
+    /** A model whose forecasts come from {@code serving}; closing the model closes it. */
+    public ForecastModel(
+            Model model, ForecastBlock block, ModelManifest manifest, ServingNetwork serving) {
         this.model = model;
         this.block = block;
         this.manifest = manifest;
+        this.serving = serving;
         this.targetColumns = manifest.network().targetIndices();
     }
 
@@ -33,6 +44,19 @@ public final class ForecastModel implements AutoCloseable {
 
     public ForecastBlock block() {
         return block;
+    }
+
+    /**
+     * This model served by {@code network} instead of its libtorch block. The returned model takes
+     * over this one's native resources: close it, not this one.
+     */
+    public ForecastModel servedBy(ServingNetwork network) {
+        return new ForecastModel(model, block, manifest, network);
+    }
+
+    /** The network {@link #predict} runs, on its engine. */
+    public ServingNetwork serving() {
+        return serving;
     }
 
     /** A standardised-scale {@link NetworkForecaster} over this model, for evaluation. */
@@ -59,8 +83,7 @@ public final class ForecastModel implements AutoCloseable {
         for (int i = 0; i < windows.length; i++) {
             scaled[i] = (float) scaler.scale(i % f, windows[i]);
         }
-        float[] out =
-                NetworkForecaster.forward(block, model.getNDManager(), scaled, new Shape(n, w, f));
+        float[] out = serving.forward(scaled, n);
         int t = targetColumns.length;
         for (int i = 0; i < out.length; i++) {
             out[i] = (float) scaler.unscale(targetColumns[i % t], out[i]);
@@ -70,6 +93,7 @@ public final class ForecastModel implements AutoCloseable {
 
     @Override
     public void close() {
+        serving.close();
         model.close();
     }
 }

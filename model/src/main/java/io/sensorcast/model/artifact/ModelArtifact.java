@@ -14,6 +14,11 @@ import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.serving.EngineParity;
+import io.sensorcast.model.serving.OnnxExport;
+import io.sensorcast.model.serving.OrtNetwork;
+import io.sensorcast.model.serving.ServingEngine;
+import io.sensorcast.model.serving.ServingNetwork;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -185,6 +190,63 @@ public final class ModelArtifact {
      * limits}. The caller owns (and must close) the returned model.
      */
     public static ForecastModel load(Path dir, ModelRequirements requirements, Limits limits)
+            throws InvalidModelException {
+        return load(dir, requirements, limits, ServingEngine.PYTORCH);
+    }
+
+    /**
+     * {@link #load(Path, ModelRequirements, Limits)}, serving on {@code engine}. For ONNX Runtime
+     * the loaded network is exported to ONNX and served only if both engines forecast a probe batch
+     * alike ({@link EngineParity}); otherwise the model is refused.
+     */
+    public static ForecastModel load(
+            Path dir, ModelRequirements requirements, Limits limits, ServingEngine engine)
+            throws InvalidModelException {
+        ForecastModel model = loadTorch(dir, requirements, limits);
+        if (engine.resolve(DjlRuntime.engine().getGpuCount()) != ServingEngine.ONNXRUNTIME) {
+            return model;
+        }
+        try {
+            return model.servedBy(onnxRuntime(dir, model));
+        } catch (InvalidModelException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The model's network on ONNX Runtime, if it forecasts the probe batch as libtorch does. Closes
+     * nothing of {@code model}.
+     */
+    private static ServingNetwork onnxRuntime(Path dir, ForecastModel model)
+            throws IncompatibleModelException {
+        NetworkConfig network = model.manifest().network();
+        OrtNetwork ort;
+        try {
+            ort =
+                    OrtNetwork.load(
+                            OnnxExport.export(model.block()),
+                            network,
+                            DjlRuntime.facts().intraOpThreads());
+        } catch (MalformedModelException e) {
+            throw new IncompatibleModelException(
+                    "serving engine", "a network ONNX Runtime can load", e.getMessage());
+        }
+        double difference = EngineParity.difference(model.serving(), ort, network);
+        if (!(difference <= EngineParity.TOLERANCE)) {
+            ort.close();
+            throw new IncompatibleModelException(
+                    "serving engine",
+                    "ONNX Runtime forecasts within " + EngineParity.TOLERANCE + " of libtorch's",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "a difference of %.3g on the probe batch",
+                            difference));
+        }
+        return ort;
+    }
+
+    private static ForecastModel loadTorch(Path dir, ModelRequirements requirements, Limits limits)
             throws InvalidModelException {
         Map<String, byte[]> files = verifiedFiles(dir, limits);
         ModelManifest manifest = parseManifest(files.get(MANIFEST));

@@ -115,6 +115,19 @@ public final class ForecastBlock extends AbstractBlock {
         return recurrent;
     }
 
+    /** The head: {@code directions × hidden} joined states to {@code horizon × targets}. */
+    public Linear head() {
+        return head;
+    }
+
+    /**
+     * The linear skip path's weight {@code (targets, window, horizon)} and bias {@code (targets,
+     * horizon)}; empty without {@link NetworkConfig#linearSkip()}.
+     */
+    public java.util.List<Parameter> skipParameters() {
+        return skipWeight == null ? java.util.List.of() : java.util.List.of(skipWeight, skipBias);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore,

@@ -2,6 +2,7 @@ package io.sensorcast.model.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.block.NetworkConfig;
@@ -9,6 +10,7 @@ import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.model.training.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import java.io.IOException;
@@ -93,6 +95,34 @@ class ModelArtifactTest {
             assertThat(m.djlVersion()).isEqualTo("0.35.1");
         }
         assertThat(expected).hasSize(3 * HORIZON);
+    }
+
+    @Test
+    void servesOnOnnxRuntimeWhatLibtorchForecasts() throws Exception {
+        try (ForecastModel onnx =
+                        ModelArtifact.load(
+                                saved,
+                                ModelRequirements.ANY,
+                                ModelArtifact.Limits.DEFAULT,
+                                ServingEngine.ONNXRUNTIME);
+                ForecastModel torch =
+                        ModelArtifact.load(
+                                saved,
+                                ModelRequirements.ANY,
+                                ModelArtifact.Limits.DEFAULT,
+                                ServingEngine.PYTORCH)) {
+            assertThat(onnx.serving().engine()).startsWith("ONNX Runtime");
+            assertThat(torch.serving().engine()).startsWith("PyTorch");
+            float[] actual = onnx.predict(windows, 3);
+            assertThat(actual).hasSameSizeAs(expected);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).isCloseTo(expected[i], within(1e-5f * Math.abs(expected[i])));
+            }
+            assertThat(torch.predict(windows, 3)).containsExactly(expected);
+        }
+        assertThat(ServingEngine.AUTO.resolve(0)).isEqualTo(ServingEngine.ONNXRUNTIME);
+        assertThat(ServingEngine.AUTO.resolve(1)).isEqualTo(ServingEngine.PYTORCH);
+        assertThat(ServingEngine.PYTORCH.resolve(0)).isEqualTo(ServingEngine.PYTORCH);
     }
 
     @ParameterizedTest

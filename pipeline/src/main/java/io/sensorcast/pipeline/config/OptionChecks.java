@@ -29,6 +29,26 @@ public final class OptionChecks {
         return v;
     }
 
+    /** The option's enum value; any other value fails naming the key and the choices. */
+    public static <E extends Enum<E>> E oneOf(Configuration c, ConfigOption<E> o) {
+        try {
+            return c.get(o);
+        } catch (IllegalArgumentException e) {
+            java.util.StringJoiner choices = new java.util.StringJoiner(", ");
+            for (E value : o.defaultValue().getDeclaringClass().getEnumConstants()) {
+                choices.add(value.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            throw new IllegalArgumentException(
+                    o.key()
+                            + " must be one of "
+                            + choices
+                            + ", got '"
+                            + c.toMap().get(o.key())
+                            + "'",
+                    e);
+        }
+    }
+
     /** The option's duration, which must be positive (or zero, when allowed). */
     public static Duration positive(
             Configuration c, ConfigOption<Duration> o, boolean zeroAllowed) {

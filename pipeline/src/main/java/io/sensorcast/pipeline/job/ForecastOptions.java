@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.job;
 
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.ModelRegistry;
@@ -88,6 +89,16 @@ public final class ForecastOptions {
                     .intType()
                     .defaultValue(1)
                     .withDescription("libtorch threads per subtask; 1 with parallelism = cores.");
+
+    public static final ConfigOption<ServingEngine> SERVING_ENGINE =
+            ConfigOptions.key("sensorcast.models.serving-engine")
+                    .enumType(ServingEngine.class)
+                    .defaultValue(ServingEngine.AUTO)
+                    .withDescription(
+                            "Engine that serves forecasts: onnxruntime (the model's ONNX export,"
+                                    + " refused unless it matches libtorch within 1e-5), pytorch,"
+                                    + " or auto: onnxruntime on a CPU-only machine, pytorch where"
+                                    + " libtorch sees a GPU.");
 
     // The anomaly detector (scoring.AnomalyDetector); defaults tuned on the NAB development subset.
     private static final DetectorSettings DETECTOR = DetectorSettings.defaults();
@@ -236,7 +247,8 @@ public final class ForecastOptions {
                 OptionChecks.positive(c, MODEL_RETRY_MAX_BACKOFF, false),
                 OptionChecks.positive(c, MODEL_RETRY_FOR, true),
                 OptionChecks.positive(c, MODEL_IDLE_RELEASE, false),
-                ModelStoreOptions.limits(c));
+                ModelStoreOptions.limits(c),
+                OptionChecks.oneOf(c, SERVING_ENGINE));
     }
 
     public static void validate(Configuration c) {

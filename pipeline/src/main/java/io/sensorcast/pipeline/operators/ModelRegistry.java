@@ -7,6 +7,7 @@ import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,13 +70,15 @@ public final class ModelRegistry implements AutoCloseable {
      * @param retryFor how long such a version is retried before it is rejected
      * @param idleRelease how long a group may go unused before it is forgotten
      * @param limits the largest model accepted
+     * @param engine the engine that serves the models
      */
     public record Settings(
             Duration retryInitial,
             Duration retryMaxBackoff,
             Duration retryFor,
             Duration idleRelease,
-            ModelArtifact.Limits limits)
+            ModelArtifact.Limits limits,
+            ServingEngine engine)
             implements java.io.Serializable {
 
         public static Settings defaults() {
@@ -84,7 +87,8 @@ public final class ModelRegistry implements AutoCloseable {
                     Duration.ofMinutes(5),
                     Duration.ofHours(1),
                     Duration.ofHours(1),
-                    ModelArtifact.Limits.DEFAULT);
+                    ModelArtifact.Limits.DEFAULT,
+                    ServingEngine.AUTO);
         }
     }
 
@@ -373,7 +377,7 @@ public final class ModelRegistry implements AutoCloseable {
             if (l.model() == null) {
                 failed(l, current, now);
             } else if (l.update().version() <= version(served.get(group))) {
-                SharedModels.release(l.update().location());
+                releaseShared(l.update().location());
             } else {
                 install(l);
             }
@@ -449,9 +453,9 @@ public final class ModelRegistry implements AutoCloseable {
             Served s = served.remove(group);
             Optional<Served> boot = bootstrapped.remove(group);
             if (s != null) {
-                SharedModels.release(s.source().location());
+                releaseShared(s.source().location());
             } else if (boot != null) {
-                boot.ifPresent(b -> SharedModels.release(b.source().location()));
+                boot.ifPresent(b -> releaseShared(b.source().location()));
             }
             restored.remove(group);
             lookupRetries.remove(group);
@@ -490,9 +494,9 @@ public final class ModelRegistry implements AutoCloseable {
         Served old = served.put(group, new Served(l.model(), l.update()));
         Optional<Served> boot = bootstrapped.remove(group);
         if (old != null) {
-            SharedModels.release(old.source().location());
+            releaseShared(old.source().location());
         } else if (boot != null) {
-            boot.ifPresent(b -> SharedModels.release(b.source().location()));
+            boot.ifPresent(b -> releaseShared(b.source().location()));
         }
         LOG.info("Serving model {} version {} from {}", group, l.update().version(), l.update());
         listener.served(group, l.update().version());
@@ -550,12 +554,12 @@ public final class ModelRegistry implements AutoCloseable {
     private Loaded load(ModelUpdate u, ModelManifest replacing, Retry retry) {
         ForecastModel model = null;
         try {
-            model = SharedModels.acquire(u.location(), settings.limits());
+            model = SharedModels.acquire(u.location(), settings.limits(), settings.engine());
             ModelRequirements.servable(maxWindow, replacing).check(model.manifest());
             return new Loaded(u, model, null, false, retry);
         } catch (InvalidModelException | IOException | RuntimeException e) {
             if (model != null) {
-                SharedModels.release(u.location());
+                releaseShared(u.location());
             }
             if (e instanceof IncompatibleModelException
                     || e instanceof ModelStore.ArtifactTooLargeException
@@ -598,11 +602,15 @@ public final class ModelRegistry implements AutoCloseable {
         Loaded l;
         while ((l = loaded.poll()) != null) {
             if (l.model() != null) {
-                SharedModels.release(l.update().location());
+                releaseShared(l.update().location());
             }
         }
-        served.values().forEach(s -> SharedModels.release(s.source().location()));
+        served.values().forEach(s -> releaseShared(s.source().location()));
         served.clear();
         bootstrapped.clear();
+    }
+
+    private void releaseShared(String location) {
+        SharedModels.release(location, settings.engine());
     }
 }

@@ -4,6 +4,7 @@ import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletionException;
  * <p>Loads are coalesced, not serialised: the JVM-wide lock only guards the table, so while one
  * version is fetched and loaded, other versions load and other subtasks carry on; subtasks asking
  * for a version already loading wait for that one load. A load that fails leaves nothing behind, so
- * the next request tries again.
+ * the next request tries again. A version served by two engines is two models.
  */
 final class SharedModels {
 
@@ -33,23 +34,27 @@ final class SharedModels {
 
     private SharedModels() {}
 
-    /** The model at {@code location}, loaded now unless another subtask holds or loads it. */
-    static ForecastModel acquire(String location, ModelArtifact.Limits limits)
+    /**
+     * The model at {@code location} served by {@code engine}, loaded now unless another subtask
+     * holds or loads it.
+     */
+    static ForecastModel acquire(String location, ModelArtifact.Limits limits, ServingEngine engine)
             throws IOException, InvalidModelException {
+        String key = key(location, engine);
         Entry e;
         boolean loadHere;
         synchronized (LOADED) {
-            e = LOADED.get(location);
+            e = LOADED.get(key);
             loadHere = e == null;
             if (loadHere) {
                 e = new Entry();
-                LOADED.put(location, e);
+                LOADED.put(key, e);
             }
             e.users++;
         }
         if (loadHere) {
             try {
-                e.model.complete(ModelStore.load(location, ModelRequirements.ANY, limits));
+                e.model.complete(ModelStore.load(location, ModelRequirements.ANY, limits, engine));
             } catch (IOException | InvalidModelException | RuntimeException | Error t) {
                 e.model.completeExceptionally(t);
             }
@@ -59,7 +64,7 @@ final class SharedModels {
         } catch (CompletionException failed) {
             synchronized (LOADED) {
                 e.users--;
-                LOADED.remove(location, e);
+                LOADED.remove(key, e);
             }
             Throwable cause = failed.getCause();
             if (cause instanceof IOException io) {
@@ -76,18 +81,23 @@ final class SharedModels {
     }
 
     /** Lets go of a model from {@link #acquire}; the last user's release closes it. */
-    static void release(String location) {
+    static void release(String location, ServingEngine engine) {
+        String key = key(location, engine);
         ForecastModel closing = null;
         synchronized (LOADED) {
-            Entry e = LOADED.get(location);
+            Entry e = LOADED.get(key);
             if (e != null && --e.users == 0) {
-                LOADED.remove(location);
+                LOADED.remove(key);
                 closing = e.model.getNow(null);
             }
         }
         if (closing != null) {
             closing.close();
         }
+    }
+
+    private static String key(String location, ServingEngine engine) {
+        return engine + " " + location;
     }
 
     /** How many distinct models are loaded or loading (tests). */

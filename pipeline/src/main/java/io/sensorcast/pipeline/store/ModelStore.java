@@ -6,6 +6,7 @@ import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.serving.ServingEngine;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -254,7 +255,20 @@ public final class ModelStore implements Serializable {
     public static ForecastModel load(
             String location, ModelRequirements requirements, ModelArtifact.Limits limits)
             throws IOException, InvalidModelException {
-        return ModelArtifact.load(localCopy(location, limits.maxFileBytes()), requirements, limits);
+        return load(location, requirements, limits, ServingEngine.PYTORCH);
+    }
+
+    /**
+     * {@link #load(String, ModelRequirements, ModelArtifact.Limits)}, serving on {@code engine}.
+     */
+    public static ForecastModel load(
+            String location,
+            ModelRequirements requirements,
+            ModelArtifact.Limits limits,
+            ServingEngine engine)
+            throws IOException, InvalidModelException {
+        return ModelArtifact.load(
+                localCopy(location, limits.maxFileBytes()), requirements, limits, engine);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.sensorcast.pipeline.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorcast.model.serving.ServingEngine;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,19 @@ class ForecastOptionsTest {
     @Test
     void defaultsAreValid() {
         ForecastOptions.validate(new Configuration());
+    }
+
+    @Test
+    void theServingEngineIsAnEnumOptionNamingItsChoices() {
+        Configuration c = new Configuration();
+        assertThat(ForecastOptions.registry(c).engine()).isEqualTo(ServingEngine.AUTO);
+        c.setString("sensorcast.models.serving-engine", "pytorch");
+        assertThat(ForecastOptions.registry(c).engine()).isEqualTo(ServingEngine.PYTORCH);
+        c.setString("sensorcast.models.serving-engine", "tpu");
+        assertThatThrownBy(() -> ForecastOptions.validate(c))
+                .hasMessage(
+                        "sensorcast.models.serving-engine must be one of auto, onnxruntime,"
+                                + " pytorch, got 'tpu'");
     }
 
     @Test

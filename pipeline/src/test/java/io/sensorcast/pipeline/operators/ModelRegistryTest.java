@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Files;
@@ -213,7 +214,8 @@ class ModelRegistryTest {
                                 Duration.ofSeconds(4),
                                 Duration.ofSeconds(60),
                                 Duration.ofMinutes(10),
-                                ModelArtifact.Limits.DEFAULT),
+                                ModelArtifact.Limits.DEFAULT,
+                                ServingEngine.AUTO),
                         now::get);
         return registry;
     }

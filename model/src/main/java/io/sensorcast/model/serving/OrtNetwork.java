@@ -1,0 +1,95 @@
+package io.sensorcast.model.serving;
+
+import ai.djl.MalformedModelException;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.sensorcast.model.block.NetworkConfig;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * An ONNX graph served by ONNX Runtime on the CPU, one session per model, through ONNX Runtime's
+ * own Java API: the session is built from the graph's bytes (no file), and a pass is one input
+ * tensor made from the Java floats, one {@code run} and one copy out. DJL's ONNX Runtime engine
+ * wraps the same calls in NDManagers and NDArrays that cost a random UUID each, about a tenth of a
+ * small pass (measured by {@code sensorcast bench-model}). Owns native memory: close it.
+ */
+public final class OrtNetwork implements ServingNetwork {
+
+    /** ONNX Runtime's session option for busy-waiting intra-op threads. */
+    static final String SPINNING = "session.intra_op.allow_spinning";
+
+    private final OrtSession session;
+    private final OrtSession.SessionOptions options;
+    private final long window;
+    private final long features;
+
+    private OrtNetwork(OrtSession session, OrtSession.SessionOptions options, NetworkConfig c) {
+        this.session = session;
+        this.options = options;
+        this.window = c.window();
+        this.features = c.inputFeatures();
+    }
+
+    /**
+     * A session over {@code onnx} for a network of {@code config}, with {@code intraOpThreads}
+     * threads a pass (0: ONNX Runtime's default, one per core) and one inter-op thread.
+     */
+    public static OrtNetwork load(byte[] onnx, NetworkConfig config, int intraOpThreads)
+            throws MalformedModelException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setInterOpNumThreads(1);
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Idle pool threads sleep instead of spinning: on a TaskManager they would take the
+            // cores other subtasks (and the other engine) need.
+            options.addConfigEntry(SPINNING, "0");
+            return new OrtNetwork(environment().createSession(onnx, options), options, config);
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw new MalformedModelException("ONNX Runtime cannot load the model: " + e, e);
+        }
+    }
+
+    private static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    @Override
+    public String engine() {
+        return "ONNX Runtime " + environment().getVersion();
+    }
+
+    @Override
+    public float[] forward(float[] windows, int n) {
+        try (OnnxTensor x =
+                        OnnxTensor.createTensor(
+                                environment(),
+                                FloatBuffer.wrap(windows),
+                                new long[] {n, window, features});
+                OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, x))) {
+            FloatBuffer y = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            float[] out = new float[y.remaining()];
+            y.get(out);
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed a forward pass: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // nothing to recover: the session is gone either way
+        } finally {
+            options.close();
+        }
+    }
+}

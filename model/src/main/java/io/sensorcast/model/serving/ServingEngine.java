@@ -1,0 +1,23 @@
+package io.sensorcast.model.serving;
+
+/**
+ * Which engine runs a served model's forward passes. Training and the GPU path are always
+ * libtorch's; on the CPU, ONNX Runtime runs the same network several times faster (README,
+ * "Performance"), so it is what {@link #AUTO} picks there.
+ */
+public enum ServingEngine {
+    /** ONNX Runtime on a CPU-only machine, libtorch where the engine sees a GPU. */
+    AUTO,
+    /** ONNX Runtime (CPU), over the model's ONNX export, checked against libtorch first. */
+    ONNXRUNTIME,
+    /** libtorch, on the device the model was loaded on. */
+    PYTORCH;
+
+    /** The engine this choice means on a machine with {@code gpus} GPUs. */
+    public ServingEngine resolve(int gpus) {
+        if (this == AUTO) {
+            return gpus > 0 ? PYTORCH : ONNXRUNTIME;
+        }
+        return this;
+    }
+}

@@ -1,0 +1,157 @@
+package io.sensorcast.model.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.sensorcast.model.block.Cell;
+import io.sensorcast.model.block.ForecastBlock;
+import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.engine.DjlRuntime;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OnnxExportTest {
+
+    private static final int WINDOW = 9;
+    private static final int FEATURES = 3;
+    private static final int HIDDEN = 6;
+    private static final int HORIZON = 4;
+
+    @BeforeAll
+    static void loadEngine() {
+        DjlRuntime.engine();
+    }
+
+    static NetworkConfig config(
+            Cell cell,
+            int layers,
+            boolean bidirectional,
+            boolean skip,
+            boolean normalised,
+            int[] targets) {
+        return NetworkConfig.builder()
+                .setWindow(WINDOW)
+                .setHorizon(HORIZON)
+                .optCell(cell)
+                .optLayers(layers)
+                .optHiddenSize(HIDDEN)
+                .optBidirectional(bidirectional)
+                .optInputFeatures(FEATURES)
+                .optTargetIndices(targets)
+                .optLinearSkip(skip)
+                .optWindowNormalization(normalised)
+                .build();
+    }
+
+    @ParameterizedTest(name = "{0}, {1} layer(s), bidirectional={2}, skip={3}, normalised={4}")
+    @CsvSource({
+        "LSTM, 1, true, false, false",
+        "LSTM, 2, true, true, true",
+        "LSTM, 2, false, true, false",
+        "LSTM, 3, true, false, true",
+        "GRU, 1, true, true, false",
+        "GRU, 2, true, false, true",
+        "GRU, 1, false, true, true"
+    })
+    void onnxRuntimeForecastsWhatLibtorchForecastsForEveryArchitecture(
+            Cell cell, int layers, boolean bidirectional, boolean skip, boolean normalised)
+            throws Exception {
+        for (int[] targets : new int[][] {{1}, {2, 0}}) {
+            NetworkConfig config = config(cell, layers, bidirectional, skip, normalised, targets);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ForecastBlock block = randomBlock(config, manager, 11);
+                TorchNetwork torch = new TorchNetwork(block, manager);
+                try (OrtNetwork ort = OrtNetwork.load(OnnxExport.export(block), config, 1)) {
+                    assertThat(ort.engine()).startsWith("ONNX Runtime 1.29");
+                    for (int n : new int[] {1, 5, 64}) {
+                        float[] x = levels(n, 7);
+                        float[] expected = torch.forward(x, n);
+                        float[] actual = ort.forward(x, n);
+                        assertThat(actual).hasSize(n * HORIZON * targets.length);
+                        for (int i = 0; i < expected.length; i++) {
+                            assertThat((double) actual[i])
+                                    .as("value %d of batch %d, targets %d", i, n, targets.length)
+                                    .isCloseTo(
+                                            expected[i],
+                                            org.assertj.core.api.Assertions.within(2e-6));
+                        }
+                    }
+                    assertThat(EngineParity.difference(torch, ort, config))
+                            .isLessThan(EngineParity.TOLERANCE);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theParityCheckSeesAnEngineThatIsSlightlyOff() throws Exception {
+        NetworkConfig config = config(Cell.LSTM, 1, true, true, true, new int[] {0});
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ForecastBlock block = randomBlock(config, manager, 3);
+            TorchNetwork torch = new TorchNetwork(block, manager);
+            ServingNetwork off = shifted(torch, 1e-4f);
+            assertThat(EngineParity.difference(torch, off, config))
+                    .isGreaterThan(EngineParity.TOLERANCE);
+            assertThat(EngineParity.difference(torch, shifted(torch, Float.NaN), config)).isNaN();
+            ServingNetwork nan = shifted(shifted(torch, Float.NaN), 0);
+            assertThat(EngineParity.difference(shifted(torch, Float.NaN), nan, config)).isZero();
+            // torch's gate order served as ONNX's: a wrong export is far off
+            float[] gates = {1, 1, 2, 2, 3, 3, 4, 4};
+            assertThat(OnnxExport.reorderGates(Cell.LSTM, gates, 2))
+                    .containsExactly(1, 1, 4, 4, 2, 2, 3, 3);
+            assertThat(OnnxExport.reorderGates(Cell.GRU, new float[] {1, 2, 3}, 1))
+                    .containsExactly(2, 1, 3);
+        }
+    }
+
+    private static ServingNetwork shifted(ServingNetwork base, float by) {
+        return new ServingNetwork() {
+            @Override
+            public String engine() {
+                return "shifted";
+            }
+
+            @Override
+            public float[] forward(float[] windows, int n) {
+                float[] y = base.forward(windows, n);
+                y[y.length / 2] += by;
+                return y;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** A block with weights drawn wider than torch's default, so every gate matters. */
+    static ForecastBlock randomBlock(NetworkConfig config, NDManager manager, long seed) {
+        ForecastBlock block = new ForecastBlock(config);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, WINDOW, FEATURES));
+        Random random = new Random(seed);
+        block.getParameters()
+                .forEach(
+                        p -> {
+                            float[] v = new float[(int) p.getValue().getArray().size()];
+                            for (int i = 0; i < v.length; i++) {
+                                v[i] = (float) (random.nextGaussian() * 0.4);
+                            }
+                            p.getValue().getArray().set(v);
+                        });
+        return block;
+    }
+
+    /** Windows around distinct levels, so normalisation and the anchor are exercised. */
+    private static float[] levels(int n, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[n * WINDOW * FEATURES];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextGaussian() + (i / (WINDOW * FEATURES)) % 5 - 2);
+        }
+        return x;
+    }
+}
