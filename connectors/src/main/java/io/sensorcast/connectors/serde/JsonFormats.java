@@ -3,11 +3,11 @@ package io.sensorcast.connectors.serde;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorcast.connectors.format.DeadLetter;
+import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.SensorReading;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -31,7 +31,7 @@ public final class JsonFormats {
     public static byte[] reading(SensorReading r) {
         ObjectNode node = JSON.createObjectNode();
         node.put("sensor", r.sensor);
-        node.put("ts", Instant.ofEpochMilli(r.timestamp).toString());
+        node.put("ts", IsoInstants.format(r.timestamp));
         if (r.isUnivariate()) {
             node.put("value", r.values[0]);
         } else {

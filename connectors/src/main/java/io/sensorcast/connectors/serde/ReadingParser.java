@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sensorcast.connectors.format.DeadLetter;
 import io.sensorcast.connectors.format.DeadLetterReason;
+import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.ParsedRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,6 +36,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ReadingParser implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    private static final java.util.regex.Pattern EPOCH_MILLIS =
+            java.util.regex.Pattern.compile("-?\\d{1,19}");
 
     private final int maxPayloadBytes;
     private final int maxFeatures;
@@ -213,7 +216,7 @@ public final class ReadingParser implements Serializable {
             millis = node.asLong();
         } else if (node.isTextual()) {
             String text = node.asText().trim();
-            if (text.matches("-?\\d{1,19}")) {
+            if (EPOCH_MILLIS.matcher(text).matches()) {
                 try {
                     millis = Long.parseLong(text);
                 } catch (NumberFormatException e) {
@@ -222,7 +225,7 @@ public final class ReadingParser implements Serializable {
                 }
             } else {
                 try {
-                    millis = OffsetDateTime.parse(text).toInstant().toEpochMilli();
+                    millis = IsoInstants.parse(text);
                 } catch (DateTimeParseException | ArithmeticException e) {
                     throw new BadRecord(
                             DeadLetterReason.UNPARSEABLE_TIMESTAMP,

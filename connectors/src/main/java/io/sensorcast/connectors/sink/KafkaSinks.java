@@ -2,12 +2,12 @@ package io.sensorcast.connectors.sink;
 
 import io.sensorcast.connectors.format.DeadLetter;
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.serde.JsonFormats;
-import java.time.Instant;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -80,7 +80,7 @@ public final class KafkaSinks {
                         config.get(KafkaOptions.FORECASTS_TOPIC),
                         f -> f.sensor(),
                         f -> JsonFormats.json(f),
-                        f -> Instant.parse(f.originTs()).toEpochMilli()));
+                        f -> IsoInstants.parse(f.originTs())));
     }
 
     /**
@@ -98,7 +98,7 @@ public final class KafkaSinks {
                         config.get(topic),
                         r -> r.sensor(),
                         r -> JsonFormats.json(r),
-                        r -> Instant.parse(r.targetTs()).toEpochMilli()));
+                        r -> IsoInstants.parse(r.targetTs())));
     }
 
     /** The late-readings sink: the readings as they came, key = sensor. */
@@ -126,6 +126,6 @@ public final class KafkaSinks {
                         config.get(KafkaOptions.RETRAIN_REPORTS_TOPIC),
                         r -> r.group(),
                         r -> JsonFormats.json(r),
-                        r -> Instant.parse(r.finishedAt()).toEpochMilli()));
+                        r -> IsoInstants.parse(r.finishedAt())));
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelManifest;
@@ -9,7 +10,6 @@ import io.sensorcast.model.engine.EngineSettings;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -297,7 +297,7 @@ public final class ModelForecastFunction
         long interval =
                 Math.max(1, (win.timestamp - win.timestamps[0]) / Math.max(1, win.steps() - 1));
         return new ForecastRecord.Step(
-                Instant.ofEpochMilli(win.timestamp + (s + 1) * interval).toString(), values);
+                IsoInstants.format(win.timestamp + (s + 1) * interval), values);
     }
 
     private ForecastRecord record(
@@ -309,12 +309,7 @@ public final class ModelForecastFunction
         long latency = Math.max(0, now - win.ingestMillis);
         readingToForecastMillis.update(latency);
         return new ForecastRecord(
-                win.sensor,
-                Instant.ofEpochMilli(win.timestamp).toString(),
-                steps,
-                group,
-                version,
-                latency);
+                win.sensor, IsoInstants.format(win.timestamp), steps, group, version, latency);
     }
 
     /** For each model feature, its column in the window; null when the window lacks one. */

@@ -1,9 +1,9 @@
 package io.sensorcast.pipeline.scoring;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.IdleTimeout;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -126,7 +126,7 @@ public final class ForecastScorer
     @Override
     public void processElement1(ForecastRecord forecast, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
-        long origin = Instant.parse(forecast.originTs()).toEpochMilli();
+        long origin = IsoInstants.parse(forecast.originTs());
         dropBefore(actuals, origin);
         Actual actual = actuals.get(origin);
         if (actual != null) {
@@ -187,7 +187,7 @@ public final class ForecastScorer
                     new ScoreRecord(
                             actual.sensor,
                             forecast.originTs(),
-                            Instant.ofEpochMilli(actual.timestamp).toString(),
+                            IsoInstants.format(actual.timestamp),
                             target,
                             p,
                             value,
