@@ -8,11 +8,13 @@ import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.artifact.ModelRequirements;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.model.training.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import io.sensorcast.pipeline.job.ForecastJob;
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -107,6 +110,31 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long the bare model is measured (default: ${DEFAULT-VALUE}).")
     double modelSeconds;
 
+    @Option(
+            names = "--serving-engine",
+            defaultValue = "AUTO",
+            description =
+                    "auto, onnxruntime or pytorch (sensorcast.models.serving-engine; default:"
+                            + " ${DEFAULT-VALUE}).")
+    ServingEngine engine;
+
+    @Option(
+            names = "--latency-load",
+            defaultValue = "0.5",
+            description =
+                    "Then replay at this fraction of the BiLSTM job's measured maximum and report"
+                            + " reading-to-forecast latency at that load; 0 skips it (default:"
+                            + " ${DEFAULT-VALUE}).")
+    double latencyLoad;
+
+    @Option(
+            names = {"-D", "--conf"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A job option (sensorcast.*) or Flink option for every run, e.g. -D"
+                            + " pipeline.auto-watermark-interval=10ms.")
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,6 +144,10 @@ final class BenchCommand implements Callable<Integer> {
         check("--window", window, 2, 10_000);
         check("--batch-size", batchSize, 1, 65_536);
         check("--parallelism", p, 1, 1024);
+        if (!(latencyLoad >= 0 && latencyLoad < 1)) {
+            throw new IllegalArgumentException(
+                    "--latency-load must be in [0, 1), got " + latencyLoad);
+        }
         DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(1));
         Path work = Files.createTempDirectory("sensorcast-bench");
         List<Path> files = nabFiles();
@@ -137,12 +169,12 @@ final class BenchCommand implements Callable<Integer> {
             Configuration config = new Configuration();
             config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
-            config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "bench");
             config.set(ModelStoreOptions.ROOT, work.resolve("models").toString());
             config.set(ForecastOptions.WINDOW, window);
             config.set(ForecastOptions.GROUPS, "sensor-.*=fleet");
             config.set(ForecastOptions.BATCH_SIZE, batchSize);
-            new ModelPublisher(config, "bench").publish("fleet", artifact);
+            config.set(ForecastOptions.SERVING_ENGINE, engine);
+            conf.forEach(config::setString);
 
             Properties client = new Properties();
             client.setProperty("bootstrap.servers", kafka.bootstrapServers());
@@ -153,63 +185,136 @@ final class BenchCommand implements Callable<Integer> {
                             readings, "sensorcast.readings", new Pacing.Max(), (a, b, c) -> {});
             out.printf(
                     Locale.ROOT,
-                    "%d sensors, %d readings on Kafka (%.0f records/s)%n",
+                    "%d sensors, %d readings on Kafka: replay %.0f records/s%n",
                     sensors,
                     sent.records(),
                     sent.recordsPerSecond());
 
-            double modelRate = modelRate(artifact, readings, p);
-            out.printf(
-                    Locale.ROOT,
-                    "bare model: %.0f windows/s (batch %d, %d threads x 1 libtorch thread)%n",
-                    modelRate,
-                    batchSize,
-                    p);
+            double modelRate = modelRate(artifact, readings, p, out);
             out.flush();
 
-            Configuration flink = new Configuration();
-            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            flink.setString(
-                    "metrics.reporter." + BenchReporter.NAME + ".factory.class",
-                    BenchReporter.Factory.class.getName());
-            BenchReporter.reset();
-            JobOptions.localCheckpoints(flink, work.resolve("checkpoints"));
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.setParallelism(p);
-            env.enableCheckpointing(1000);
-            ForecastJob.fromKafka(env, config, true);
-
-            List<long[]> progress = new CopyOnWriteArrayList<>();
-            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleAtFixedRate(
-                    () -> progress.add(new long[] {System.nanoTime(), BenchReporter.forecasts()}),
-                    0,
-                    100,
-                    TimeUnit.MILLISECONDS);
-            long start = System.nanoTime();
-            try {
-                env.execute("sensorcast-bench");
-            } finally {
-                sampler.shutdownNow();
+            Run baseline = runJob(config, "persistence", p, work, null, expected);
+            new ModelPublisher(config, "bench").publish("fleet", artifact);
+            Run model = runJob(config, "model", p, work, null, expected);
+            out.printf(Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, p);
+            baseline.print(out, "persistence forecaster");
+            model.print(out, "BiLSTM");
+            out.printf(Locale.ROOT, "  bare model             %10.0f windows/s%n", modelRate);
+            out.printf(
+                    Locale.ROOT,
+                    "  ratio BiLSTM job / bare model       %6.3f (target >= 0.8)%n",
+                    model.steady / modelRate);
+            out.printf(
+                    Locale.ROOT,
+                    "  ratio BiLSTM job / persistence job  %6.3f%n",
+                    model.steady / baseline.steady);
+            if (latencyLoad > 0) {
+                double rate = latencyLoad * model.steady;
+                replayer.ensureTopic("sensorcast.readings.paced", 2 * p);
+                config.set(KafkaOptions.READINGS_TOPIC, "sensorcast.readings.paced");
+                Run paced =
+                        runJob(
+                                config,
+                                "paced",
+                                p,
+                                work,
+                                () ->
+                                        replayer.replay(
+                                                readings,
+                                                "sensorcast.readings.paced",
+                                                new Pacing.Rate(rate),
+                                                (a, b, c) -> {}),
+                                // the newest step waits for a watermark no later reading brings
+                                expected - sensors);
+                out.printf(
+                        Locale.ROOT,
+                        "  at %.0f readings/s (%.0f%% of the BiLSTM job's maximum):"
+                                + " reading->forecast p50 %d ms, p99 %d ms (last %d forecasts)%n",
+                        rate,
+                        100 * latencyLoad,
+                        paced.p50,
+                        paced.p99,
+                        paced.latencies);
             }
-            double jobSeconds = (System.nanoTime() - start) / 1e9;
-            report(out, progress, expected, jobSeconds, modelRate);
         } finally {
             TempDirs.deleteQuietly(work);
         }
         return 0;
     }
 
-    private void report(
-            PrintWriter out,
-            List<long[]> progress,
-            int expected,
-            double jobSeconds,
-            double modelRate) {
+    /** One job run's figures. */
+    private record Run(
+            double steady, double seconds, long forecasts, long p50, long p99, int latencies) {
+        void print(PrintWriter out, String what) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-22s %10.0f forecasts/s steady (10%%-90%%); %d forecasts in %.1f s;"
+                            + " reading->forecast p50 %d ms, p99 %d ms%n",
+                    what,
+                    steady,
+                    forecasts,
+                    seconds,
+                    p50,
+                    p99);
+        }
+    }
+
+    /**
+     * Runs ForecastJob over the readings topic until {@code expected} forecasts are made: bounded
+     * at the topic's end when {@code feed} is null, else unbounded while {@code feed} publishes,
+     * and cancelled once every forecast is counted (or after ten minutes).
+     */
+    private Run runJob(
+            Configuration base, String name, int p, Path work, Callable<?> feed, int expected)
+            throws Exception {
+        Configuration config = new Configuration(base);
+        config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + name);
+        config.set(KafkaOptions.FORECASTS_TOPIC, "sensorcast.forecasts." + name);
+        Configuration flink = new Configuration();
+        conf.forEach(flink::setString);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        flink.setString(
+                "metrics.reporter." + BenchReporter.NAME + ".factory.class",
+                BenchReporter.Factory.class.getName());
+        BenchReporter.reset();
+        JobOptions.localCheckpoints(flink, work.resolve("checkpoints-" + name));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(p);
+        env.enableCheckpointing(1000);
+        ForecastJob.fromKafka(env, config, feed == null);
+
+        List<long[]> progress = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(
+                () -> progress.add(new long[] {System.nanoTime(), BenchReporter.forecasts()}),
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        try {
+            if (feed == null) {
+                env.execute("sensorcast-bench-" + name);
+            } else {
+                JobClient job = env.executeAsync("sensorcast-bench-" + name);
+                try {
+                    feed.call();
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                    while (BenchReporter.forecasts() < expected && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                } finally {
+                    job.cancel().get();
+                }
+            }
+        } finally {
+            sampler.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
         long n = BenchReporter.forecasts();
         if (n < expected) {
-            out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
+            spec.commandLine()
+                    .getOut()
+                    .printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
         // steady rate: from the sample where 10% were done to the one where 90% were
         long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
@@ -220,30 +325,18 @@ final class BenchCommand implements Callable<Integer> {
                         .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
                         .sorted()
                         .toArray();
-        out.printf(Locale.ROOT, "%nForecastJob, %d forecasts:%n", n);
-        out.printf(
-                Locale.ROOT,
-                "  end to end          %10.0f forecasts/s (steady, 10%%-90%%)%n",
-                steady);
-        out.printf(
-                Locale.ROOT,
-                "  whole job           %10.0f forecasts/s (%.1f s incl. start-up and final"
-                        + " commit)%n",
-                n / jobSeconds,
-                jobSeconds);
-        out.printf(Locale.ROOT, "  bare model          %10.0f windows/s%n", modelRate);
-        out.printf(
-                Locale.ROOT, "  ratio job/model     %10.3f (target >= 0.8)%n", steady / modelRate);
-        out.printf(
-                Locale.ROOT,
-                "  reading->forecast   p50 %d ms, p99 %d ms (last %d forecasts)%n",
+        return new Run(
+                steady,
+                seconds,
+                n,
                 percentile(latencies, 0.50),
                 percentile(latencies, 0.99),
                 latencies.length);
     }
 
     /** The bare model's windows/s on {@code threads} threads, on the job's own windows. */
-    private double modelRate(Path artifact, List<SensorReading> readings, int threads)
+    private double modelRate(
+            Path artifact, List<SensorReading> readings, int threads, PrintWriter out)
             throws Exception {
         float[] batch = new float[batchSize * window];
         for (int i = 0; i < batchSize; i++) {
@@ -252,7 +345,9 @@ final class BenchCommand implements Callable<Integer> {
                         (float) readings.get((i * 7919 + s * sensors) % readings.size()).values[0];
             }
         }
-        try (ForecastModel model = ModelArtifact.load(artifact)) {
+        try (ForecastModel model =
+                ModelArtifact.load(
+                        artifact, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT, engine)) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<long[]>> runs = new ArrayList<>();
@@ -271,6 +366,14 @@ final class BenchCommand implements Callable<Integer> {
                     long[] r = f.get();
                     rate += r[0] * (double) batchSize / (r[1] / 1e9);
                 }
+                out.printf(
+                        Locale.ROOT,
+                        "bare model on %s: %.0f windows/s (batch %d, %d threads x 1 intra-op"
+                                + " thread)%n",
+                        model.serving().engine(),
+                        rate,
+                        batchSize,
+                        threads);
                 return rate;
             } finally {
                 pool.shutdownNow();
@@ -292,8 +395,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Sensor i replays series i mod the files, from an offset, on one shared 5-minute grid: window
-     * + forecasts-per-sensor - 1 readings each, interleaved in event-time order.
+     * Sensor i replays series i mod the files, from an offset, every 5 minutes at its own offset
+     * into the interval (as a fleet reports, not all at one instant): window + forecasts-per-sensor
+     * - 1 readings each, interleaved in event-time order.
      */
     private List<SensorReading> readings(List<Path> files) throws IOException {
         List<List<SensorReading>> series = new ArrayList<>();
@@ -310,7 +414,8 @@ final class BenchCommand implements Callable<Integer> {
                 out.add(
                         SensorReading.of(
                                 "sensor-" + i,
-                                t0 + step * 300_000L,
+                                // sensors report at their own moment of each interval
+                                t0 + step * 300_000L + i * 300_000L / sensors,
                                 s.get((offset + step) % s.size()).values[0]));
             }
         }

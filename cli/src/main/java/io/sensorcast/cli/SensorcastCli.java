@@ -50,6 +50,7 @@ public final class SensorcastCli implements Runnable {
         CommandLine cli = new CommandLine(new SensorcastCli());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(SensorcastCli::handle);
         return cli.execute(args);
     }
