@@ -1,6 +1,5 @@
 package io.sensorcast.cli;
 
-import ai.djl.MalformedModelException;
 import ai.onnxruntime.OrtException;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.engine.DjlRuntime;
@@ -57,7 +56,7 @@ final class BenchModelCommand implements Callable<Integer> {
     @Mixin EngineOptions engine;
 
     @Override
-    public Integer call() throws MalformedModelException, OrtException {
+    public Integer call() throws OrtException {
         PrintWriter w = spec.commandLine().getOut();
         engine.apply();
         if (!(seconds > 0 && seconds <= 600)) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -207,7 +208,7 @@ public final class ModelArtifact {
             return model;
         }
         try {
-            return model.servedBy(onnxRuntime(dir, model));
+            return model.servedBy(onnxRuntime(model));
         } catch (InvalidModelException | RuntimeException e) {
             model.close();
             throw e;
@@ -218,7 +219,7 @@ public final class ModelArtifact {
      * The model's network on ONNX Runtime, if it forecasts the probe batch as libtorch does. Closes
      * nothing of {@code model}.
      */
-    private static ServingNetwork onnxRuntime(Path dir, ForecastModel model)
+    private static ServingNetwork onnxRuntime(ForecastModel model)
             throws IncompatibleModelException {
         NetworkConfig network = model.manifest().network();
         OrtNetwork ort;
@@ -228,11 +229,17 @@ public final class ModelArtifact {
                             OnnxExport.export(model.block()),
                             network,
                             DjlRuntime.facts().intraOpThreads());
-        } catch (MalformedModelException e) {
+        } catch (OrtException e) {
             throw new IncompatibleModelException(
                     "serving engine", "a network ONNX Runtime can load", e.getMessage());
         }
-        double difference = EngineParity.difference(model.serving(), ort, network);
+        double difference;
+        try {
+            difference = EngineParity.difference(model.serving(), ort, network);
+        } catch (RuntimeException e) {
+            ort.close();
+            throw e;
+        }
         if (!(difference <= EngineParity.TOLERANCE)) {
             ort.close();
             throw new IncompatibleModelException(

@@ -1,6 +1,5 @@
 package io.sensorcast.model.serving;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -44,8 +43,7 @@ public final class InferenceBenchmark implements AutoCloseable {
      * A randomly initialised network of {@code config} on both engines, each with {@code threads}
      * intra-op threads (0: the engine's default).
      */
-    public InferenceBenchmark(NetworkConfig config, int threads)
-            throws MalformedModelException, OrtException {
+    public InferenceBenchmark(NetworkConfig config, int threads) throws OrtException {
         this.config = config;
         this.threads = threads;
         this.model = Model.newInstance("bench", DjlRuntime.device("cpu"));

@@ -1,6 +1,5 @@
 package io.sensorcast.model.serving;
 
-import ai.djl.MalformedModelException;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -38,7 +37,7 @@ public final class OrtNetwork implements ServingNetwork {
      * threads a pass (0: ONNX Runtime's default, one per core) and one inter-op thread.
      */
     public static OrtNetwork load(byte[] onnx, NetworkConfig config, int intraOpThreads)
-            throws MalformedModelException {
+            throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setInterOpNumThreads(1);
@@ -52,7 +51,7 @@ public final class OrtNetwork implements ServingNetwork {
             return new OrtNetwork(environment().createSession(onnx, options), options, config);
         } catch (OrtException | RuntimeException e) {
             options.close();
-            throw new MalformedModelException("ONNX Runtime cannot load the model: " + e, e);
+            throw e;
         }
     }
 
