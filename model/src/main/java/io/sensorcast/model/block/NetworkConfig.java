@@ -1,61 +1,37 @@
 package io.sensorcast.model.block;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
 /**
  * The architecture of a {@link ForecastBlock}: what must match for saved parameters to load.
  *
- * <p>Built with {@link #builder()}; {@code build()} rejects values out of range with a message that
+ * <p>Built with {@link #builder()}; construction rejects values out of range with a message that
  * names the field and the allowed range.
+ *
+ * @param targetIndices which input features are forecast, in output order
+ * @param linearSkip whether a linear path from each target's window to its horizon is added to the
+ *     head
+ * @param windowNormalization whether each window is shifted so its last step is zero before the
+ *     network reads it, and the targets' last values are added back to the output: the network
+ *     forecasts changes from the last reading, which keeps it calibrated when the series' level
+ *     drifts away from the training period's
  */
-public final class NetworkConfig {
+public record NetworkConfig(
+        @JsonProperty("cell") Cell cell,
+        @JsonProperty("layers") int layers,
+        @JsonProperty("hiddenSize") int hiddenSize,
+        @JsonProperty("dropout") float dropout,
+        @JsonProperty("bidirectional") boolean bidirectional,
+        @JsonProperty("inputFeatures") int inputFeatures,
+        @JsonProperty("window") int window,
+        @JsonProperty("horizon") int horizon,
+        @JsonProperty("targetIndices") int[] targetIndices,
+        @JsonProperty("linearSkip") boolean linearSkip,
+        @JsonProperty("windowNormalization") boolean windowNormalization) {
 
-    private final Cell cell;
-    private final int layers;
-    private final int hiddenSize;
-    private final float dropout;
-    private final boolean bidirectional;
-    private final int inputFeatures;
-    private final int window;
-    private final int horizon;
-    private final int[] targetIndices;
-    private final boolean linearSkip;
-    private final boolean windowNormalization;
-
-    @JsonCreator
-    NetworkConfig(
-            @JsonProperty("cell") Cell cell,
-            @JsonProperty("layers") int layers,
-            @JsonProperty("hiddenSize") int hiddenSize,
-            @JsonProperty("dropout") float dropout,
-            @JsonProperty("bidirectional") boolean bidirectional,
-            @JsonProperty("inputFeatures") int inputFeatures,
-            @JsonProperty("window") int window,
-            @JsonProperty("horizon") int horizon,
-            @JsonProperty("targetIndices") int[] targetIndices,
-            @JsonProperty("linearSkip") boolean linearSkip,
-            @JsonProperty("windowNormalization") boolean windowNormalization) {
-        this.cell = cell;
-        this.layers = layers;
-        this.hiddenSize = hiddenSize;
-        this.dropout = dropout;
-        this.bidirectional = bidirectional;
-        this.inputFeatures = inputFeatures;
-        this.window = window;
-        this.horizon = horizon;
-        this.targetIndices = targetIndices == null ? null : targetIndices.clone();
-        this.linearSkip = linearSkip;
-        this.windowNormalization = windowNormalization;
-        validate();
-    }
-
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    private void validate() {
+    public NetworkConfig {
+        targetIndices = targetIndices == null ? null : targetIndices.clone();
         if (cell == null) {
             throw new IllegalArgumentException("cell must be one of LSTM, GRU");
         }
@@ -86,6 +62,10 @@ public final class NetworkConfig {
         }
     }
 
+    public static Builder builder() {
+        return new Builder();
+    }
+
     private static void checkRange(String field, int value, int min, int max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(
@@ -93,67 +73,10 @@ public final class NetworkConfig {
         }
     }
 
-    @JsonProperty
-    public Cell cell() {
-        return cell;
-    }
-
-    @JsonProperty
-    public int layers() {
-        return layers;
-    }
-
-    @JsonProperty
-    public int hiddenSize() {
-        return hiddenSize;
-    }
-
-    @JsonProperty
-    public float dropout() {
-        return dropout;
-    }
-
-    @JsonProperty
-    public boolean bidirectional() {
-        return bidirectional;
-    }
-
-    @JsonProperty
-    public int inputFeatures() {
-        return inputFeatures;
-    }
-
-    @JsonProperty
-    public int window() {
-        return window;
-    }
-
-    @JsonProperty
-    public int horizon() {
-        return horizon;
-    }
-
-    /** Which input features are forecast, in output order. */
-    @JsonProperty
+    /** Which input features are forecast, in output order (a copy). */
+    @Override
     public int[] targetIndices() {
         return targetIndices.clone();
-    }
-
-    /** Whether a linear path from each target's window to its horizon is added to the head. */
-    @JsonProperty
-    public boolean linearSkip() {
-        return linearSkip;
-    }
-
-    /**
-     * Whether each window is shifted so its last step is zero before the network reads it, and the
-     * targets' last values are added back to the output: the network forecasts changes from the
-     * last reading, which keeps it calibrated when the series' level drifts away from the training
-     * period's.
-     */
-    @JsonProperty
-    public boolean windowNormalization() {
-        return windowNormalization;
     }
 
     public int targets() {
