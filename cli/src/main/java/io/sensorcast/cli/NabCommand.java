@@ -11,6 +11,7 @@ import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.ForecastOptions;
 import io.sensorcast.pipeline.job.RetrainJob;
@@ -69,6 +70,14 @@ final class NabCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Mixin NabData nab = new NabData();
+
+    @Option(
+            names = "--serving-engine",
+            defaultValue = "AUTO",
+            description =
+                    "auto, onnxruntime or pytorch (sensorcast.models.serving-engine; default:"
+                            + " ${DEFAULT-VALUE}).")
+    ServingEngine engine;
 
     @Option(
             names = "--out",
@@ -131,6 +140,7 @@ final class NabCommand implements Callable<Integer> {
             config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "nab");
             config.set(ModelStoreOptions.ROOT, models.toString());
             config.set(ForecastOptions.WINDOW, 48);
+            config.set(ForecastOptions.SERVING_ENGINE, engine);
             // NAB files are in time order: a reading is released as soon as the next arrives
             config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);
             config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
