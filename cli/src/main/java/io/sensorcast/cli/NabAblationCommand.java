@@ -70,10 +70,13 @@ final class NabAblationCommand implements Callable<Integer> {
                 with(d, d.refractory(), 1_000_000, d.maxWeekLag()));
         variants.put(
                 "without the refractory period", with(d, 0, d.spatialWarmup(), d.maxWeekLag()));
+        // the forecast judged alone: the same as the full detector for persistence
+        DetectorSettings alone = with(d, d.refractory(), d.spatialWarmup(), d.maxWeekLag(), 0);
+        variants.put("forecast error alone (weight 0)", alone);
         BaselineDetection.Schedule schedule = new BaselineDetection.Schedule(48, 500, 3000, 3000);
         out.printf(
                 Locale.ROOT,
-                "%-16s %-32s %9s %9s %9s%n",
+                "%-16s %-33s %9s %9s %9s%n",
                 "forecaster",
                 "scorer",
                 "standard",
@@ -81,7 +84,8 @@ final class NabAblationCommand implements Callable<Integer> {
                 "low FN");
         for (Forecaster f : Forecaster.values()) {
             for (Map.Entry<String, DetectorSettings> v : variants.entrySet()) {
-                if (f != Forecaster.PERSISTENCE && v.getValue() != d) {
+                boolean part = v.getValue() != d && v.getValue() != alone;
+                if (f == Forecaster.PERSISTENCE ? v.getValue() == alone : part) {
                     continue; // the parts are ablated with one forecaster
                 }
                 List<NabScorer.DataFile> scored = new ArrayList<>();
@@ -108,7 +112,7 @@ final class NabAblationCommand implements Callable<Integer> {
                 }
                 out.printf(
                         Locale.ROOT,
-                        "%-16s %-32s %9.1f %9.1f %9.1f%n",
+                        "%-16s %-33s %9.1f %9.1f %9.1f%n",
                         f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                         v.getKey(),
                         new NabScorer(profiles.get("standard")).score(scored).normalized(),
@@ -126,6 +130,15 @@ final class NabAblationCommand implements Callable<Integer> {
 
     private static DetectorSettings with(
             DetectorSettings d, int refractory, int spatialWarmup, int maxWeekLag) {
+        return with(d, refractory, spatialWarmup, maxWeekLag, d.persistenceWeight());
+    }
+
+    private static DetectorSettings with(
+            DetectorSettings d,
+            int refractory,
+            int spatialWarmup,
+            int maxWeekLag,
+            double persistenceWeight) {
         return new DetectorSettings(
                 d.shortWindow(),
                 d.longWindow(),
@@ -137,7 +150,8 @@ final class NabAblationCommand implements Callable<Integer> {
                 spatialWarmup,
                 d.threshold(),
                 refractory,
-                maxWeekLag);
+                maxWeekLag,
+                persistenceWeight);
     }
 
     private static List<Series> read(NabData nab) throws Exception {

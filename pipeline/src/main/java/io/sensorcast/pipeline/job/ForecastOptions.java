@@ -173,6 +173,14 @@ public final class ForecastOptions {
                             "Most readings a week may span for the week-ago comparison (state:"
                                     + " one value per reading of the week).");
 
+    public static final ConfigOption<Double> SCORE_PERSISTENCE_WEIGHT =
+            ConfigOptions.key("sensorcast.scoring.persistence-weight")
+                    .doubleType()
+                    .defaultValue(DETECTOR.persistenceWeight())
+                    .withDescription(
+                            "The persistence forecast's share w of the forecast error: (1 - w) *"
+                                    + " |actual - forecast| + w * |actual - last reading|.");
+
     public static final ConfigOption<String> GROUP_THRESHOLDS =
             ConfigOptions.key("sensorcast.scoring.group-thresholds")
                     .stringType()
@@ -232,7 +240,8 @@ public final class ForecastOptions {
                 OptionChecks.range(c, SCORE_RANGE_WARMUP, 0, 1_000_000),
                 threshold,
                 OptionChecks.range(c, SCORE_REFRACTORY, 0, 1_000_000),
-                OptionChecks.range(c, SCORE_MAX_WEEK_LAG, 0, 1_000_000));
+                OptionChecks.range(c, SCORE_MAX_WEEK_LAG, 0, 1_000_000),
+                OptionChecks.range(c, SCORE_PERSISTENCE_WEIGHT, 0, 1));
     }
 
     /** The sensor-to-model-group mapping of {@code sensorcast.models.groups}. */

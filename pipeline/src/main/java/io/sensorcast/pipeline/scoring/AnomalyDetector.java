@@ -5,11 +5,15 @@ package io.sensorcast.pipeline.scoring;
  * forecast made for it and the sensor's own past, using only readings up to that one.
  *
  * <ol>
- *   <li><b>Two error streams.</b> The forecast's error {@code |actual − forecast|}, and the error
- *       of the value one week earlier (by reading count, see {@link #update(long, double, double,
- *       DetectorSettings)}), both in units of the sensor's running range (max − min so far). The
- *       forecast knows the last hour, not what is normal for this hour of the week; the week-ago
- *       value does, so a missing or displaced daily pattern leaves a large week-ago error.
+ *   <li><b>Two error streams.</b> The forecast's error, the mean of {@code |actual − forecast|} and
+ *       the persistence forecast's {@code |actual − last reading|} (a reading is as surprising as
+ *       it is to the model and to "no change" together: the model's own errors where the series is
+ *       erratic add false alarms that persistence's do not, and persistence's errors at each
+ *       predictable transition are halved by the model's), and the error of the value one week
+ *       earlier (by reading count, see {@link #update(long, double, double, DetectorSettings)}),
+ *       both in units of the sensor's running range (max − min so far). The forecast knows the last
+ *       hour, not what is normal for this hour of the week; the week-ago value does, so a missing
+ *       or displaced daily pattern leaves a large week-ago error.
  *   <li><b>Error likelihood</b> per stream ({@link ErrorLikelihood}: Numenta's anomaly likelihood,
  *       Ahmad et al. 2017, on forecast errors). With {@code L = −log10 P} for the tail probability
  *       P of the current error level, the score is {@code L / (L + tailScale)}: 0.5 at {@code P =
@@ -60,12 +64,18 @@ public final class AnomalyDetector {
 
     /**
      * Scores the reading {@code actual} at {@code timestamp} against {@code forecast} (the model's,
-     * or persistence before a model) and against the sensor's value one week earlier, and takes it
-     * into the state. Readings come in event-time order.
+     * or persistence before a model) with the last reading this detector took in, and against the
+     * sensor's value one week earlier, and takes it into the state. Readings come in event-time
+     * order.
      */
     public Scores update(long timestamp, double actual, double forecast, DetectorSettings s) {
+        double last = readings == 0 ? Double.NaN : lastValue;
         double weekAgo = weekAgo(timestamp, s);
-        Scores scores = update(actual, new double[] {forecast, weekAgo}, s);
+        double w = s.persistenceWeight();
+        double[] both = {forecast, last};
+        double[] weights = {1 - w, w};
+        Scores scores =
+                update(actual, new double[][] {both, {weekAgo}}, new double[][] {weights, ONE}, s);
         remember(actual);
         lastValue = actual;
         return scores;
@@ -101,11 +111,22 @@ public final class AnomalyDetector {
     private static final double WEEK_MILLIS = 7 * 86_400_000.0;
 
     /**
-     * Scores {@code actual} against each of {@code forecasts} (always the same number, in the same
-     * order) and takes it into the state; the score is the highest of the streams' and the
-     * out-of-range rule's. A non-finite forecast leaves its stream untouched.
+     * Scores {@code actual} against each stream's {@code forecasts} (always the same number of
+     * streams, in the same order) and takes it into the state; a stream's error is the mean
+     * absolute error of its finite forecasts, and a stream with none is left untouched. The score
+     * is the highest of the streams' and the out-of-range rule's.
      */
-    Scores update(double actual, double[] forecasts, DetectorSettings s) {
+    Scores update(double actual, double[][] forecasts, DetectorSettings s) {
+        double[][] weights = new double[forecasts.length][];
+        for (int i = 0; i < forecasts.length; i++) {
+            weights[i] = new double[forecasts[i].length];
+            java.util.Arrays.fill(weights[i], 1);
+        }
+        return update(actual, forecasts, weights, s);
+    }
+
+    private Scores update(
+            double actual, double[][] forecasts, double[][] weights, DetectorSettings s) {
         readings++;
         double score = spatialScore(actual, s);
         if (actual < min) {
@@ -116,13 +137,32 @@ public final class AnomalyDetector {
         }
         double range = max - min;
         for (int i = 0; i < streams.length; i++) {
-            if (Double.isFinite(forecasts[i])) {
-                double error = range > 0 ? Math.abs(actual - forecasts[i]) / range : 0;
+            double error = meanAbsoluteError(actual, forecasts[i], weights[i]);
+            if (Double.isFinite(error)) {
+                error = range > 0 ? error / range : 0;
                 score = Math.max(score, fromLogTail(streams[i].logTail(error, s), s));
             }
         }
         return new Scores(score, alert(score, s));
     }
+
+    /**
+     * The weighted mean of {@code |actual − f|} over the finite forecasts with a positive weight;
+     * NaN when there is none.
+     */
+    static double meanAbsoluteError(double actual, double[] forecasts, double[] weights) {
+        double sum = 0;
+        double total = 0;
+        for (int i = 0; i < forecasts.length; i++) {
+            if (Double.isFinite(forecasts[i]) && weights[i] > 0) {
+                sum += weights[i] * Math.abs(actual - forecasts[i]);
+                total += weights[i];
+            }
+        }
+        return total > 0 ? sum / total : Double.NaN;
+    }
+
+    private static final double[] ONE = {1};
 
     private double spatialScore(double actual, DetectorSettings s) {
         double range = max - min;

@@ -19,6 +19,9 @@ import java.io.Serializable;
  * @param refractory readings after a flagged reading during which no alert is raised
  * @param maxWeekLag most readings a week may span for the week-ago stream to be kept (its state is
  *     one value per reading of the week); sensors sampled faster score without it
+ * @param persistenceWeight the persistence forecast's share {@code w} of the forecast stream's
+ *     error {@code (1 − w)·|actual − forecast| + w·|actual − last reading|}; 0 judges the forecast
+ *     alone
  */
 public record DetectorSettings(
         int shortWindow,
@@ -31,12 +34,13 @@ public record DetectorSettings(
         int spatialWarmup,
         double threshold,
         int refractory,
-        int maxWeekLag)
+        int maxWeekLag,
+        double persistenceWeight)
         implements Serializable {
 
     /** The defaults, tuned on the bundled NAB development subset (see the README). */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(10, 8640, 100, 300, 0.001, 5, 0.02, 300, 0.5, 300, 4032);
+        return new DetectorSettings(10, 8640, 100, 300, 0.001, 5, 0.02, 300, 0.5, 300, 4032, 0.5);
     }
 
     public DetectorSettings {
@@ -60,6 +64,10 @@ public record DetectorSettings(
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1), got " + threshold);
         }
+        if (!(persistenceWeight >= 0 && persistenceWeight <= 1)) {
+            throw new IllegalArgumentException(
+                    "persistenceWeight must be in [0, 1], got " + persistenceWeight);
+        }
     }
 
     /** These settings with another threshold (per-group thresholds). */
@@ -75,7 +83,8 @@ public record DetectorSettings(
                 spatialWarmup,
                 t,
                 refractory,
-                maxWeekLag);
+                maxWeekLag,
+                persistenceWeight);
     }
 
     private static void check(String name, int value, int min, int max) {

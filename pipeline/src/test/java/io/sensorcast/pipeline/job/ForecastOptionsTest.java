@@ -51,6 +51,12 @@ class ForecastOptionsTest {
         assertThatThrownBy(() -> ForecastOptions.validate(history))
                 .hasMessage("sensorcast.scoring.min-history must be in [2, 50], got 60");
 
+        Configuration weight = new Configuration();
+        weight.set(ForecastOptions.SCORE_PERSISTENCE_WEIGHT, -0.1);
+        assertThatThrownBy(() -> ForecastOptions.validate(weight))
+                .hasMessage(
+                        "sensorcast.scoring.persistence-weight must be in [0.0, 1.0], got -0.1");
+
         Configuration groupThresholds = new Configuration();
         groupThresholds.set(ForecastOptions.GROUP_THRESHOLDS, "pumps=0.7;fans=1.5");
         assertThatThrownBy(() -> ForecastOptions.validate(groupThresholds))

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ForecastScorerTest {
 
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032);
+            new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032, 0.5);
 
     private KeyedTwoInputStreamOperatorTestHarness<String, ForecastRecord, Actual, ScoreRecord>
             harness;
@@ -190,7 +190,10 @@ class ForecastScorerTest {
 
     @Test
     void rejectsAThresholdOutOfRange() {
-        assertThatThrownBy(() -> new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0, 10, 4032))
+        assertThatThrownBy(
+                        () ->
+                                new DetectorSettings(
+                                        3, 50, 10, 5, 0.001, 5, 0.02, 5, 0, 10, 4032, 0.5))
                 .hasMessage("threshold must be in (0, 1), got 0.0");
     }
 }
