@@ -7,6 +7,8 @@ import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.evaluation.NetworkForecaster;
 import io.sensorcast.model.serving.ServingNetwork;
 import io.sensorcast.model.serving.TorchNetwork;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A loaded model, ready to forecast raw readings: scales the inputs with the training statistics,
@@ -62,6 +64,72 @@ public final class ForecastModel implements AutoCloseable {
     /** A standardised-scale {@link NetworkForecaster} over this model, for evaluation. */
     public NetworkForecaster forecaster(int batchSize) {
         return new NetworkForecaster("model", block, model.getNDManager(), batchSize);
+    }
+
+    /**
+     * Forecasts each window in original units, the model's input contract: the model reads its
+     * features by name from the newest {@code window} steps and returns, per window, {@code
+     * (horizon, targets)} row-major with targets in manifest order — or null for a window it cannot
+     * read (fewer steps than its window, or a feature missing; a one-column window serves a
+     * one-feature model whatever its column is called). One forward pass for all readable windows.
+     */
+    public float[][] forecast(List<? extends ReadingWindow> windows) {
+        int w = manifest.window();
+        int f = manifest.features().size();
+        int[][] columns = new int[windows.size()][];
+        int readable = 0;
+        for (int i = 0; i < windows.size(); i++) {
+            ReadingWindow win = windows.get(i);
+            columns[i] = win.steps() >= w ? columnsOf(win) : null;
+            readable += columns[i] != null ? 1 : 0;
+        }
+        float[][] out = new float[windows.size()][];
+        if (readable == 0) {
+            return out;
+        }
+        float[] input = new float[readable * w * f];
+        int k = 0;
+        for (int i = 0; i < windows.size(); i++) {
+            if (columns[i] != null) {
+                ReadingWindow win = windows.get(i);
+                int first = win.steps() - w;
+                for (int s = 0; s < w; s++) {
+                    for (int c = 0; c < f; c++) {
+                        input[(k * w + s) * f + c] = (float) win.value(first + s, columns[i][c]);
+                    }
+                }
+                k++;
+            }
+        }
+        float[] predicted = predict(input, readable);
+        int per = manifest.horizon() * manifest.targets().size();
+        k = 0;
+        for (int i = 0; i < windows.size(); i++) {
+            if (columns[i] != null) {
+                out[i] = Arrays.copyOfRange(predicted, k * per, (k + 1) * per);
+                k++;
+            }
+        }
+        return out;
+    }
+
+    /** For each feature of the model, its column in {@code win}; null when one is missing. */
+    private int[] columnsOf(ReadingWindow win) {
+        List<String> features = manifest.features();
+        int[] cols = new int[features.size()];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = -1;
+            for (int j = 0; j < win.columns(); j++) {
+                if (win.column(j).equals(features.get(c))
+                        || (win.columns() == 1 && features.size() == 1)) {
+                    cols[c] = j;
+                }
+            }
+            if (cols[c] < 0) {
+                return null;
+            }
+        }
+        return cols;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.ReadingWindow;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +97,58 @@ class ModelArtifactTest {
             assertThat(m.djlVersion()).isEqualTo("0.35.1");
         }
         assertThat(expected).hasSize(3 * HORIZON);
+    }
+
+    /** A window whose columns are named, in any order, row-major. */
+    private record Named(String[] names, double[] values) implements ReadingWindow {
+        @Override
+        public int steps() {
+            return values.length / names.length;
+        }
+
+        @Override
+        public int columns() {
+            return names.length;
+        }
+
+        @Override
+        public String column(int c) {
+            return names[c];
+        }
+
+        @Override
+        public double value(int step, int c) {
+            return values[step * names.length + c];
+        }
+    }
+
+    @Test
+    void forecastsWindowsByColumnNameFromTheirNewestSteps() throws Exception {
+        // each of the three windows with an extra column, its columns swapped and 4 older steps
+        String[] names = {"extra", "temp", "load"};
+        List<ReadingWindow> named = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            double[] v = new double[(WINDOW + 4) * 3];
+            for (int s = 0; s < WINDOW; s++) {
+                int row = (4 + s) * 3;
+                v[row] = -1;
+                v[row + 1] = windows[(i * WINDOW + s) * 2 + 1];
+                v[row + 2] = windows[(i * WINDOW + s) * 2];
+            }
+            named.add(new Named(names, v));
+        }
+        named.add(new Named(new String[] {"load", "pressure"}, new double[WINDOW * 2]));
+        named.add(new Named(names, new double[(WINDOW - 1) * 3]));
+        try (ForecastModel loaded = ModelArtifact.load(saved)) {
+            float[][] f = loaded.forecast(named);
+            for (int i = 0; i < 3; i++) {
+                assertThat(f[i])
+                        .containsExactly(
+                                Arrays.copyOfRange(expected, i * HORIZON, (i + 1) * HORIZON));
+            }
+            assertThat(f[3]).isNull(); // no "temp"
+            assertThat(f[4]).isNull(); // a step short of the window
+        }
     }
 
     @Test

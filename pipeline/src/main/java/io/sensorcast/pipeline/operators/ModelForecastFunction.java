@@ -218,42 +218,18 @@ public final class ModelForecastFunction
             List<ForecastRecord> out) {
         ForecastModel model = served.model();
         ModelManifest m = model.manifest();
-        int w = m.window();
-        int f = m.features().size();
-        List<SensorWindow> usable = new ArrayList<>(windows.size());
-        List<int[]> columns = new ArrayList<>(windows.size());
-        for (SensorWindow win : windows) {
-            int[] cols = columnsOf(win, m);
-            if (cols == null || win.steps() < w) {
-                out.add(persistence(group, win, now));
-                continue;
-            }
-            usable.add(win);
-            columns.add(cols);
-        }
-        if (usable.isEmpty()) {
-            return;
-        }
-        float[] input = new float[usable.size() * w * f];
-        for (int i = 0; i < usable.size(); i++) {
-            SensorWindow win = usable.get(i);
-            int[] cols = columns.get(i);
-            int first = win.steps() - w;
-            int width = win.names.length;
-            for (int s = 0; s < w; s++) {
-                for (int c = 0; c < f; c++) {
-                    input[(i * w + s) * f + c] = (float) win.values[(first + s) * width + cols[c]];
-                }
-            }
-        }
         long start = System.nanoTime();
-        float[] predicted = model.predict(input, usable.size());
+        float[][] predicted = model.forecast(windows);
         inferenceMillis.update((System.nanoTime() - start) / 1_000_000);
         int h = m.horizon();
         int t = m.targets().size();
-        for (int i = 0; i < usable.size(); i++) {
-            SensorWindow win = usable.get(i);
-            if (!finite(predicted, i * h * t, (i + 1) * h * t)) {
+        for (int i = 0; i < windows.size(); i++) {
+            SensorWindow win = windows.get(i);
+            if (predicted[i] == null) {
+                out.add(persistence(group, win, now)); // a window the model cannot read
+                continue;
+            }
+            if (!finite(predicted[i])) {
                 // a NaN or infinity would poison the sensor's error history and is not JSON
                 nonFinite.inc();
                 out.add(persistence(group, win, now));
@@ -263,7 +239,7 @@ public final class ModelForecastFunction
             for (int s = 0; s < h; s++) {
                 Map<String, Double> values = new LinkedHashMap<>();
                 for (int k = 0; k < t; k++) {
-                    values.put(m.targets().get(k), (double) predicted[(i * h + s) * t + k]);
+                    values.put(m.targets().get(k), (double) predicted[i][s * t + k]);
                 }
                 steps.add(step(win, s, values));
             }
@@ -271,9 +247,9 @@ public final class ModelForecastFunction
         }
     }
 
-    private static boolean finite(float[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Float.isFinite(values[i])) {
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
                 return false;
             }
         }
@@ -310,25 +286,6 @@ public final class ModelForecastFunction
         readingToForecastMillis.update(latency);
         return new ForecastRecord(
                 win.sensor, IsoInstants.format(win.timestamp), steps, group, version, latency);
-    }
-
-    /** For each model feature, its column in the window; null when the window lacks one. */
-    private static int[] columnsOf(SensorWindow win, ModelManifest m) {
-        int[] cols = new int[m.features().size()];
-        for (int c = 0; c < cols.length; c++) {
-            String feature = m.features().get(c);
-            cols[c] = -1;
-            for (int j = 0; j < win.names.length; j++) {
-                if (win.names[j].equals(feature)
-                        || (win.names.length == 1 && m.features().size() == 1)) {
-                    cols[c] = j;
-                }
-            }
-            if (cols[c] < 0) {
-                return null;
-            }
-        }
-        return cols;
     }
 
     @Override

@@ -1,13 +1,15 @@
 package io.sensorcast.pipeline.operators;
 
+import io.sensorcast.model.ReadingWindow;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * The last {@code window} readings of one sensor in event-time order, emitted when a reading
- * completes it: what a forecast is made from. A Flink POJO.
+ * completes it: what a forecast is made from, read by the model as a {@link ReadingWindow}. A Flink
+ * POJO.
  */
-public final class SensorWindow {
+public final class SensorWindow implements ReadingWindow {
 
     public String sensor;
 
@@ -28,8 +30,24 @@ public final class SensorWindow {
 
     public SensorWindow() {}
 
+    @Override
     public int steps() {
         return timestamps.length;
+    }
+
+    @Override
+    public int columns() {
+        return names.length;
+    }
+
+    @Override
+    public String column(int c) {
+        return names[c];
+    }
+
+    @Override
+    public double value(int step, int c) {
+        return values[step * names.length + c];
     }
 
     /** The newest reading's value of feature {@code f}. */

@@ -9,6 +9,7 @@ import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.evaluation.Holdout;
 import io.sensorcast.pipeline.store.ModelPublisher;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package io.sensorcast.pipeline.retrain;
+package io.sensorcast.model.evaluation;
 
 import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.ReadingWindow;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.dataset.TimeSeriesTable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,7 @@ import java.util.Map;
  * is the mean squared error over the slice's variance (NMSE), averaged over the targets: 1 is as
  * good as forecasting the slice's mean, lower is better.
  */
-final class Holdout {
+public final class Holdout {
 
     private final TimeSeriesTable table;
     private final List<String> targets;
@@ -23,52 +25,69 @@ final class Holdout {
      * @param from first row of the hold-out; forecasts are made for rows {@code from..n-1}
      * @param longestWindow the longest window among the models compared, so all judge the same rows
      */
-    Holdout(TimeSeriesTable table, List<String> targets, int from, int longestWindow) {
+    public Holdout(TimeSeriesTable table, List<String> targets, int from, int longestWindow) {
         this.table = table;
         this.targets = targets;
         this.firstOrigin = Math.max(from - 1, longestWindow - 1);
     }
 
-    int forecasts() {
+    public int forecasts() {
         return Math.max(0, table.rows() - 1 - firstOrigin);
     }
 
-    /** The model's error; it must read features the table has. */
-    double error(ForecastModel model) {
+    /**
+     * The model's error, from the first step of each forecast; the model must read features the
+     * table has.
+     */
+    public double error(ForecastModel model) {
         ModelManifest m = model.manifest();
         int w = m.window();
-        int f = m.features().size();
-        int[] cols = m.features().stream().mapToInt(table::columnIndex).toArray();
+        int t = m.targets().size();
         int n = forecasts();
-        float[] predicted = new float[n * m.targets().size()];
+        float[] predicted = new float[n * t];
         int batch = 256;
         for (int start = 0; start < n; start += batch) {
-            int size = Math.min(batch, n - start);
-            float[] input = new float[size * w * f];
-            for (int i = 0; i < size; i++) {
-                int origin = firstOrigin + start + i;
-                for (int s = 0; s < w; s++) {
-                    for (int c = 0; c < f; c++) {
-                        input[(i * w + s) * f + c] =
-                                (float) table.value(cols[c], origin - w + 1 + s);
-                    }
-                }
+            List<ReadingWindow> windows = new ArrayList<>();
+            for (int i = start; i < Math.min(n, start + batch); i++) {
+                windows.add(new TableWindow(table, firstOrigin + i - w + 1, w));
             }
-            float[] out = model.predict(input, size);
-            // horizon 1 in the live job; with more steps, the first is the one judged
-            int h = m.horizon();
-            int t = m.targets().size();
-            for (int i = 0; i < size; i++) {
-                for (int k = 0; k < t; k++) {
-                    predicted[(start + i) * t + k] = out[(i * h) * t + k];
+            float[][] out = model.forecast(windows);
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == null) {
+                    throw new IllegalArgumentException(
+                            "the model reads "
+                                    + m.features()
+                                    + "; the table has "
+                                    + table.columns());
                 }
+                // horizon 1 in the live job; with more steps, the first is the one judged
+                System.arraycopy(out[i], 0, predicted, (start + i) * t, t);
             }
         }
-        return nmse(m.targets(), (i, k) -> predicted[i * m.targets().size() + k]);
+        return nmse(m.targets(), (i, k) -> predicted[i * t + k]);
+    }
+
+    /** Rows {@code from..from+steps-1} of a table, every column, as a model reads them. */
+    private record TableWindow(TimeSeriesTable table, int from, int steps)
+            implements ReadingWindow {
+        @Override
+        public int columns() {
+            return table.columns().size();
+        }
+
+        @Override
+        public String column(int c) {
+            return table.columns().get(c);
+        }
+
+        @Override
+        public double value(int step, int c) {
+            return table.value(c, from + step);
+        }
     }
 
     /** Persistence and seasonal naive with period {@code season}. */
-    Map<String, Double> baselines(int season) {
+    public Map<String, Double> baselines(int season) {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("persistence", nmse(targets, (i, k) -> value(k, firstOrigin + i)));
         out.put(
