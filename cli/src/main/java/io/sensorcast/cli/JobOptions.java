@@ -101,4 +101,41 @@ final class JobOptions {
         }
         return d;
     }
+
+    /**
+     * {@code 0}, a port, or a range {@code from-to} of ports in [1, 65535]; else fails naming it.
+     */
+    static void checkPortRange(String name, String value) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?").matcher(value.trim());
+        boolean ok = m.matches();
+        if (ok && !value.trim().equals("0")) {
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            ok = from >= 1 && to <= 65535 && from <= to;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must be 0 (none), a port or a range like 9249-9269 of ports in"
+                            + " [1, 65535], got '"
+                            + value
+                            + "'");
+        }
+    }
+
+    /**
+     * Has a local job serve its metrics for Prometheus on the first free port of {@code ports}
+     * (checked by {@link #checkPortRange}); {@code "0"} for none. Returns whether it will.
+     */
+    static boolean prometheus(Configuration flink, String ports) {
+        if (ports.trim().equals("0")) {
+            return false;
+        }
+        flink.setString(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.setString("metrics.reporter.prom.port", ports.trim());
+        return true;
+    }
 }

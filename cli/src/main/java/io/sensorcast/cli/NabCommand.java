@@ -1,46 +1,35 @@
 package io.sensorcast.cli;
 
+import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
-import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
 import io.sensorcast.model.serving.ServingEngine;
-import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.ForecastOptions;
-import io.sensorcast.pipeline.job.RetrainJob;
-import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,8 +105,8 @@ final class NabCommand implements Callable<Integer> {
     /** A file as replayed: its sensor, the clock shift applied, its rows in file order. */
     private record Replayed(Path file, String sensor, long shift, List<SensorReading> rows) {}
 
+    /** Alert scores by sensor and target time, as read from the scores topic. */
     private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
-    private final AtomicLong lastScore = new AtomicLong(System.nanoTime());
 
     @Override
     public Integer call() throws Exception {
@@ -131,45 +120,28 @@ final class NabCommand implements Callable<Integer> {
                             + " and "
                             + retrainEvery);
         }
-        Path models = Files.createTempDirectory("sensorcast-nab-models");
         long began = System.nanoTime();
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            Configuration config = new Configuration();
-            config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
-            config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "nab");
-            config.set(ModelStoreOptions.ROOT, models.toString());
-            config.set(ForecastOptions.WINDOW, 48);
-            config.set(ForecastOptions.SERVING_ENGINE, engine);
-            // NAB files are in time order: a reading is released as soon as the next arrives
-            config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);
-            config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
-            config.set(RetrainOptions.WINDOW, 48);
-            config.set(RetrainOptions.EPOCHS, epochs);
-            config.set(RetrainOptions.MIN_READINGS, 250);
-            config.set(RetrainOptions.MAX_READINGS, 3000);
-            config.set(RetrainOptions.COLD_START_GATE, false);
-            Properties client = new Properties();
-            client.setProperty("bootstrap.servers", kafka.bootstrapServers());
-            Replayer replayer = new Replayer(client);
-            replayer.ensureTopic("sensorcast.readings", 2);
-
-            Configuration flink = new Configuration();
-            flink.set(CoreOptions.DEFAULT_PARALLELISM, 2);
-            JobOptions.localCheckpoints(flink, models.resolve("checkpoints"));
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(flink);
-            env.enableCheckpointing(1000);
-            ForecastJob.fromKafka(env, config, false);
-            JobClient job = env.executeAsync("sensorcast-nab");
-            Thread collector = new Thread(() -> collect(kafka.bootstrapServers()), "nab-collect");
-            collector.setDaemon(true);
-            collector.start();
-            Configuration retrainFlink = new Configuration();
-            retrainFlink.set(CoreOptions.DEFAULT_PARALLELISM, 1);
-
+        List<Replayed> replayed = new ArrayList<>();
+        try (LocalStack stack = LocalStack.start("nab")) {
+            configure(stack.job());
+            stack.ensureReadings(2);
+            Configuration flink = stack.flink(2, "checkpoints");
+            JobMetricsReporter.register(flink);
+            JobMetricsReporter.reset();
+            stack.startForecast(flink, 1000);
+            OutputReader reader =
+                    stack.read(
+                            "sensorcast-nab",
+                            EnumSet.of(OutputReader.Output.SCORES),
+                            new OutputReader.Listener() {
+                                @Override
+                                public void score(ScoreRecord s) {
+                                    scores.computeIfAbsent(
+                                                    s.sensor(), k -> new ConcurrentHashMap<>())
+                                            .put(IsoInstants.parse(s.targetTs()), s.alertScore());
+                                }
+                            });
             long clock = 0;
-            List<Replayed> replayed = new ArrayList<>();
             for (int k = 0; k < files.size(); k++) {
                 Path file = files.get(k);
                 String sensor = CsvReadings.sensorFromFilename(file);
@@ -177,33 +149,10 @@ final class NabCommand implements Callable<Integer> {
                 if (k == 0) {
                     clock = rows.get(0).timestamp;
                 }
-                long shift = clock - rows.get(0).timestamp;
-                List<SensorReading> moved = new ArrayList<>(rows.size());
-                for (SensorReading r : rows) {
-                    moved.add(SensorReading.of(sensor, r.timestamp + shift, r.values[0]));
-                }
-                int from = 0;
-                List<Integer> cuts = new ArrayList<>();
-                for (int c = firstModelAfter; c < rows.size(); c += retrainEvery) {
-                    cuts.add(c);
-                }
-                cuts.add(rows.size());
-                for (int cut : cuts) {
-                    replayer.replay(
-                            moved.subList(from, cut),
-                            "sensorcast.readings",
-                            new Pacing.Max(),
-                            (a, b, c) -> {});
-                    from = cut;
-                    awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
-                    if (cut < rows.size()) {
-                        Configuration round = new Configuration(config);
-                        round.set(RetrainOptions.FROM, Instant.ofEpochMilli(clock).toString());
-                        RetrainJob.run(round, retrainFlink, new BiLstmTrainer(), r -> true);
-                    }
-                }
-                replayed.add(new Replayed(file, sensor, shift, rows));
-                clock = moved.get(moved.size() - 1).timestamp + 86_400_000L;
+                Replayed r = new Replayed(file, sensor, clock - rows.get(0).timestamp, rows);
+                replay(stack, reader, r, clock);
+                replayed.add(r);
+                clock = rows.get(rows.size() - 1).timestamp + r.shift() + 86_400_000L;
                 o.printf(
                         Locale.ROOT,
                         "[%4ds] %2d/%d %s: %d rows, %d scored%n",
@@ -215,14 +164,62 @@ final class NabCommand implements Callable<Integer> {
                         scores.getOrDefault(sensor, Map.of()).size());
                 o.flush();
             }
-            awaitQuiet(Duration.ofSeconds(3), Duration.ofSeconds(60));
-            job.cancel().get();
-            for (Replayed r : replayed) {
-                write(r, windows);
-            }
-        } finally {
-            TempDirs.deleteQuietly(models);
+            awaitQuiet(reader, Duration.ofSeconds(3), Duration.ofSeconds(60));
         }
+        for (Replayed r : replayed) {
+            write(r, windows);
+        }
+        score(o, windows, began);
+        return 0;
+    }
+
+    /** The job's and the retraining rounds' settings for NAB. */
+    private void configure(Configuration config) {
+        config.set(ForecastOptions.WINDOW, 48);
+        config.set(ForecastOptions.SERVING_ENGINE, engine);
+        // NAB files are in time order: a reading is released as soon as the next arrives
+        config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);
+        config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
+        config.set(RetrainOptions.WINDOW, 48);
+        config.set(RetrainOptions.EPOCHS, epochs);
+        config.set(RetrainOptions.MIN_READINGS, 250);
+        config.set(RetrainOptions.MAX_READINGS, 3000);
+        config.set(RetrainOptions.COLD_START_GATE, false);
+    }
+
+    /**
+     * Replays one file on the clock starting at {@code clock}, in chunks: after the first {@code
+     * firstModelAfter} readings and every {@code retrainEvery} after, once the job is quiet, a
+     * retraining round, and its model in service before the next chunk.
+     */
+    private void replay(LocalStack stack, OutputReader reader, Replayed file, long clock)
+            throws Exception {
+        List<SensorReading> moved = CsvReadings.moved(file.rows(), file.sensor(), file.shift());
+        Replayer replayer = stack.replayer();
+        ModelStore store = ModelStoreOptions.store(stack.job());
+        String topic = stack.job().get(KafkaOptions.READINGS_TOPIC);
+        int from = 0;
+        List<Integer> cuts = new ArrayList<>();
+        for (int c = firstModelAfter; c < moved.size(); c += retrainEvery) {
+            cuts.add(c);
+        }
+        cuts.add(moved.size());
+        for (int cut : cuts) {
+            replayer.replay(moved.subList(from, cut), topic, new Pacing.Max(), (a, b, c) -> {});
+            from = cut;
+            awaitQuiet(reader, Duration.ofSeconds(3), Duration.ofSeconds(60));
+            if (cut < moved.size()) {
+                Configuration round = new Configuration(stack.job());
+                round.set(RetrainOptions.FROM, Instant.ofEpochMilli(clock).toString());
+                stack.retrain(round, r -> true);
+                awaitServed(file.sensor(), store.list(file.sensor()).highest());
+            }
+        }
+    }
+
+    /** NAB's three normalised scores of the results written. */
+    private void score(PrintWriter o, Map<String, List<NabScorer.Window>> windows, long began)
+            throws IOException {
         Path results = out.resolve(detector);
         List<NabScorer.DataFile> corpus = NabCorpus.results(results, windows);
         o.printf(
@@ -241,7 +238,6 @@ final class NabCommand implements Callable<Integer> {
                     r.normalized(),
                     r.threshold());
         }
-        return 0;
     }
 
     private void write(Replayed replayed, Map<String, List<NabScorer.Window>> windows)
@@ -262,38 +258,42 @@ final class NabCommand implements Callable<Integer> {
                 out, detector, name, times, values, alerts, windows.getOrDefault(name, List.of()));
     }
 
-    private void awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+    /**
+     * Waits until the forecast job serves {@code version} of {@code group} (nothing to wait for
+     * when no version was ever published), so the readings replayed next are forecast by the model
+     * trained before them, whenever it arrives: the run is the same from one time to the next.
+     */
+    private void awaitServed(String group, long version) throws InterruptedException {
+        long deadline = System.nanoTime() + SERVE_LIMIT.toNanos();
+        while (version > 0 && !JobMetricsReporter.serves(group, version)) {
+            if (System.nanoTime() > deadline) {
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                Locale.ROOT,
+                                "warning: %s version %d not served after %s; replaying on%n",
+                                group,
+                                version,
+                                SERVE_LIMIT);
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static final Duration SERVE_LIMIT = Duration.ofSeconds(60);
+
+    /** Waits until no score has come for {@code quiet}, at most {@code max}. */
+    private static void awaitQuiet(OutputReader reader, Duration quiet, Duration max)
+            throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         long start = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            long last = Math.max(lastScore.get(), start);
+            long last = Math.max(reader.lastRecordNanos(), start);
             if (System.nanoTime() - last > quiet.toNanos()) {
                 return;
             }
             Thread.sleep(200);
-        }
-    }
-
-    private void collect(String servers) {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", servers);
-        props.setProperty("group.id", "sensorcast-nab");
-        props.setProperty("auto.offset.reset", "earliest");
-        props.setProperty("isolation.level", "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("sensorcast.scores"));
-            while (true) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    ScoreRecord s = JsonFormats.mapper().readValue(r.value(), ScoreRecord.class);
-                    scores.computeIfAbsent(s.sensor(), k -> new ConcurrentHashMap<>())
-                            .put(Instant.parse(s.targetTs()).toEpochMilli(), s.alertScore());
-                    lastScore.set(System.nanoTime());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the broker went away at the end
         }
     }
 }

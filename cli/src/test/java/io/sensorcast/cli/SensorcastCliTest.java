@@ -71,8 +71,8 @@ class SensorcastCliTest {
                 .contains(
                         "--metrics-port must be 0 (none), a port or a range like 9249-9269 of ports"
                                 + " in [1, 65535], got '70000'");
-        DemoCommand.checkPortRange("--metrics-port", "0");
-        DemoCommand.checkPortRange("--metrics-port", "9249-9269");
+        JobOptions.checkPortRange("--metrics-port", "0");
+        JobOptions.checkPortRange("--metrics-port", "9249-9269");
     }
 
     @Test

@@ -95,6 +95,19 @@ public final class CsvReadings {
     }
 
     /**
+     * {@code rows} as readings of {@code sensor} moved {@code shift} ms in time, intervals
+     * unchanged: to put series recorded at different times on one clock when they are replayed
+     * together (a fleet that reports at once) or one after another.
+     */
+    public static List<SensorReading> moved(List<SensorReading> rows, String sensor, long shift) {
+        List<SensorReading> out = new ArrayList<>(rows.size());
+        for (SensorReading r : rows) {
+            out.add(new SensorReading(sensor, r.timestamp + shift, r.names, r.values));
+        }
+        return out;
+    }
+
+    /**
      * The sensor id a file gets with {@code --sensor-from-filename}: its name without extension.
      */
     public static String sensorFromFilename(Path file) {

@@ -52,6 +52,18 @@ class CsvReadingsTest {
     }
 
     @Test
+    void movesASeriesOntoAnotherClockKeepingItsIntervalsAndValues() {
+        List<SensorReading> moved =
+                CsvReadings.moved(
+                        List.of(SensorReading.of("x", 1_000, 1), SensorReading.of("x", 4_000, 2)),
+                        "m1",
+                        -500);
+        assertThat(moved)
+                .extracting(r -> r.sensor + "@" + r.timestamp + "=" + r.values[0])
+                .containsExactly("m1@500=1.0", "m1@3500=2.0");
+    }
+
+    @Test
     void pacingParsesSpeedRateAndMax() {
         assertThat(Pacing.parse("60x")).isEqualTo(new Pacing.Speed(60));
         assertThat(Pacing.parse("500/s")).isEqualTo(new Pacing.Rate(500));

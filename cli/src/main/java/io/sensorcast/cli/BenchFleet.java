@@ -1,0 +1,176 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.replay.CsvReadings;
+import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.serving.ServingEngine;
+import io.sensorcast.pipeline.retrain.BiLstmTrainer;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.retrain.RetrainSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The fleet {@code sensorcast bench} forecasts and the model it serves: N sensors drawn from NAB
+ * series, the product's BiLSTM trained on the first series, and that model's bare windows/s.
+ *
+ * @param sensors sensors in the fleet
+ * @param window readings per window
+ * @param perSensor forecasts each sensor gets
+ */
+record BenchFleet(int sensors, int window, int perSensor) {
+
+    /** The {@code .csv} files of {@code dir}, sorted; fails naming {@code --data} when none. */
+    static List<Path> nabFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> files = s.filter(f -> f.toString().endsWith(".csv")).sorted().toList();
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("--data " + dir + " holds no .csv files");
+            }
+            return files;
+        }
+    }
+
+    /**
+     * Sensor i replays series i mod the files, from an offset, every 5 minutes at its own offset
+     * into the interval (as a fleet reports, not all at one instant): window + forecasts-per-sensor
+     * - 1 readings each, interleaved in event-time order.
+     */
+    List<SensorReading> readings(List<Path> files) throws IOException {
+        List<List<SensorReading>> series = new ArrayList<>();
+        for (Path f : files) {
+            series.add(CsvReadings.read(f, "x"));
+        }
+        int length = window + perSensor - 1;
+        long t0 = 1_700_000_000_000L;
+        List<SensorReading> out = new ArrayList<>(sensors * length);
+        for (int step = 0; step < length; step++) {
+            for (int i = 0; i < sensors; i++) {
+                List<SensorReading> s = series.get(i % series.size());
+                int offset = (i / series.size() * 37) % Math.max(1, s.size() - length);
+                out.add(
+                        SensorReading.of(
+                                "sensor-" + i,
+                                // sensors report at their own moment of each interval
+                                t0 + step * 300_000L + i * 300_000L / sensors,
+                                s.get((offset + step) % s.size()).values[0]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Trains the product's candidate (the retraining job's {@link BiLstmTrainer}) on {@code csv}
+     * for one epoch, 60/20/20 by time, and saves it to {@code out}.
+     */
+    void train(Path csv, int hidden, int layers, Path out) throws Exception {
+        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
+        int rows = table.rows();
+        Configuration c = new Configuration();
+        c.set(RetrainOptions.WINDOW, window);
+        c.set(RetrainOptions.HIDDEN_SIZE, hidden);
+        c.set(RetrainOptions.LAYERS, layers);
+        c.set(RetrainOptions.EPOCHS, 1);
+        c.set(RetrainOptions.SEASON, Math.min(12, window));
+        new BiLstmTrainer()
+                .train(
+                        table,
+                        csv.getFileName().toString(),
+                        new TimeSplit(rows * 6 / 10, rows * 8 / 10, rows),
+                        RetrainSettings.from(c),
+                        out);
+    }
+
+    /**
+     * The bare model's windows/s on {@code threads} threads at {@code batchSize}, on the fleet's
+     * own windows, after a second of warm-up.
+     */
+    double modelRate(
+            Path artifact,
+            ServingEngine engine,
+            List<SensorReading> readings,
+            int batchSize,
+            int threads,
+            double seconds,
+            PrintWriter out)
+            throws Exception {
+        float[] batch = new float[batchSize * window];
+        for (int i = 0; i < batchSize; i++) {
+            for (int s = 0; s < window; s++) {
+                batch[i * window + s] =
+                        (float) readings.get((i * 7919 + s * sensors) % readings.size()).values[0];
+            }
+        }
+        try (ForecastModel model =
+                ModelArtifact.load(
+                        artifact, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT, engine)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                predictOnEach(pool, threads, model, batch, batchSize, 1.0);
+                double rate = 0;
+                for (long[] r : predictOnEach(pool, threads, model, batch, batchSize, seconds)) {
+                    rate += r[0] * (double) batchSize / (r[1] / 1e9);
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "bare model on %s: %.0f windows/s (batch %d, %d threads x 1 intra-op"
+                                + " thread)%n",
+                        model.serving().engine(),
+                        rate,
+                        batchSize,
+                        threads);
+                return rate;
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Forward passes on every thread for {@code seconds}: per thread, calls and nanoseconds. */
+    private static List<long[]> predictOnEach(
+            ExecutorService pool,
+            int threads,
+            ForecastModel model,
+            float[] batch,
+            int batchSize,
+            double seconds)
+            throws Exception {
+        List<Future<long[]>> runs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            runs.add(pool.submit(() -> predictFor(model, batch, batchSize, seconds)));
+        }
+        List<long[]> out = new ArrayList<>();
+        for (Future<long[]> f : runs) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    private static long[] predictFor(
+            ForecastModel model, float[] batch, int batchSize, double seconds) {
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        long calls = 0;
+        long now;
+        do {
+            model.predict(batch, batchSize);
+            calls++;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return new long[] {calls, now - start};
+    }
+}

@@ -1,0 +1,130 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * One measured run of ForecastJob for {@code sensorcast bench}: its steady forecasts/s (between 10%
+ * and 90% of the forecasts, from the job's own {@code forecasts} counters, sampled every 100 ms)
+ * and its reading-to-forecast latency percentiles (the job's {@code readingToForecastMillis}
+ * histograms).
+ */
+record BenchRun(double steady, double seconds, long forecasts, long p50, long p99, int latencies) {
+
+    void print(PrintWriter out, String what) {
+        out.printf(
+                Locale.ROOT,
+                "  %-22s %10.0f forecasts/s steady (10%%-90%%); %d forecasts in %.1f s;"
+                        + " reading->forecast p50 %d ms, p99 %d ms%n",
+                what,
+                steady,
+                forecasts,
+                seconds,
+                p50,
+                p99);
+    }
+
+    /**
+     * Runs ForecastJob on {@code stack}'s broker with {@code base} (its own transactional ids and
+     * forecasts topic, {@code flinkConf} over a MiniCluster of {@code parallelism}) until {@code
+     * expected} forecasts are made: bounded at the readings topic's end when {@code feed} is null,
+     * else unbounded while {@code feed} publishes, and cancelled once every forecast is counted (or
+     * after ten minutes).
+     */
+    static BenchRun measure(
+            LocalStack stack,
+            Configuration base,
+            Map<String, String> flinkConf,
+            String name,
+            int parallelism,
+            Callable<?> feed,
+            int expected,
+            PrintWriter out)
+            throws Exception {
+        Configuration config = new Configuration(base);
+        config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "bench-" + name);
+        config.set(KafkaOptions.FORECASTS_TOPIC, "sensorcast.forecasts." + name);
+        Configuration flink = stack.flink(parallelism, "checkpoints-" + name);
+        flinkConf.forEach(flink::setString);
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        JobMetricsReporter.register(flink);
+        JobMetricsReporter.reset();
+        StreamExecutionEnvironment env = LocalStack.forecast(config, flink, 1000, feed == null);
+        env.setParallelism(parallelism);
+
+        List<long[]> progress = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(
+                () -> progress.add(new long[] {System.nanoTime(), JobMetricsReporter.forecasts()}),
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        try {
+            if (feed == null) {
+                env.execute("sensorcast-bench-" + name);
+            } else {
+                JobClient job = env.executeAsync("sensorcast-bench-" + name);
+                try {
+                    feed.call();
+                    awaitForecasts(expected, TimeUnit.MINUTES.toNanos(10));
+                } finally {
+                    job.cancel().get();
+                }
+            }
+        } finally {
+            sampler.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long n = JobMetricsReporter.forecasts();
+        if (n < expected) {
+            out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
+        }
+        return of(progress, n, seconds);
+    }
+
+    private static void awaitForecasts(int expected, long limitNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + limitNanos;
+        while (JobMetricsReporter.forecasts() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static BenchRun of(List<long[]> progress, long n, double seconds) {
+        // steady rate: from the sample where 10% were done to the one where 90% were
+        long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
+        long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
+        double steady = (hi[1] - lo[1]) / Math.max(1e-9, (hi[0] - lo[0]) / 1e9);
+        long[] latencies =
+                JobMetricsReporter.LATENCIES.stream()
+                        .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
+                        .sorted()
+                        .toArray();
+        return new BenchRun(
+                steady,
+                seconds,
+                n,
+                percentile(latencies, 0.50),
+                percentile(latencies, 0.99),
+                latencies.length);
+    }
+
+    private static long percentile(long[] sorted, double q) {
+        return sorted.length == 0
+                ? 0
+                : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+    }
+}
