@@ -168,23 +168,28 @@ final class BenchCommand implements Callable<Integer> {
                     BenchRun.measure(stack, config, conf, "persistence", p, null, expected, out);
             new ModelPublisher(config, "bench").publish("fleet", artifact);
             BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
-            out.printf(Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, p);
-            baseline.print(out, "persistence forecaster");
-            model.print(out, "BiLSTM");
-            out.printf(Locale.ROOT, "  bare model             %10.0f windows/s%n", modelRate);
-            out.printf(
-                    Locale.ROOT,
-                    "  ratio BiLSTM job / bare model       %6.3f (target >= 0.8)%n",
-                    model.steady() / modelRate);
-            out.printf(
-                    Locale.ROOT,
-                    "  ratio BiLSTM job / persistence job  %6.3f%n",
-                    model.steady() / baseline.steady());
+            print(out, p, baseline, model, modelRate);
             if (latencyLoad > 0) {
                 latency(stack, config, readings, p, latencyLoad * model.steady(), out);
             }
         }
         return 0;
+    }
+
+    private void print(
+            PrintWriter out, int p, BenchRun baseline, BenchRun model, double modelRate) {
+        out.printf(Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, p);
+        baseline.print(out, "persistence forecaster");
+        model.print(out, "BiLSTM");
+        out.printf(Locale.ROOT, "  bare model             %10.0f windows/s%n", modelRate);
+        out.printf(
+                Locale.ROOT,
+                "  ratio BiLSTM job / bare model       %6.3f (target >= 0.8)%n",
+                model.steady() / modelRate);
+        out.printf(
+                Locale.ROOT,
+                "  ratio BiLSTM job / persistence job  %6.3f%n",
+                model.steady() / baseline.steady());
     }
 
     /** ForecastJob once more while readings are fed at {@code rate}: its latency at that load. */

@@ -1,22 +1,15 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.Pacing;
-import io.sensorcast.pipeline.job.ForecastOptions;
-import io.sensorcast.pipeline.retrain.RetrainOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,7 +122,8 @@ final class DemoCommand implements Callable<Integer> {
                     pace,
                     stack.bootstrapServers());
             out.flush();
-            run(stack, fleet, pace, every, waitLimit, began);
+            new DemoRun(stop, tally, out, spec.commandLine().getErr())
+                    .run(stack, fleet, pace, every, waitLimit, parallelism, metricsPort, began);
             Path file =
                     DemoReport.write(
                             report,
@@ -150,98 +144,6 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Starts the forecast job, retraining and the replay on {@code stack}, shows progress until the
-     * replay ends and every reading's outputs are read back (or Ctrl-C), then stops them.
-     */
-    private void run(
-            LocalStack stack,
-            DemoFleet fleet,
-            Pacing pace,
-            Duration every,
-            Duration waitLimit,
-            long began)
-            throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Configuration config = configure(stack.job(), every);
-        stack.ensureReadings(2);
-        int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
-        Configuration flink = stack.flink(p, "checkpoints");
-        if (JobOptions.prometheus(flink, metricsPort)) {
-            out.printf(
-                    "metrics for Prometheus on http://localhost:%s/ (the first free port)%n",
-                    metricsPort);
-        }
-        JobClient forecastJob = stack.startForecast(flink, 2000);
-        OutputReader reader =
-                stack.read("sensorcast-demo", EnumSet.allOf(OutputReader.Output.class), tally);
-        Thread retrain = daemon("demo-retrain", () -> retrain(stack, config, err));
-        List<SensorReading> readings = fleet.readings();
-        // Phase one: enough readings for the first models; the replay waits for them, so
-        // the rest of the series is forecast however fast this machine trains.
-        int warmup = DemoFleet.warmupEnd(readings, FIRST_MODEL_READINGS);
-        Thread replay =
-                daemon(
-                        "demo-replay",
-                        () -> {
-                            try {
-                                fleet.replay(
-                                        stack.replayer(),
-                                        stack.job().get(KafkaOptions.READINGS_TOPIC),
-                                        warmup,
-                                        pace,
-                                        waitLimit,
-                                        tally,
-                                        stop::get);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            } catch (RuntimeException e) {
-                                if (!stop.get()) {
-                                    out.println("replay stopped: " + e);
-                                }
-                            }
-                        });
-        try {
-            while (!stop.get() && replay.isAlive()) {
-                tally.progress(err, readings.size(), began);
-                Thread.sleep(1000);
-            }
-            // Drain: until the job has checkpointed every reading and its outputs are read.
-            long drainUntil = System.nanoTime() + waitLimit.toNanos();
-            while (!stop.get() && !stack.caughtUp(reader) && System.nanoTime() < drainUntil) {
-                tally.progress(err, readings.size(), began);
-                Thread.sleep(500);
-            }
-        } catch (InterruptedException e) {
-            // Ctrl-C
-        }
-        stop.set(true);
-        err.println();
-        out.println("stopping: replay, forecast job, retraining ...");
-        out.flush();
-        replay.interrupt();
-        forecastJob.cancel().get(60, TimeUnit.SECONDS);
-        retrain.join(120_000);
-    }
-
-    private void retrain(LocalStack stack, Configuration config, PrintWriter err) {
-        try {
-            stack.retrain(config, rounds -> stop.get());
-        } catch (Exception e) {
-            if (!stop.get()) {
-                err.println("retraining stopped: " + e);
-            }
-        }
-    }
-
-    private static Thread daemon(String name, Runnable body) {
-        Thread t = new Thread(body, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
     /** Ctrl-C: stop the run and wait for the report. */
     private void stopOnShutdown(CountDownLatch finished) {
         Thread main = Thread.currentThread();
@@ -258,22 +160,5 @@ final class DemoCommand implements Callable<Integer> {
                                     }
                                 },
                                 "demo-stop"));
-    }
-
-    /** Readings each sensor needs before the first models can be trained (min plus margin). */
-    private static final int FIRST_MODEL_READINGS = 600;
-
-    /** The demo's settings over the stack's: event-time tolerance and periodic retraining. */
-    private static Configuration configure(Configuration c, Duration every) {
-        c.set(ForecastOptions.WINDOW, 48);
-        c.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
-        c.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(2));
-        c.set(RetrainOptions.MODE, RetrainOptions.Mode.PERIODIC);
-        c.set(RetrainOptions.INTERVAL, every);
-        c.set(RetrainOptions.WINDOW, 48);
-        c.set(RetrainOptions.EPOCHS, 3);
-        c.set(RetrainOptions.MAX_READINGS, 3000);
-        c.set(RetrainOptions.MIN_READINGS, 500);
-        return c;
     }
 }

@@ -132,6 +132,17 @@ final class DemoReport {
         h.append("</table>");
     }
 
+    /** The time and value axes of one sensor's chart. */
+    private record Frame(long t0, long t1, double lo, double hi, int plotW, int height) {
+        double x(long t) {
+            return DemoReport.x(t, t0, t1, plotW);
+        }
+
+        double y(double v) {
+            return DemoReport.y(v, lo, hi > lo ? hi - lo : 1);
+        }
+    }
+
     private static void chart(
             StringBuilder h, String sensor, List<ScoreRecord> rows, List<Span> windows) {
         h.append("<h2>").append(esc(sensor)).append("</h2>");
@@ -149,27 +160,40 @@ final class DemoReport {
             hi = Math.max(hi, Math.max(r.actual(), r.predicted()));
         }
         long t0 = t[0];
-        long t1 = Math.max(t0 + 1, t[t.length - 1]);
-        double range = hi > lo ? hi - lo : 1;
-        int height = TOP + BOTTOM + 3 * PAD / 2;
+        Frame f =
+                new Frame(
+                        t0,
+                        Math.max(t0 + 1, t[t.length - 1]),
+                        lo,
+                        hi,
+                        W - 2 * PAD,
+                        TOP + BOTTOM + 3 * PAD / 2);
         h.append(
                 String.format(
                         Locale.ROOT,
                         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
                                 + " viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">",
                         W,
-                        height,
+                        f.height(),
                         W,
-                        height,
+                        f.height(),
                         esc(sensor)));
         h.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>");
-        int plotW = W - 2 * PAD;
+        labelledWindows(h, windows, f);
+        lines(h, rows, t, f);
+        versionsAndAnomalies(h, rows, t, f);
+        axes(h, f);
+        h.append("</svg>");
+    }
+
+    /** The labelled windows as shaded bands. */
+    private static void labelledWindows(StringBuilder h, List<Span> windows, Frame f) {
         for (Span w : windows) {
-            if (w.end() < t0 || w.start() > t1) {
+            if (w.end() < f.t0() || w.start() > f.t1()) {
                 continue;
             }
-            double x0 = x(Math.max(w.start(), t0), t0, t1, plotW);
-            double x1 = x(Math.min(w.end(), t1), t0, t1, plotW);
+            double x0 = f.x(Math.max(w.start(), f.t0()));
+            double x1 = f.x(Math.min(w.end(), f.t1()));
             h.append(
                     String.format(
                             Locale.ROOT,
@@ -180,16 +204,19 @@ final class DemoReport {
                             Math.max(1, x1 - x0),
                             TOP + BOTTOM + PAD / 2));
         }
+    }
+
+    /** Readings, forecasts and scores as lines (at most {@code MAX_POINTS} points each). */
+    private static void lines(StringBuilder h, List<ScoreRecord> rows, long[] t, Frame f) {
         int stride = Math.max(1, rows.size() / MAX_POINTS);
         StringBuilder actual = new StringBuilder();
         StringBuilder forecast = new StringBuilder();
         StringBuilder score = new StringBuilder();
         for (int i = 0; i < rows.size(); i += stride) {
             ScoreRecord r = rows.get(i);
-            double xi = x(t[i], t0, t1, plotW);
-            actual.append(String.format(Locale.ROOT, "%.1f,%.1f ", xi, y(r.actual(), lo, range)));
-            forecast.append(
-                    String.format(Locale.ROOT, "%.1f,%.1f ", xi, y(r.predicted(), lo, range)));
+            double xi = f.x(t[i]);
+            actual.append(String.format(Locale.ROOT, "%.1f,%.1f ", xi, f.y(r.actual())));
+            forecast.append(String.format(Locale.ROOT, "%.1f,%.1f ", xi, f.y(r.predicted())));
             score.append(
                     String.format(
                             Locale.ROOT,
@@ -200,10 +227,15 @@ final class DemoReport {
         h.append(polyline(actual, "#4a6fa5", 1.2));
         h.append(polyline(forecast, "#e08a1e", 1.0));
         h.append(polyline(score, "#7b1fa2", 1.0));
+    }
+
+    /** A dashed line where another model version takes over; a dot on each anomaly. */
+    private static void versionsAndAnomalies(
+            StringBuilder h, List<ScoreRecord> rows, long[] t, Frame f) {
         long version = rows.get(0).modelVersion();
         for (int i = 0; i < rows.size(); i++) {
             ScoreRecord r = rows.get(i);
-            double xi = x(t[i], t0, t1, plotW);
+            double xi = f.x(t[i]);
             if (r.modelVersion() != version) {
                 version = r.modelVersion();
                 h.append(
@@ -226,9 +258,13 @@ final class DemoReport {
                                 Locale.ROOT,
                                 "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#c62828\"/>",
                                 xi,
-                                y(r.actual(), lo, range)));
+                                f.y(r.actual())));
             }
         }
+    }
+
+    /** The value range and the time span at the chart's edges. */
+    private static void axes(StringBuilder h, Frame f) {
         h.append(
                 String.format(
                         Locale.ROOT,
@@ -240,19 +276,18 @@ final class DemoReport {
                                 + "<text x=\"%d\" y=\"%d\" font-size=\"11\">score 0–1</text>",
                         2,
                         PAD / 2 + 10,
-                        hi,
+                        f.hi(),
                         2,
                         PAD / 2 + TOP,
-                        lo,
+                        f.lo(),
                         PAD,
-                        height - 4,
-                        Instant.ofEpochMilli(t0),
+                        f.height() - 4,
+                        Instant.ofEpochMilli(f.t0()),
                         W - PAD,
-                        height - 4,
-                        Instant.ofEpochMilli(t1),
+                        f.height() - 4,
+                        Instant.ofEpochMilli(f.t1()),
                         2,
                         PAD / 2 + TOP + PAD + 10));
-        h.append("</svg>");
     }
 
     private static String polyline(StringBuilder points, String color, double width) {

@@ -1,5 +1,6 @@
 package io.sensorcast.cli;
 
+import io.sensorcast.model.artifact.TempDirs;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
 import java.nio.file.Files;

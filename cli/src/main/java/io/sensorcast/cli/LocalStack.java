@@ -3,6 +3,7 @@ package io.sensorcast.cli;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.model.artifact.TempDirs;
 import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;

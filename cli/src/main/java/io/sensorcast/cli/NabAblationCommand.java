@@ -8,6 +8,7 @@ import io.sensorcast.model.evaluation.nab.NabScorer;
 import io.sensorcast.pipeline.scoring.BaselineDetection;
 import io.sensorcast.pipeline.scoring.BaselineDetection.Forecaster;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -88,44 +89,63 @@ final class NabAblationCommand implements Callable<Integer> {
                 if (f == Forecaster.PERSISTENCE ? v.getValue() == alone : part) {
                     continue; // the parts are ablated with one forecaster
                 }
-                List<NabScorer.DataFile> scored = new ArrayList<>();
-                for (Series s : corpus) {
-                    double[] alerts =
-                            BaselineDetection.alerts(
-                                    s.timestamps(), s.values(), f, schedule, v.getValue());
-                    if (resultsDir != null && v.getValue() == d) {
-                        NabCorpus.writeResults(
-                                resultsDir,
-                                "sensorcast-" + f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                                s.name(),
-                                times(s.timestamps()),
-                                s.values(),
-                                alerts,
-                                windows.getOrDefault(s.name(), List.of()));
-                    }
-                    scored.add(
-                            new NabScorer.DataFile(
-                                    s.name(),
-                                    times(s.timestamps()),
-                                    alerts,
-                                    windows.getOrDefault(s.name(), List.of())));
-                }
+                List<NabScorer.DataFile> scored =
+                        detect(corpus, f, schedule, v.getValue(), v.getValue() == d, windows);
                 out.printf(
                         Locale.ROOT,
                         "%-16s %-33s %9.1f %9.1f %9.1f%n",
                         f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                         v.getKey(),
-                        new NabScorer(profiles.get("standard")).score(scored).normalized(),
-                        new NabScorer(profiles.get("reward_low_FP_rate"))
-                                .score(scored)
-                                .normalized(),
-                        new NabScorer(profiles.get("reward_low_FN_rate"))
-                                .score(scored)
-                                .normalized());
+                        normalized(profiles, "standard", scored),
+                        normalized(profiles, "reward_low_FP_rate", scored),
+                        normalized(profiles, "reward_low_FN_rate", scored));
                 out.flush();
             }
         }
         return 0;
+    }
+
+    /**
+     * Every series' alerts by {@code forecaster} and {@code settings}, as NAB data files; with
+     * {@code write}, also as results files under {@code --out}.
+     */
+    private List<NabScorer.DataFile> detect(
+            List<Series> corpus,
+            Forecaster forecaster,
+            BaselineDetection.Schedule schedule,
+            DetectorSettings settings,
+            boolean write,
+            Map<String, List<NabScorer.Window>> windows)
+            throws IOException {
+        List<NabScorer.DataFile> scored = new ArrayList<>();
+        for (Series s : corpus) {
+            double[] alerts =
+                    BaselineDetection.alerts(
+                            s.timestamps(), s.values(), forecaster, schedule, settings);
+            if (resultsDir != null && write) {
+                NabCorpus.writeResults(
+                        resultsDir,
+                        "sensorcast-"
+                                + forecaster.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        s.name(),
+                        times(s.timestamps()),
+                        s.values(),
+                        alerts,
+                        windows.getOrDefault(s.name(), List.of()));
+            }
+            scored.add(
+                    new NabScorer.DataFile(
+                            s.name(),
+                            times(s.timestamps()),
+                            alerts,
+                            windows.getOrDefault(s.name(), List.of())));
+        }
+        return scored;
+    }
+
+    private static double normalized(
+            Map<String, NabProfile> profiles, String profile, List<NabScorer.DataFile> scored) {
+        return new NabScorer(profiles.get(profile)).score(scored).normalized();
     }
 
     private static DetectorSettings with(

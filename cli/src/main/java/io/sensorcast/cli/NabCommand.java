@@ -1,35 +1,20 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.connectors.format.IsoInstants;
-import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.kafka.KafkaOptions;
-import io.sensorcast.connectors.replay.CsvReadings;
-import io.sensorcast.connectors.replay.Pacing;
-import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
 import io.sensorcast.model.serving.ServingEngine;
-import io.sensorcast.pipeline.job.ForecastOptions;
-import io.sensorcast.pipeline.retrain.RetrainOptions;
-import io.sensorcast.pipeline.store.ModelStore;
-import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,119 +87,18 @@ final class NabCommand implements Callable<Integer> {
             description = "Training epochs per round (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    /** A file as replayed: its sensor, the clock shift applied, its rows in file order. */
-    private record Replayed(Path file, String sensor, long shift, List<SensorReading> rows) {}
-
-    /** Alert scores by sensor and target time, as read from the scores topic. */
-    private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
-
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         Map<String, List<NabScorer.Window>> windows = nab.windows();
         List<Path> files = nab.files();
-        if (firstModelAfter < 2 || retrainEvery < 1) {
-            throw new IllegalArgumentException(
-                    "--first-model-after must be >= 2 and --retrain-every >= 1, got "
-                            + firstModelAfter
-                            + " and "
-                            + retrainEvery);
-        }
         long began = System.nanoTime();
-        List<Replayed> replayed = new ArrayList<>();
-        try (LocalStack stack = LocalStack.start("nab")) {
-            configure(stack.job());
-            stack.ensureReadings(2);
-            Configuration flink = stack.flink(2, "checkpoints");
-            JobMetricsReporter.register(flink);
-            JobMetricsReporter.reset();
-            stack.startForecast(flink, 1000);
-            OutputReader reader =
-                    stack.read(
-                            "sensorcast-nab",
-                            EnumSet.of(OutputReader.Output.SCORES),
-                            new OutputReader.Listener() {
-                                @Override
-                                public void score(ScoreRecord s) {
-                                    scores.computeIfAbsent(
-                                                    s.sensor(), k -> new ConcurrentHashMap<>())
-                                            .put(IsoInstants.parse(s.targetTs()), s.alertScore());
-                                }
-                            });
-            long clock = 0;
-            for (int k = 0; k < files.size(); k++) {
-                Path file = files.get(k);
-                String sensor = CsvReadings.sensorFromFilename(file);
-                List<SensorReading> rows = CsvReadings.read(file, sensor);
-                if (k == 0) {
-                    clock = rows.get(0).timestamp;
-                }
-                Replayed r = new Replayed(file, sensor, clock - rows.get(0).timestamp, rows);
-                replay(stack, reader, r, clock);
-                replayed.add(r);
-                clock = rows.get(rows.size() - 1).timestamp + r.shift() + 86_400_000L;
-                o.printf(
-                        Locale.ROOT,
-                        "[%4ds] %2d/%d %s: %d rows, %d scored%n",
-                        (System.nanoTime() - began) / 1_000_000_000L,
-                        k + 1,
-                        files.size(),
-                        sensor,
-                        rows.size(),
-                        scores.getOrDefault(sensor, Map.of()).size());
-                o.flush();
-            }
-            awaitQuiet(reader, Duration.ofSeconds(3), Duration.ofSeconds(60));
-        }
-        for (Replayed r : replayed) {
-            write(r, windows);
+        NabRun run = new NabRun(firstModelAfter, retrainEvery, epochs, engine, o);
+        for (NabRun.Scored f : run.run(files)) {
+            write(f, windows);
         }
         score(o, windows, began);
         return 0;
-    }
-
-    /** The job's and the retraining rounds' settings for NAB. */
-    private void configure(Configuration config) {
-        config.set(ForecastOptions.WINDOW, 48);
-        config.set(ForecastOptions.SERVING_ENGINE, engine);
-        // NAB files are in time order: a reading is released as soon as the next arrives
-        config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);
-        config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
-        config.set(RetrainOptions.WINDOW, 48);
-        config.set(RetrainOptions.EPOCHS, epochs);
-        config.set(RetrainOptions.MIN_READINGS, 250);
-        config.set(RetrainOptions.MAX_READINGS, 3000);
-        config.set(RetrainOptions.COLD_START_GATE, false);
-    }
-
-    /**
-     * Replays one file on the clock starting at {@code clock}, in chunks: after the first {@code
-     * firstModelAfter} readings and every {@code retrainEvery} after, once the job is quiet, a
-     * retraining round, and its model in service before the next chunk.
-     */
-    private void replay(LocalStack stack, OutputReader reader, Replayed file, long clock)
-            throws Exception {
-        List<SensorReading> moved = CsvReadings.moved(file.rows(), file.sensor(), file.shift());
-        Replayer replayer = stack.replayer();
-        ModelStore store = ModelStoreOptions.store(stack.job());
-        String topic = stack.job().get(KafkaOptions.READINGS_TOPIC);
-        int from = 0;
-        List<Integer> cuts = new ArrayList<>();
-        for (int c = firstModelAfter; c < moved.size(); c += retrainEvery) {
-            cuts.add(c);
-        }
-        cuts.add(moved.size());
-        for (int cut : cuts) {
-            replayer.replay(moved.subList(from, cut), topic, new Pacing.Max(), (a, b, c) -> {});
-            from = cut;
-            awaitQuiet(reader, Duration.ofSeconds(3), Duration.ofSeconds(60));
-            if (cut < moved.size()) {
-                Configuration round = new Configuration(stack.job());
-                round.set(RetrainOptions.FROM, Instant.ofEpochMilli(clock).toString());
-                stack.retrain(round, r -> true);
-                awaitServed(file.sensor(), store.list(file.sensor()).highest());
-            }
-        }
     }
 
     /** NAB's three normalised scores of the results written. */
@@ -240,60 +124,25 @@ final class NabCommand implements Callable<Integer> {
         }
     }
 
-    private void write(Replayed replayed, Map<String, List<NabScorer.Window>> windows)
+    /** One file's NAB results file: a row per input row, the alert score as anomaly score. */
+    private void write(NabRun.Scored scored, Map<String, List<NabScorer.Window>> windows)
             throws IOException {
-        String name = nab.name(replayed.file());
-        Map<Long, Double> byTarget = scores.getOrDefault(replayed.sensor(), Map.of());
-        List<SensorReading> rows = replayed.rows();
+        String name = nab.name(scored.file());
+        List<SensorReading> rows = scored.rows();
         List<LocalDateTime> times = new ArrayList<>(rows.size());
         double[] values = new double[rows.size()];
-        double[] alerts = new double[rows.size()];
         for (int i = 0; i < values.length; i++) {
             SensorReading r = rows.get(i);
             times.add(LocalDateTime.ofEpochSecond(r.timestamp / 1000, 0, ZoneOffset.UTC));
             values[i] = r.values[0];
-            alerts[i] = byTarget.getOrDefault(r.timestamp + replayed.shift(), 0.0);
         }
         NabCorpus.writeResults(
-                out, detector, name, times, values, alerts, windows.getOrDefault(name, List.of()));
-    }
-
-    /**
-     * Waits until the forecast job serves {@code version} of {@code group} (nothing to wait for
-     * when no version was ever published), so the readings replayed next are forecast by the model
-     * trained before them, whenever it arrives: the run is the same from one time to the next.
-     */
-    private void awaitServed(String group, long version) throws InterruptedException {
-        long deadline = System.nanoTime() + SERVE_LIMIT.toNanos();
-        while (version > 0 && !JobMetricsReporter.serves(group, version)) {
-            if (System.nanoTime() > deadline) {
-                spec.commandLine()
-                        .getOut()
-                        .printf(
-                                Locale.ROOT,
-                                "warning: %s version %d not served after %s; replaying on%n",
-                                group,
-                                version,
-                                SERVE_LIMIT);
-                return;
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static final Duration SERVE_LIMIT = Duration.ofSeconds(60);
-
-    /** Waits until no score has come for {@code quiet}, at most {@code max}. */
-    private static void awaitQuiet(OutputReader reader, Duration quiet, Duration max)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        long start = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            long last = Math.max(reader.lastRecordNanos(), start);
-            if (System.nanoTime() - last > quiet.toNanos()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
+                out,
+                detector,
+                name,
+                times,
+                values,
+                scored.alerts(),
+                windows.getOrDefault(name, List.of()));
     }
 }

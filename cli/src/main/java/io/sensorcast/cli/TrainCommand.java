@@ -221,16 +221,7 @@ final class TrainCommand implements Callable<Integer> {
                         windows,
                         timeSplit,
                         season);
-        NetworkConfig network =
-                run.network()
-                        .optCell(cell)
-                        .optLayers(layers)
-                        .optHiddenSize(hidden)
-                        .optDropout(dropout)
-                        .optBidirectional(bidirectional)
-                        .optLinearSkip(linearSkip)
-                        .optWindowNormalization(windowNormalization)
-                        .build();
+        NetworkConfig network = network(run);
         engine.apply();
         w.printf(
                 Locale.ROOT,
@@ -250,18 +241,35 @@ final class TrainCommand implements Callable<Integer> {
                             w.flush();
                         })) {
             ModelManifest manifest = outcome.manifest();
-            w.printf(
-                    Locale.ROOT,
-                    "training time %.1f s (%d epochs, best epoch %d, validation MSE %.5f)%n",
-                    manifest.training().seconds(),
-                    manifest.training().epochs().size(),
-                    manifest.training().bestEpoch(),
-                    manifest.training().bestValidationLoss());
-            w.println("validation metrics:");
-            w.print(Comparison.table(manifest.validation()));
+            printOutcome(w, manifest);
             ModelArtifact.save(out, outcome.trained().block(), manifest);
             w.println("saved model to " + out);
         }
         return 0;
+    }
+
+    /** The network the options describe, for the run's data. */
+    private NetworkConfig network(TrainingRun run) {
+        return run.network()
+                .optCell(cell)
+                .optLayers(layers)
+                .optHiddenSize(hidden)
+                .optDropout(dropout)
+                .optBidirectional(bidirectional)
+                .optLinearSkip(linearSkip)
+                .optWindowNormalization(windowNormalization)
+                .build();
+    }
+
+    private static void printOutcome(PrintWriter w, ModelManifest manifest) {
+        w.printf(
+                Locale.ROOT,
+                "training time %.1f s (%d epochs, best epoch %d, validation MSE %.5f)%n",
+                manifest.training().seconds(),
+                manifest.training().epochs().size(),
+                manifest.training().bestEpoch(),
+                manifest.training().bestValidationLoss());
+        w.println("validation metrics:");
+        w.print(Comparison.table(manifest.validation()));
     }
 }

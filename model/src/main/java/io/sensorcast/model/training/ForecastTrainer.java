@@ -69,17 +69,9 @@ public final class ForecastTrainer {
 
     private TrainingResult fit(Model model, WindowedSeries train, WindowedSeries validation) {
         long start = System.nanoTime();
-        DefaultTrainingConfig trainingConfig =
-                new DefaultTrainingConfig(Loss.l2Loss())
-                        .optOptimizer(
-                                Optimizer.adam()
-                                        .optLearningRateTracker(
-                                                Tracker.fixed((float) options.learningRate()))
-                                        .build())
-                        .optDevices(new ai.djl.Device[] {model.getNDManager().getDevice()});
         Random shuffle = new Random(options.seed());
         List<EpochStats> history = new ArrayList<>();
-        try (Trainer trainer = model.newTrainer(trainingConfig)) {
+        try (Trainer trainer = model.newTrainer(trainingConfig(model))) {
             trainer.initialize(new Shape(1, train.window(), train.features()));
             List<Parameter> parameters = new ArrayList<>();
             for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
@@ -98,20 +90,9 @@ public final class ForecastTrainer {
             boolean stoppedEarly = false;
             int[] order = train.allIndices();
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-                long epochStart = System.nanoTime();
                 shuffle(order, shuffle);
-                double lossSum = 0;
-                for (int from = 0; from < order.length; from += options.batchSize()) {
-                    int to = Math.min(order.length, from + options.batchSize());
-                    lossSum += step(trainer, parameters, train, order, from, to) * (to - from);
-                }
-                double validationLoss = meanSquaredError(trainer, validation);
-                EpochStats stats =
-                        new EpochStats(
-                                epoch,
-                                lossSum / order.length,
-                                validationLoss,
-                                (System.nanoTime() - epochStart) / 1e9);
+                EpochStats stats = epoch(epoch, trainer, parameters, train, order, validation);
+                double validationLoss = stats.validationLoss();
                 history.add(stats);
                 progress.accept(stats);
                 if (!Double.isFinite(stats.trainLoss())) {
@@ -141,6 +122,37 @@ public final class ForecastTrainer {
                     stoppedEarly,
                     (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    private DefaultTrainingConfig trainingConfig(Model model) {
+        return new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(
+                        Optimizer.adam()
+                                .optLearningRateTracker(
+                                        Tracker.fixed((float) options.learningRate()))
+                                .build())
+                .optDevices(new ai.djl.Device[] {model.getNDManager().getDevice()});
+    }
+
+    /** One pass over the training windows in {@code order}, then the validation loss. */
+    private EpochStats epoch(
+            int epoch,
+            Trainer trainer,
+            List<Parameter> parameters,
+            WindowedSeries train,
+            int[] order,
+            WindowedSeries validation) {
+        long epochStart = System.nanoTime();
+        double lossSum = 0;
+        for (int from = 0; from < order.length; from += options.batchSize()) {
+            int to = Math.min(order.length, from + options.batchSize());
+            lossSum += step(trainer, parameters, train, order, from, to) * (to - from);
+        }
+        return new EpochStats(
+                epoch,
+                lossSum / order.length,
+                meanSquaredError(trainer, validation),
+                (System.nanoTime() - epochStart) / 1e9);
     }
 
     private double step(

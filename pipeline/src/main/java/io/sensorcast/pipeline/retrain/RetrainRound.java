@@ -7,6 +7,7 @@ import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.artifact.TempDirs;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.evaluation.Holdout;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +95,7 @@ final class RetrainRound {
             d.reason = e.toString();
             return d.report();
         } finally {
-            deleteQuietly(work);
+            TempDirs.deleteQuietly(work);
         }
     }
 
@@ -372,17 +372,6 @@ final class RetrainRound {
                     to == Long.MIN_VALUE ? null : Instant.ofEpochMilli(to).toString(),
                     System.currentTimeMillis() - start,
                     Instant.now().toString());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debug("could not delete {}", dir, e);
         }
     }
 }

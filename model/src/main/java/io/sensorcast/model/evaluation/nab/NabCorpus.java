@@ -2,7 +2,7 @@ package io.sensorcast.model.evaluation.nab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.sensorcast.model.dataset.TimeSeriesTable;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,41 +132,25 @@ public final class NabCorpus {
         return out;
     }
 
+    /** One results file, read as a table: its timestamps and its {@code anomaly_score} column. */
     private static NabScorer.DataFile read(Path file, String name, List<NabScorer.Window> windows)
             throws IOException {
-        List<LocalDateTime> ts = new ArrayList<>();
-        List<Double> scores = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String[] header = in.readLine().split(",");
-            int t = indexOf(header, "timestamp", file);
-            int s = indexOf(header, "anomaly_score", file);
-            String line;
-            int row = 1;
-            while ((line = in.readLine()) != null) {
-                row++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",");
-                try {
-                    ts.add(time(cells[t]));
-                    scores.add(Double.parseDouble(cells[s]));
-                } catch (RuntimeException ex) {
-                    throw new IllegalArgumentException(
-                            file + ":" + row + ": cannot read '" + line + "': " + ex.getMessage());
-                }
+        TimeSeriesTable table = TimeSeriesTable.readCsv(file);
+        List<LocalDateTime> ts = new ArrayList<>(table.rows());
+        for (int row = 0; row < table.rows(); row++) {
+            try {
+                ts.add(time(table.timestamp(row)));
+            } catch (RuntimeException ex) {
+                throw new IllegalArgumentException(
+                        file + ":" + (row + 2) + ": cannot read the timestamp: " + ex.getMessage());
             }
         }
-        return new NabScorer.DataFile(
-                name, ts, scores.stream().mapToDouble(Double::doubleValue).toArray(), windows);
-    }
-
-    private static int indexOf(String[] header, String column, Path file) {
-        for (int i = 0; i < header.length; i++) {
-            if (header[i].trim().equals(column)) {
-                return i;
-            }
+        double[] scores;
+        try {
+            scores = table.column("anomaly_score");
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(file + ": " + ex.getMessage(), ex);
         }
-        throw new IllegalArgumentException(file + ": no '" + column + "' column in the header");
+        return new NabScorer.DataFile(name, ts, scores, windows);
     }
 }
