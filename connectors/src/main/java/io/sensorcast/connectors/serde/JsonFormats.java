@@ -3,7 +3,9 @@ package io.sensorcast.connectors.serde;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorcast.connectors.format.DeadLetter;
+import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.IsoInstants;
+import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
 
 /** The JSON written to Kafka for readings and dead letters. */
 public final class JsonFormats {
@@ -121,6 +124,60 @@ public final class JsonFormats {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + record + ": " + e, e);
         }
+    }
+
+    /**
+     * A forecast as JSON: the same bytes as {@link #json} (Jackson's record mapping), written
+     * directly; one per reading, so the forecasting thread's cost matters.
+     */
+    public static byte[] forecast(ForecastRecord f) {
+        JsonWriter w = new JsonWriter().beginObject();
+        w.name("sensor").value(f.sensor());
+        w.name("origin_ts").value(f.originTs());
+        w.name("steps");
+        if (f.steps() == null) {
+            w.value((String) null);
+        } else {
+            w.beginArray();
+            for (ForecastRecord.Step step : f.steps()) {
+                w.beginObject().name("target_ts").value(step.targetTs()).name("predicted");
+                if (step.predicted() == null) {
+                    w.value((String) null);
+                } else {
+                    w.beginObject();
+                    for (Map.Entry<String, Double> e : step.predicted().entrySet()) {
+                        w.name(e.getKey()).value(e.getValue());
+                    }
+                    w.endObject();
+                }
+                w.endObject();
+            }
+            w.endArray();
+        }
+        w.name("model_group").value(f.modelGroup());
+        w.name("model_version").value(f.modelVersion());
+        w.name("latency_ms").value(f.latencyMs());
+        return w.endObject().toBytes();
+    }
+
+    /** A score as JSON: the same bytes as {@link #json}, written directly (one per reading). */
+    public static byte[] score(ScoreRecord r) {
+        JsonWriter w = new JsonWriter().beginObject();
+        w.name("sensor").value(r.sensor());
+        w.name("origin_ts").value(r.originTs());
+        w.name("target_ts").value(r.targetTs());
+        w.name("target").value(r.target());
+        w.name("predicted").value(r.predicted());
+        w.name("actual").value(r.actual());
+        w.name("residual").value(r.residual());
+        w.name("score").value(r.score());
+        w.name("alert_score").value(r.alertScore());
+        w.name("threshold").value(r.threshold());
+        w.name("is_anomaly").value(r.isAnomaly());
+        w.name("model_group").value(r.modelGroup());
+        w.name("model_version").value(r.modelVersion());
+        w.name("latency_ms").value(r.latencyMs());
+        return w.endObject().toBytes();
     }
 
     private static byte[] bytes(ObjectNode node) {

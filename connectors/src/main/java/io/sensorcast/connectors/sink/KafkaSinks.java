@@ -79,7 +79,7 @@ public final class KafkaSinks {
                 new JsonRecordSerializer<>(
                         config.get(KafkaOptions.FORECASTS_TOPIC),
                         f -> f.sensor(),
-                        f -> JsonFormats.json(f),
+                        f -> JsonFormats.forecast(f),
                         f -> IsoInstants.parse(f.originTs())));
     }
 
@@ -97,7 +97,7 @@ public final class KafkaSinks {
                 new JsonRecordSerializer<>(
                         config.get(topic),
                         r -> r.sensor(),
-                        r -> JsonFormats.json(r),
+                        r -> JsonFormats.score(r),
                         r -> IsoInstants.parse(r.targetTs())));
     }
 
