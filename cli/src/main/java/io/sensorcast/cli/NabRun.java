@@ -138,7 +138,6 @@ final class NabRun {
         config.set(RetrainOptions.EPOCHS, epochs);
         config.set(RetrainOptions.MIN_READINGS, 250);
         config.set(RetrainOptions.MAX_READINGS, 3000);
-        config.set(RetrainOptions.COLD_START_GATE, false);
     }
 
     /**
