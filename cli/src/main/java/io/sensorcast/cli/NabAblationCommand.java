@@ -72,7 +72,7 @@ final class NabAblationCommand implements Callable<Integer> {
         variants.put(
                 "without the refractory period", with(d, 0, d.spatialWarmup(), d.maxWeekLag()));
         // the forecast judged alone: the same as the full detector for persistence
-        DetectorSettings alone = with(d, d.refractory(), d.spatialWarmup(), d.maxWeekLag(), 0);
+        DetectorSettings alone = d.withPersistenceWeight(0);
         variants.put("forecast error alone (weight 0)", alone);
         BaselineDetection.Schedule schedule = new BaselineDetection.Schedule(48, 500, 3000, 3000);
         out.printf(
@@ -150,15 +150,6 @@ final class NabAblationCommand implements Callable<Integer> {
 
     private static DetectorSettings with(
             DetectorSettings d, int refractory, int spatialWarmup, int maxWeekLag) {
-        return with(d, refractory, spatialWarmup, maxWeekLag, d.persistenceWeight());
-    }
-
-    private static DetectorSettings with(
-            DetectorSettings d,
-            int refractory,
-            int spatialWarmup,
-            int maxWeekLag,
-            double persistenceWeight) {
         return new DetectorSettings(
                 d.shortWindow(),
                 d.longWindow(),
@@ -171,7 +162,7 @@ final class NabAblationCommand implements Callable<Integer> {
                 d.threshold(),
                 refractory,
                 maxWeekLag,
-                persistenceWeight);
+                d.persistenceWeight());
     }
 
     private static List<Series> read(NabData nab) throws Exception {

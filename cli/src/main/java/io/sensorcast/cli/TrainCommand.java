@@ -2,7 +2,6 @@ package io.sensorcast.cli;
 
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelManifest;
-import io.sensorcast.model.block.Cell;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
@@ -76,106 +75,9 @@ final class TrainCommand implements Callable<Integer> {
                     "Row indices ending train and validation (default: 60%%/20%%/20%% of rows).")
     String split;
 
-    @Option(
-            names = "--cell",
-            defaultValue = "LSTM",
-            description = "LSTM or GRU (default: ${DEFAULT-VALUE}).")
-    Cell cell;
+    @Mixin NetworkOptions network;
 
-    @Option(
-            names = "--layers",
-            defaultValue = "1",
-            description = "Stacked layers (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(
-            names = "--hidden",
-            defaultValue = "32",
-            description = "Hidden units per direction (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(
-            names = "--dropout",
-            defaultValue = "0",
-            description = "Dropout between layers (default: ${DEFAULT-VALUE}).")
-    float dropout;
-
-    @Option(
-            names = "--bidirectional",
-            negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description = "Read the window both ways (default: ${DEFAULT-VALUE}).")
-    boolean bidirectional;
-
-    @Option(
-            names = "--linear-skip",
-            negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description = "Add a linear window-to-horizon path (default: ${DEFAULT-VALUE}).")
-    boolean linearSkip;
-
-    @Option(
-            names = "--window-normalization",
-            negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description =
-                    "Forecast changes from each window's last value (default: ${DEFAULT-VALUE}).")
-    boolean windowNormalization;
-
-    @Option(
-            names = "--linear-warm-start",
-            negatable = true,
-            defaultValue = "true",
-            fallbackValue = "true",
-            description =
-                    "Start the skip path from its least-squares fit and the head from zero"
-                            + " (default: ${DEFAULT-VALUE}).")
-    boolean linearWarmStart;
-
-    @Option(
-            names = "--epochs",
-            defaultValue = "20",
-            description = "Most epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(
-            names = "--batch-size",
-            defaultValue = "64",
-            description = "Windows per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(
-            names = "--lr",
-            defaultValue = "0.0005",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
-
-    @Option(
-            names = "--clip-norm",
-            defaultValue = "1.0",
-            description = "Global gradient-norm clip (default: ${DEFAULT-VALUE}).")
-    double clipNorm;
-
-    @Option(
-            names = "--patience",
-            defaultValue = "5",
-            description = "Early-stopping patience in epochs (default: ${DEFAULT-VALUE}).")
-    int patience;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(
-            names = "--device",
-            defaultValue = "auto",
-            description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin TrainingOptionsMixin training;
 
     @Option(
             names = "--season",
@@ -196,16 +98,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         // Validate everything before the slow parts.
-        TrainingOptions options =
-                new TrainingOptions(
-                        epochs,
-                        batchSize,
-                        learningRate,
-                        clipNorm,
-                        patience,
-                        seed,
-                        device,
-                        linearWarmStart);
+        TrainingOptions options = training.options();
         WindowSpec windows = new WindowSpec(window, horizon, stride);
         TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
         TimeSplit timeSplit =
@@ -221,12 +114,12 @@ final class TrainCommand implements Callable<Integer> {
                         windows,
                         timeSplit,
                         season);
-        NetworkConfig network = network(run);
+        NetworkConfig config = network.build(run);
         engine.apply();
         w.printf(
                 Locale.ROOT,
                 "training %s on %s: features %s, targets %s, split %s%n",
-                network,
+                config,
                 csv.getFileName(),
                 run.features(),
                 targets,
@@ -234,10 +127,10 @@ final class TrainCommand implements Callable<Integer> {
         w.flush();
         try (TrainingRun.Outcome outcome =
                 run.train(
-                        network,
+                        config,
                         options,
                         stats -> {
-                            w.println(stats.format(epochs));
+                            w.println(stats.format(options.epochs()));
                             w.flush();
                         })) {
             ModelManifest manifest = outcome.manifest();
@@ -246,19 +139,6 @@ final class TrainCommand implements Callable<Integer> {
             w.println("saved model to " + out);
         }
         return 0;
-    }
-
-    /** The network the options describe, for the run's data. */
-    private NetworkConfig network(TrainingRun run) {
-        return run.network()
-                .optCell(cell)
-                .optLayers(layers)
-                .optHiddenSize(hidden)
-                .optDropout(dropout)
-                .optBidirectional(bidirectional)
-                .optLinearSkip(linearSkip)
-                .optWindowNormalization(windowNormalization)
-                .build();
     }
 
     private static void printOutcome(PrintWriter w, ModelManifest manifest) {

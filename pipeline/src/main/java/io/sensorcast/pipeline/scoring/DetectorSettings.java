@@ -70,6 +70,23 @@ public record DetectorSettings(
         }
     }
 
+    /** These settings with another persistence weight (0: the forecast's error alone). */
+    public DetectorSettings withPersistenceWeight(double w) {
+        return new DetectorSettings(
+                shortWindow,
+                longWindow,
+                reestimateEvery,
+                minHistory,
+                sigmaFloor,
+                tailScale,
+                spatialTolerance,
+                spatialWarmup,
+                threshold,
+                refractory,
+                maxWeekLag,
+                w);
+    }
+
     /** These settings with another threshold (per-group thresholds). */
     public DetectorSettings withThreshold(double t) {
         return new DetectorSettings(

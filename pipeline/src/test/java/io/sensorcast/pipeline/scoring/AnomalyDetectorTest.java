@@ -15,22 +15,6 @@ class AnomalyDetectorTest {
     private static final DetectorSettings LIKELIHOOD_ONLY =
             new DetectorSettings(1, 4, 1, 4, 0.001, 5, 10, 0, 0.5, 0, 4032, 0.5);
 
-    private static DetectorSettings withPersistenceWeight(DetectorSettings d, double w) {
-        return new DetectorSettings(
-                d.shortWindow(),
-                d.longWindow(),
-                d.reestimateEvery(),
-                d.minHistory(),
-                d.sigmaFloor(),
-                d.tailScale(),
-                d.spatialTolerance(),
-                d.spatialWarmup(),
-                d.threshold(),
-                d.refractory(),
-                d.maxWeekLag(),
-                w);
-    }
-
     /** One forecast for each stream. */
     private static double[][] each(double... forecasts) {
         double[][] out = new double[forecasts.length][];
@@ -134,12 +118,12 @@ class AnomalyDetectorTest {
 
     @Test
     void aPersistenceWeightOfZeroJudgesTheForecastAlone() {
-        DetectorSettings s = withPersistenceWeight(LIKELIHOOD_ONLY, 0);
+        DetectorSettings s = LIKELIHOOD_ONLY.withPersistenceWeight(0);
         AnomalyDetector d = new AnomalyDetector(s);
         d.update(0, 0, Double.NaN, s);
         d.update(HOUR, 10, 4, s); // |10 − 4| / 10, the last reading ignored
         assertThat(d.streams[0].errors[0]).isCloseTo(0.6, within(1e-12));
-        assertThatThrownBy(() -> withPersistenceWeight(s, 1.5))
+        assertThatThrownBy(() -> s.withPersistenceWeight(1.5))
                 .hasMessageContaining("persistenceWeight must be in [0, 1]");
     }
 

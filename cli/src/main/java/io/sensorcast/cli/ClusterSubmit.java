@@ -1,0 +1,108 @@
+package io.sensorcast.cli;
+
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.deploy.FlinkRest;
+import io.sensorcast.deploy.StandaloneCluster;
+import io.sensorcast.pipeline.job.ForecastJob;
+import io.sensorcast.pipeline.job.JobConfiguration;
+import io.sensorcast.pipeline.job.RetrainJob;
+import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.store.ModelStore;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sensorcast cluster submit}. */
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Upload the job jar and run ForecastJob (forecast) or RetrainJob (retrain) on the"
+                    + " cluster.",
+            "Job options are the ones the forecast and retrain commands take as -D (see"
+                    + " README)."
+        })
+final class ClusterSubmit implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin ClusterCommand.Location location;
+
+    @Parameters(index = "0", paramLabel = "JOB", description = "forecast or retrain.")
+    String job;
+
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "localhost:9092",
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(
+            names = "--models",
+            defaultValue = "models",
+            paramLabel = "ROOT",
+            description =
+                    "Model store root, path or URI, as the cluster's JVMs see it (default:"
+                            + " ${DEFAULT-VALUE}, made absolute).")
+    String models;
+
+    @Option(
+            names = {"-p", "--parallelism"},
+            defaultValue = "2",
+            description = "Parallel subtasks (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+            names = "--savepoint",
+            paramLabel = "PATH",
+            description = "Start from this savepoint (e.g. after 'cancel --savepoint').")
+    String savepoint;
+
+    @Option(
+            names = {"-D", "--conf"},
+            paramLabel = "KEY=VALUE",
+            description = "Any job option, e.g. -D sensorcast.forecast.window=48.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        String entry =
+                switch (job) {
+                    case "forecast" -> ForecastJob.class.getName();
+                    case "retrain" -> RetrainJob.class.getName();
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "JOB must be forecast or retrain, got '" + job + "'");
+                };
+        if (parallelism < 1 || parallelism > 1024) {
+            throw new IllegalArgumentException(
+                    "--parallelism must be in [1, 1024], got " + parallelism);
+        }
+        if (job.equals("retrain")
+                && "periodic".equalsIgnoreCase(conf.get(RetrainOptions.MODE.key()))) {
+            throw new IllegalArgumentException(
+                    RetrainOptions.MODE.key()
+                            + "=periodic runs its rounds from one client process, which a"
+                            + " cluster submission does not keep; submit once-mode rounds"
+                            + " from a scheduler (cron, a Kubernetes CronJob) or run"
+                            + " './sensorcast retrain' instead");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
+        // the store makes a path absolute: the cluster's JVMs run in another directory
+        options.put(ModelStoreOptions.ROOT.key(), new ModelStore(models, 1).root());
+        options.putAll(conf);
+        List<String> args = JobConfiguration.render(options);
+        StandaloneCluster cluster = location.open();
+        FlinkRest rest = cluster.rest();
+        String jar = rest.uploadJar(cluster.jars().jobJar());
+        String id = rest.runJar(jar, entry, args, parallelism, savepoint);
+        spec.commandLine().getOut().println("Submitted " + job + " as job " + id);
+        return 0;
+    }
+}
