@@ -126,21 +126,37 @@ public final class JsonFormats {
         }
     }
 
+    private static final JsonWriter.Field SENSOR = new JsonWriter.Field("sensor");
+    private static final JsonWriter.Field ORIGIN_TS = new JsonWriter.Field("origin_ts");
+    private static final JsonWriter.Field STEPS = new JsonWriter.Field("steps");
+    private static final JsonWriter.Field TARGET_TS = new JsonWriter.Field("target_ts");
+    private static final JsonWriter.Field PREDICTED = new JsonWriter.Field("predicted");
+    private static final JsonWriter.Field MODEL_GROUP = new JsonWriter.Field("model_group");
+    private static final JsonWriter.Field MODEL_VERSION = new JsonWriter.Field("model_version");
+    private static final JsonWriter.Field LATENCY_MS = new JsonWriter.Field("latency_ms");
+    private static final JsonWriter.Field TARGET = new JsonWriter.Field("target");
+    private static final JsonWriter.Field ACTUAL = new JsonWriter.Field("actual");
+    private static final JsonWriter.Field RESIDUAL = new JsonWriter.Field("residual");
+    private static final JsonWriter.Field SCORE = new JsonWriter.Field("score");
+    private static final JsonWriter.Field ALERT_SCORE = new JsonWriter.Field("alert_score");
+    private static final JsonWriter.Field THRESHOLD = new JsonWriter.Field("threshold");
+    private static final JsonWriter.Field IS_ANOMALY = new JsonWriter.Field("is_anomaly");
+
     /**
-     * A forecast as JSON: the same bytes as {@link #json} (Jackson's record mapping), written
-     * directly; one per reading, so the forecasting thread's cost matters.
+     * A forecast as JSON: the bytes Jackson's record mapping writes (with its fast double writer),
+     * written directly; one per reading, so the forecasting thread's cost matters.
      */
     public static byte[] forecast(ForecastRecord f) {
         JsonWriter w = new JsonWriter().beginObject();
-        w.name("sensor").value(f.sensor());
-        w.name("origin_ts").value(f.originTs());
-        w.name("steps");
+        w.name(SENSOR).value(f.sensor());
+        w.name(ORIGIN_TS).value(f.originTs());
+        w.name(STEPS);
         if (f.steps() == null) {
             w.value((String) null);
         } else {
             w.beginArray();
             for (ForecastRecord.Step step : f.steps()) {
-                w.beginObject().name("target_ts").value(step.targetTs()).name("predicted");
+                w.beginObject().name(TARGET_TS).value(step.targetTs()).name(PREDICTED);
                 if (step.predicted() == null) {
                     w.value((String) null);
                 } else {
@@ -154,29 +170,31 @@ public final class JsonFormats {
             }
             w.endArray();
         }
-        w.name("model_group").value(f.modelGroup());
-        w.name("model_version").value(f.modelVersion());
-        w.name("latency_ms").value(f.latencyMs());
+        w.name(MODEL_GROUP).value(f.modelGroup());
+        w.name(MODEL_VERSION).value(f.modelVersion());
+        w.name(LATENCY_MS).value(f.latencyMs());
         return w.endObject().toBytes();
     }
 
-    /** A score as JSON: the same bytes as {@link #json}, written directly (one per reading). */
+    /**
+     * A score as JSON: the bytes Jackson writes (fast double writer), directly (one per reading).
+     */
     public static byte[] score(ScoreRecord r) {
         JsonWriter w = new JsonWriter().beginObject();
-        w.name("sensor").value(r.sensor());
-        w.name("origin_ts").value(r.originTs());
-        w.name("target_ts").value(r.targetTs());
-        w.name("target").value(r.target());
-        w.name("predicted").value(r.predicted());
-        w.name("actual").value(r.actual());
-        w.name("residual").value(r.residual());
-        w.name("score").value(r.score());
-        w.name("alert_score").value(r.alertScore());
-        w.name("threshold").value(r.threshold());
-        w.name("is_anomaly").value(r.isAnomaly());
-        w.name("model_group").value(r.modelGroup());
-        w.name("model_version").value(r.modelVersion());
-        w.name("latency_ms").value(r.latencyMs());
+        w.name(SENSOR).value(r.sensor());
+        w.name(ORIGIN_TS).value(r.originTs());
+        w.name(TARGET_TS).value(r.targetTs());
+        w.name(TARGET).value(r.target());
+        w.name(PREDICTED).value(r.predicted());
+        w.name(ACTUAL).value(r.actual());
+        w.name(RESIDUAL).value(r.residual());
+        w.name(SCORE).value(r.score());
+        w.name(ALERT_SCORE).value(r.alertScore());
+        w.name(THRESHOLD).value(r.threshold());
+        w.name(IS_ANOMALY).value(r.isAnomaly());
+        w.name(MODEL_GROUP).value(r.modelGroup());
+        w.name(MODEL_VERSION).value(r.modelVersion());
+        w.name(LATENCY_MS).value(r.latencyMs());
         return w.endObject().toBytes();
     }
 

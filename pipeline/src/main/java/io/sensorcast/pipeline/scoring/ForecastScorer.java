@@ -140,7 +140,8 @@ public final class ForecastScorer
     @Override
     public void processElement2(Actual actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
-        IdleTimeout.extend(cleanupAt, ctx.timerService(), actual.timestamp, idleTimeoutMillis);
+        IdleTimeout.extendDeadline(
+                cleanupAt, ctx.timerService(), actual.timestamp, idleTimeoutMillis);
         if (actual.previous == Long.MIN_VALUE) {
             return; // a sensor's first reading settles no forecast
         }
@@ -206,7 +207,7 @@ public final class ForecastScorer
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreRecord> out)
             throws Exception {
-        if (IdleTimeout.expired(cleanupAt, timestamp)) {
+        if (IdleTimeout.expiredOrRearmed(cleanupAt, ctx.timerService(), timestamp)) {
             forecasts.clear();
             actuals.clear();
             detectors.clear();
