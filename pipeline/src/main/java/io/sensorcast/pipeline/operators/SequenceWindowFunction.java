@@ -42,7 +42,8 @@ public final class SequenceWindowFunction
 
     private transient MapState<Long, PendingReading> pending;
     private transient ValueState<ReadingRing> ring;
-    private transient ValueState<Long> cleanupAt;
+    private transient ValueState<Long> cleanupAt; // the idle timer's time
+    private transient ValueState<Long> idleDeadline; // the newest reading's time + idle timeout
     private transient Counter late;
     private transient Counter duplicates;
     private transient Counter schemaChanges;
@@ -80,6 +81,9 @@ public final class SequenceWindowFunction
                                         "ring", TypeInformation.of(ReadingRing.class)));
         cleanupAt =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+        idleDeadline =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("idle-deadline", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
         late = metrics.counter("lateReadings");
         duplicates = metrics.counter("duplicateReadings");
@@ -104,7 +108,8 @@ public final class SequenceWindowFunction
         }
         pending.put(r.timestamp, new PendingReading(r, ctx.timerService().currentProcessingTime()));
         ctx.timerService().registerEventTimeTimer(r.timestamp);
-        IdleTimeout.extend(cleanupAt, ctx.timerService(), r.timestamp, idleTimeoutMillis);
+        IdleTimeout.extendDeadline(
+                cleanupAt, idleDeadline, ctx.timerService(), r.timestamp, idleTimeoutMillis);
     }
 
     @Override
@@ -128,10 +133,11 @@ public final class SequenceWindowFunction
                 out.collect(current.toWindow(ctx.getCurrentKey(), due.ingestMillis));
             }
         }
-        if (IdleTimeout.expired(cleanupAt, timestamp)) {
+        if (IdleTimeout.expiredOrRearmed(cleanupAt, idleDeadline, ctx.timerService(), timestamp)) {
             pending.clear();
             ring.clear();
             cleanupAt.clear();
+            idleDeadline.clear();
         }
     }
 }
