@@ -168,68 +168,23 @@ final class BenchCommand implements Callable<Integer> {
                     BenchRun.measure(stack, config, conf, "persistence", p, null, expected, out);
             new ModelPublisher(config, "bench").publish("fleet", artifact);
             BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
-            print(out, p, baseline, model, modelRate);
+            BenchRun.print(out, sensors, p, baseline, model, modelRate);
             if (latencyLoad > 0) {
-                latency(stack, config, readings, p, latencyLoad * model.steady(), out);
+                BenchRun paced =
+                        BenchRun.paced(
+                                stack,
+                                config,
+                                conf,
+                                readings,
+                                p,
+                                latencyLoad * model.steady(),
+                                // the newest step waits for a watermark no later reading brings
+                                expected - sensors,
+                                out);
+                paced.printLatency(out, latencyLoad * model.steady(), latencyLoad);
             }
         }
         return 0;
-    }
-
-    private void print(
-            PrintWriter out, int p, BenchRun baseline, BenchRun model, double modelRate) {
-        out.printf(Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, p);
-        baseline.print(out, "persistence forecaster");
-        model.print(out, "BiLSTM");
-        out.printf(Locale.ROOT, "  bare model             %10.0f windows/s%n", modelRate);
-        out.printf(
-                Locale.ROOT,
-                "  ratio BiLSTM job / bare model       %6.3f (target >= 0.8)%n",
-                model.steady() / modelRate);
-        out.printf(
-                Locale.ROOT,
-                "  ratio BiLSTM job / persistence job  %6.3f%n",
-                model.steady() / baseline.steady());
-    }
-
-    /** ForecastJob once more while readings are fed at {@code rate}: its latency at that load. */
-    private void latency(
-            LocalStack stack,
-            Configuration base,
-            List<SensorReading> readings,
-            int p,
-            double rate,
-            PrintWriter out)
-            throws Exception {
-        Configuration config = new Configuration(base);
-        config.set(KafkaOptions.READINGS_TOPIC, "sensorcast.readings.paced");
-        stack.replayer().ensureTopic("sensorcast.readings.paced", 2 * p);
-        BenchRun paced =
-                BenchRun.measure(
-                        stack,
-                        config,
-                        conf,
-                        "paced",
-                        p,
-                        () ->
-                                stack.replayer()
-                                        .replay(
-                                                readings,
-                                                "sensorcast.readings.paced",
-                                                new Pacing.Rate(rate),
-                                                (a, b, c) -> {}),
-                        // the newest step waits for a watermark no later reading brings
-                        sensors * perSensor - sensors,
-                        out);
-        out.printf(
-                Locale.ROOT,
-                "  at %.0f readings/s (%.0f%% of the BiLSTM job's maximum):"
-                        + " reading->forecast p50 %d ms, p99 %d ms (last %d forecasts)%n",
-                rate,
-                100 * latencyLoad,
-                paced.p50(),
-                paced.p99(),
-                paced.latencies());
     }
 
     private static void check(String name, int v, int min, int max) {

@@ -1,6 +1,8 @@
 package io.sensorcast.cli;
 
+import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.replay.Pacing;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -94,6 +96,77 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
             out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
         return of(progress, n, seconds);
+    }
+
+    /**
+     * ForecastJob once more, on {@code stack}'s broker, while {@code readings} are fed to a topic
+     * of their own at {@code rate} per second: the job's latency at that load.
+     */
+    static BenchRun paced(
+            LocalStack stack,
+            Configuration base,
+            Map<String, String> flinkConf,
+            List<SensorReading> readings,
+            int parallelism,
+            double rate,
+            int expected,
+            PrintWriter out)
+            throws Exception {
+        Configuration config = new Configuration(base);
+        config.set(KafkaOptions.READINGS_TOPIC, PACED_TOPIC);
+        stack.replayer().ensureTopic(PACED_TOPIC, 2 * parallelism);
+        return measure(
+                stack,
+                config,
+                flinkConf,
+                "paced",
+                parallelism,
+                () ->
+                        stack.replayer()
+                                .replay(
+                                        readings,
+                                        PACED_TOPIC,
+                                        new Pacing.Rate(rate),
+                                        (a, b, c) -> {}),
+                expected,
+                out);
+    }
+
+    private static final String PACED_TOPIC = "sensorcast.readings.paced";
+
+    void printLatency(PrintWriter out, double rate, double load) {
+        out.printf(
+                Locale.ROOT,
+                "  at %.0f readings/s (%.0f%% of the BiLSTM job's maximum):"
+                        + " reading->forecast p50 %d ms, p99 %d ms (last %d forecasts)%n",
+                rate,
+                100 * load,
+                p50,
+                p99,
+                latencies);
+    }
+
+    /** The two job runs beside the bare model, and their ratios. */
+    static void print(
+            PrintWriter out,
+            int sensors,
+            int parallelism,
+            BenchRun baseline,
+            BenchRun model,
+            double modelRate) {
+        out.printf(
+                Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, parallelism);
+        baseline.print(out, "persistence forecaster");
+        model.print(out, "BiLSTM");
+        out.printf(Locale.ROOT, "  bare model             %10.0f windows/s%n", modelRate);
+        out.printf(
+                Locale.ROOT,
+                "  ratio BiLSTM job / bare model       %6.3f (target >= 0.8)%n",
+                model.steady() / modelRate);
+        out.printf(
+                Locale.ROOT,
+                "  ratio BiLSTM job / persistence job  %6.3f%n",
+                model.steady() / baseline.steady());
     }
 
     private static void awaitForecasts(int expected, long limitNanos) throws InterruptedException {

@@ -381,6 +381,36 @@ class SensorcastCliTest {
     }
 
     @Test
+    void benchRunsThePipelineAloneAndWithTheModelAndPrintsTheirRatios() {
+        // a small fleet: what is checked is that every run completes, not how fast
+        int code =
+                run(
+                        "bench",
+                        "--sensors",
+                        "20",
+                        "--forecasts-per-sensor",
+                        "20",
+                        "--window",
+                        "12",
+                        "--hidden",
+                        "4",
+                        "--model-seconds",
+                        "0.2",
+                        "--parallelism",
+                        "1",
+                        "--latency-load",
+                        "0.5");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("20 sensors, 620 readings on Kafka")
+                .contains("persistence forecaster")
+                .contains("400 forecasts in")
+                .contains("ratio BiLSTM job / bare model")
+                .contains("of the BiLSTM job's maximum")
+                .doesNotContain("WARNING");
+    }
+
+    @Test
     void replayRefusesAnUnknownPacing() throws Exception {
         assertThat(run("replay", "--csv", csv().toString(), "--speed", "fast")).isEqualTo(2);
         assertThat(err.toString()).contains("pacing must be <factor>x");
