@@ -72,23 +72,15 @@ public record DetectorSettings(
 
     /** These settings with another persistence weight (0: the forecast's error alone). */
     public DetectorSettings withPersistenceWeight(double w) {
-        return new DetectorSettings(
-                shortWindow,
-                longWindow,
-                reestimateEvery,
-                minHistory,
-                sigmaFloor,
-                tailScale,
-                spatialTolerance,
-                spatialWarmup,
-                threshold,
-                refractory,
-                maxWeekLag,
-                w);
+        return with(threshold, w);
     }
 
     /** These settings with another threshold (per-group thresholds). */
     public DetectorSettings withThreshold(double t) {
+        return with(t, persistenceWeight);
+    }
+
+    private DetectorSettings with(double t, double w) {
         return new DetectorSettings(
                 shortWindow,
                 longWindow,
@@ -101,7 +93,7 @@ public record DetectorSettings(
                 t,
                 refractory,
                 maxWeekLag,
-                persistenceWeight);
+                w);
     }
 
     private static void check(String name, int value, int min, int max) {
