@@ -140,51 +140,66 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             Path artifact = stack.work().resolve("artifact");
             fleet.train(files.get(0), hidden, layers, artifact);
-            Configuration config = stack.job();
-            config.set(ForecastOptions.WINDOW, window);
-            config.set(ForecastOptions.GROUPS, "sensor-.*=fleet");
-            config.set(ForecastOptions.BATCH_SIZE, batchSize);
-            config.set(ForecastOptions.SERVING_ENGINE, engine);
-            conf.forEach(config::setString);
-            stack.ensureReadings(2 * p);
-            Replayer.Result sent =
-                    stack.replayer()
-                            .replay(
-                                    readings,
-                                    config.get(KafkaOptions.READINGS_TOPIC),
-                                    new Pacing.Max(),
-                                    (a, b, c) -> {});
-            out.printf(
-                    Locale.ROOT,
-                    "%d sensors, %d readings on Kafka: replay %.0f records/s%n",
-                    sensors,
-                    sent.records(),
-                    sent.recordsPerSecond());
-            double modelRate =
-                    fleet.modelRate(artifact, engine, readings, batchSize, p, modelSeconds, out);
-            out.flush();
-            int expected = sensors * perSensor;
-            BenchRun baseline =
-                    BenchRun.measure(stack, config, conf, "persistence", p, null, expected, out);
-            new ModelPublisher(config, "bench").publish("fleet", artifact);
-            BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
-            BenchRun.print(out, sensors, p, baseline, model, modelRate);
-            if (latencyLoad > 0) {
-                BenchRun paced =
-                        BenchRun.paced(
-                                stack,
-                                config,
-                                conf,
-                                readings,
-                                p,
-                                latencyLoad * model.steady(),
-                                // the newest step waits for a watermark no later reading brings
-                                expected - sensors,
-                                out);
-                paced.printLatency(out, latencyLoad * model.steady(), latencyLoad);
-            }
+            measure(stack, fleet, readings, artifact, p, out);
         }
         return 0;
+    }
+
+    /**
+     * Puts the fleet's readings on {@code stack}'s broker, then measures the bare model and the job
+     * alone, with the model and (with {@code --latency-load}) paced, and prints the figures.
+     */
+    private void measure(
+            LocalStack stack,
+            BenchFleet fleet,
+            List<SensorReading> readings,
+            Path artifact,
+            int p,
+            PrintWriter out)
+            throws Exception {
+        Configuration config = stack.job();
+        config.set(ForecastOptions.WINDOW, window);
+        config.set(ForecastOptions.GROUPS, "sensor-.*=fleet");
+        config.set(ForecastOptions.BATCH_SIZE, batchSize);
+        config.set(ForecastOptions.SERVING_ENGINE, engine);
+        conf.forEach(config::setString);
+        stack.ensureReadings(2 * p);
+        Replayer.Result sent =
+                stack.replayer()
+                        .replay(
+                                readings,
+                                config.get(KafkaOptions.READINGS_TOPIC),
+                                new Pacing.Max(),
+                                (a, b, c) -> {});
+        out.printf(
+                Locale.ROOT,
+                "%d sensors, %d readings on Kafka: replay %.0f records/s%n",
+                sensors,
+                sent.records(),
+                sent.recordsPerSecond());
+        double modelRate =
+                fleet.modelRate(artifact, engine, readings, batchSize, p, modelSeconds, out);
+        out.flush();
+        int expected = sensors * perSensor;
+        BenchRun baseline =
+                BenchRun.measure(stack, config, conf, "persistence", p, null, expected, out);
+        new ModelPublisher(config, "bench").publish("fleet", artifact);
+        BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
+        BenchRun.print(out, sensors, p, baseline, model, modelRate);
+        if (latencyLoad > 0) {
+            BenchRun paced =
+                    BenchRun.paced(
+                            stack,
+                            config,
+                            conf,
+                            readings,
+                            p,
+                            latencyLoad * model.steady(),
+                            // the newest step waits for a watermark no later reading brings
+                            expected - sensors,
+                            out);
+            paced.printLatency(out, latencyLoad * model.steady(), latencyLoad);
+        }
     }
 
     private static void check(String name, int v, int min, int max) {
