@@ -92,6 +92,8 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long n = JobMetricsReporter.forecasts();
+        // the last sample: a run shorter than the sampling interval still has one with every count
+        progress.add(new long[] {System.nanoTime(), n});
         if (n < expected) {
             out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
@@ -180,7 +182,8 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
         // steady rate: from the sample where 10% were done to the one where 90% were
         long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
         long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
-        double steady = (hi[1] - lo[1]) / Math.max(1e-9, (hi[0] - lo[0]) / 1e9);
+        // a run too short for two samples between 10% and 90%: its mean rate
+        double steady = hi[0] > lo[0] ? (hi[1] - lo[1]) / ((hi[0] - lo[0]) / 1e9) : n / seconds;
         long[] latencies =
                 JobMetricsReporter.LATENCIES.stream()
                         .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
