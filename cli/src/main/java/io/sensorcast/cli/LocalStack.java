@@ -46,6 +46,7 @@ final class LocalStack implements AutoCloseable {
     private final Configuration job = new Configuration();
     private final List<JobClient> jobs = new ArrayList<>();
     private final List<OutputReader> readers = new ArrayList<>();
+    private Admin admin; // made at the first caughtUp, which a command asks again and again
 
     private LocalStack(String name, EmbeddedKafkaBroker kafka, Path work) {
         this.name = name;
@@ -160,7 +161,10 @@ final class LocalStack implements AutoCloseable {
      * committed so far: then everything replayed so far has come out.
      */
     boolean caughtUp(OutputReader reader) {
-        try (Admin admin = Admin.create(KafkaOptions.connection(job))) {
+        if (admin == null) {
+            admin = Admin.create(KafkaOptions.connection(job));
+        }
+        try {
             Map<TopicPartition, Long> readingsEnd =
                     endOffsets(
                             admin,
@@ -222,6 +226,9 @@ final class LocalStack implements AutoCloseable {
             }
             for (OutputReader r : readers) {
                 r.close();
+            }
+            if (admin != null) {
+                admin.close();
             }
         } finally {
             kafka.close();

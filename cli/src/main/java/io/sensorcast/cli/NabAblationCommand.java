@@ -119,6 +119,7 @@ final class NabAblationCommand implements Callable<Integer> {
             throws IOException {
         List<NabScorer.DataFile> scored = new ArrayList<>();
         for (Series s : corpus) {
+            List<LocalDateTime> times = times(s.timestamps());
             double[] alerts =
                     BaselineDetection.alerts(
                             s.timestamps(), s.values(), forecaster, schedule, settings);
@@ -128,17 +129,14 @@ final class NabAblationCommand implements Callable<Integer> {
                         "sensorcast-"
                                 + forecaster.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                         s.name(),
-                        times(s.timestamps()),
+                        times,
                         s.values(),
                         alerts,
                         windows.getOrDefault(s.name(), List.of()));
             }
             scored.add(
                     new NabScorer.DataFile(
-                            s.name(),
-                            times(s.timestamps()),
-                            alerts,
-                            windows.getOrDefault(s.name(), List.of())));
+                            s.name(), times, alerts, windows.getOrDefault(s.name(), List.of())));
         }
         return scored;
     }
