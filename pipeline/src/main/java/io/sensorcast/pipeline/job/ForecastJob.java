@@ -13,16 +13,18 @@ import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
-import io.sensorcast.pipeline.scoring.Actual;
+import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -35,7 +37,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * readings → watermarks → keyBy sensor → SequenceWindowFunction (→ late)
  *          → MicroBatchOperator(ModelForecastFunction) ◄── broadcast model updates
  *          → forecasts
- *          → keyBy sensor, connect windows → ForecastScorer → scores (→ anomalies)
+ *          → ForecastScorer (chained, the same keys) → scores (→ anomalies)
  * </pre>
  */
 public final class ForecastJob {
@@ -235,24 +237,32 @@ public final class ForecastJob {
                         config.get(ForecastOptions.WINDOW),
                         config.get(ForecastOptions.INTRA_OP_THREADS),
                         ForecastOptions.registry(config));
-        SingleOutputStreamOperator<ForecastRecord> forecasts =
+        SingleOutputStreamOperator<WindowForecast> made =
                 windows.connect(modelUpdates.broadcast())
                         .transform(
                                 "batched-forecast",
-                                TypeInformation.of(ForecastRecord.class),
+                                TypeInformation.of(WindowForecast.class),
                                 new MicroBatchOperator<>(
                                         model,
                                         config.get(ForecastOptions.BATCH_SIZE),
                                         config.get(ForecastOptions.BATCH_DELAY).toMillis()))
                         .uid("batched-forecast");
+        // The forecasting operator's input is keyed by sensor and forwarded, so its output is
+        // still partitioned by sensor: the scorer keeps keyed state without another shuffle and
+        // is chained to it.
         SingleOutputStreamOperator<ScoreRecord> scores =
-                forecasts
-                        .keyBy(ForecastRecord::sensor)
-                        .connect(
-                                windows.map(w -> Actual.of(w)).name("actuals").keyBy(a -> a.sensor))
-                        .process(new ForecastScorer(ForecastOptions.detector(config)))
+                DataStreamUtils.reinterpretAsKeyedStream(made, WindowForecast::sensor, Types.STRING)
+                        .process(
+                                new ForecastScorer(
+                                        ForecastOptions.detector(config),
+                                        ForecastOptions.groupThresholds(config),
+                                        config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
                         .name("score")
                         .uid("score");
+        DataStream<ForecastRecord> forecasts =
+                made.map(f -> f.forecast)
+                        .returns(TypeInformation.of(ForecastRecord.class))
+                        .name("forecasts");
         return new Outputs(
                 forecasts,
                 scores,

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * histograms; per group {@code model.<group>.version} gauges.
  */
 public final class ModelForecastFunction
-        implements BatchFunction<SensorWindow, String, ForecastRecord>, CheckpointedFunction {
+        implements BatchFunction<SensorWindow, String, WindowForecast>, CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelForecastFunction.class);
@@ -188,13 +188,13 @@ public final class ModelForecastFunction
     }
 
     @Override
-    public List<ForecastRecord> apply(List<SensorWindow> batch) {
+    public List<WindowForecast> apply(List<SensorWindow> batch) {
         registry.applyLoaded();
         Map<String, List<SensorWindow>> byGroup = new LinkedHashMap<>();
         for (SensorWindow w : batch) {
             byGroup.computeIfAbsent(groups.groupOf(w.sensor), g -> new ArrayList<>()).add(w);
         }
-        List<ForecastRecord> out = new ArrayList<>(batch.size());
+        List<WindowForecast> out = new ArrayList<>(batch.size());
         long now = System.currentTimeMillis();
         for (Map.Entry<String, List<SensorWindow>> e : byGroup.entrySet()) {
             Optional<ModelRegistry.Served> served = registry.model(e.getKey());
@@ -215,7 +215,7 @@ public final class ModelForecastFunction
             ModelRegistry.Served served,
             List<SensorWindow> windows,
             long now,
-            List<ForecastRecord> out) {
+            List<WindowForecast> out) {
         ForecastModel model = served.model();
         ModelManifest m = model.manifest();
         long start = System.nanoTime();
@@ -257,7 +257,7 @@ public final class ModelForecastFunction
     }
 
     /** The persistence forecast of {@code win}: one step, every value at its latest reading. */
-    private ForecastRecord persistence(String group, SensorWindow win, long now) {
+    private WindowForecast persistence(String group, SensorWindow win, long now) {
         Map<String, Double> values = new LinkedHashMap<>();
         for (int f = 0; f < win.names.length; f++) {
             values.put(win.names[f], win.latest(f));
@@ -276,7 +276,7 @@ public final class ModelForecastFunction
                 IsoInstants.format(win.timestamp + (s + 1) * interval), values);
     }
 
-    private ForecastRecord record(
+    private WindowForecast record(
             String group,
             SensorWindow win,
             List<ForecastRecord.Step> steps,
@@ -284,8 +284,15 @@ public final class ModelForecastFunction
             long now) {
         long latency = Math.max(0, now - win.ingestMillis);
         readingToForecastMillis.update(latency);
-        return new ForecastRecord(
-                win.sensor, IsoInstants.format(win.timestamp), steps, group, version, latency);
+        return WindowForecast.of(
+                new ForecastRecord(
+                        win.sensor,
+                        IsoInstants.format(win.timestamp),
+                        steps,
+                        group,
+                        version,
+                        latency),
+                win);
     }
 
     @Override

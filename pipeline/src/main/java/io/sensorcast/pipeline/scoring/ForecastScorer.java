@@ -1,11 +1,10 @@
 package io.sensorcast.pipeline.scoring;
 
 import io.sensorcast.connectors.format.ForecastRecord;
-import io.sensorcast.connectors.format.IsoInstants;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.IdleTimeout;
+import io.sensorcast.pipeline.operators.WindowForecast;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -15,23 +14,23 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Per sensor, meets each one-step-ahead forecast with the reading it predicted and scores it with
  * the target's {@link AnomalyDetector}, one {@link ScoreRecord} per target.
  *
- * <p>A forecast made at origin {@code t_k} predicts the sensor's next reading, whatever its exact
- * timestamp, so the two meet on the origin: a window whose newest reading is {@code t_{k+1}}
- * carries {@code t_k} as its previous step. Either side may arrive first (forecasts pass through
- * the micro-batcher), and both arrive in event-time order per sensor, so pairs complete in order
- * and the likelihood state evolves deterministically. An entry that can no longer be met (a
- * forecast whose next reading never came, the first window of a sensor) is dropped as soon as a
- * later one arrives, which keeps the state at a few entries per sensor.
+ * <p>Chained behind the forecasting operator on the same keys (its input is reinterpreted as keyed
+ * by sensor, no shuffle): every {@link WindowForecast} carries the newest reading of its window,
+ * which settles the forecast the sensor's previous window made, when that window's origin is the
+ * reading's previous step. A forecast made at origin {@code t_k} predicts the sensor's next
+ * reading, whatever its exact timestamp. Forecasts arrive in event-time order per sensor, so pairs
+ * complete in order and the detector state evolves deterministically; the state is the last
+ * forecast and the detectors.
  */
 public final class ForecastScorer
-        extends KeyedCoProcessFunction<String, ForecastRecord, Actual, ScoreRecord> {
+        extends KeyedProcessFunction<String, WindowForecast, ScoreRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -39,8 +38,7 @@ public final class ForecastScorer
     private final Map<String, DetectorSettings> byGroup;
     private final long idleTimeoutMillis;
 
-    private transient MapState<Long, ForecastRecord> forecasts; // by origin
-    private transient MapState<Long, Actual> actuals; // by previous step's time
+    private transient ValueState<WindowForecast> last; // the sensor's latest forecast
     private transient MapState<String, AnomalyDetector> detectors; // by target
     private transient ValueState<Long> cleanupAt;
     private transient Counter scored;
@@ -96,18 +94,11 @@ public final class ForecastScorer
 
     @Override
     public void open(OpenContext openContext) {
-        forecasts =
+        last =
                 getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "forecasts",
-                                        Types.LONG,
-                                        TypeInformation.of(ForecastRecord.class)));
-        actuals =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "actuals", Types.LONG, TypeInformation.of(Actual.class)));
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "last-forecast", TypeInformation.of(WindowForecast.class)));
         detectors =
                 getRuntimeContext()
                         .getMapState(
@@ -124,40 +115,18 @@ public final class ForecastScorer
     }
 
     @Override
-    public void processElement1(ForecastRecord forecast, Context ctx, Collector<ScoreRecord> out)
+    public void processElement(WindowForecast next, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
-        long origin = IsoInstants.parse(forecast.originTs());
-        dropBefore(actuals, origin);
-        Actual actual = actuals.get(origin);
-        if (actual != null) {
-            actuals.remove(origin);
-            score(forecast, actual, ctx, out);
-        } else {
-            forecasts.put(origin, forecast);
+        IdleTimeout.extendDeadline(cleanupAt, ctx.timerService(), next.origin, idleTimeoutMillis);
+        WindowForecast previous = last.value();
+        if (previous != null && previous.origin == next.previous) {
+            score(previous.forecast, next, ctx, out);
         }
-    }
-
-    @Override
-    public void processElement2(Actual actual, Context ctx, Collector<ScoreRecord> out)
-            throws Exception {
-        IdleTimeout.extendDeadline(
-                cleanupAt, ctx.timerService(), actual.timestamp, idleTimeoutMillis);
-        if (actual.previous == Long.MIN_VALUE) {
-            return; // a sensor's first reading settles no forecast
-        }
-        long previous = actual.previous;
-        dropBefore(forecasts, previous);
-        ForecastRecord forecast = forecasts.get(previous);
-        if (forecast != null) {
-            forecasts.remove(previous);
-            score(forecast, actual, ctx, out);
-        } else {
-            actuals.put(previous, actual);
-        }
+        last.update(next);
     }
 
     private void score(
-            ForecastRecord forecast, Actual actual, Context ctx, Collector<ScoreRecord> out)
+            ForecastRecord forecast, WindowForecast actual, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
         Map<String, Double> predicted = forecast.steps().get(0).predicted();
         DetectorSettings settings = byGroup.getOrDefault(forecast.modelGroup(), this.settings);
@@ -172,9 +141,9 @@ public final class ForecastScorer
             if (detector == null) {
                 detector = new AnomalyDetector(settings);
             }
-            double value = actual.values[f];
+            double value = actual.latest[f];
             double residual = value - p;
-            AnomalyDetector.Scores scores = detector.update(actual.timestamp, value, p, settings);
+            AnomalyDetector.Scores scores = detector.update(actual.origin, value, p, settings);
             detectors.put(target, detector);
             double score = scores.score();
             double alert = scores.alert();
@@ -186,9 +155,9 @@ public final class ForecastScorer
             }
             out.collect(
                     new ScoreRecord(
-                            actual.sensor,
+                            forecast.sensor(),
                             forecast.originTs(),
-                            IsoInstants.format(actual.timestamp),
+                            actual.forecast.originTs(),
                             target,
                             p,
                             value,
@@ -208,19 +177,9 @@ public final class ForecastScorer
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreRecord> out)
             throws Exception {
         if (IdleTimeout.expiredOrRearmed(cleanupAt, ctx.timerService(), timestamp)) {
-            forecasts.clear();
-            actuals.clear();
+            last.clear();
             detectors.clear();
             cleanupAt.clear();
-        }
-    }
-
-    private static <V> void dropBefore(MapState<Long, V> state, long time) throws Exception {
-        Iterator<Long> keys = state.keys().iterator();
-        while (keys.hasNext()) {
-            if (keys.next() < time) {
-                keys.remove();
-            }
         }
     }
 }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real NAB series through the forecasting dataflow on a MiniCluster with a real BiLSTM: one
- * forecast per completed window, in event-time order, and the labelled failure flagged.
+ * forecast per completed window, in event-time order, and the labelled failure flagged at the
+ * threshold configured for the sensor's model group.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ForecastJobITCase {
@@ -68,6 +69,8 @@ class ForecastJobITCase {
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.BATCH_SIZE, 64);
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
+        // the sensor's group judged at a threshold of its own, above the default
+        config.set(ForecastOptions.GROUP_THRESHOLDS, FILE + "=0.6");
 
         // no restarts: a failure must fail the test, not loop until the timeout
         Configuration flink = new Configuration();
@@ -103,6 +106,8 @@ class ForecastJobITCase {
         // every forecast but the last (whose reading never comes) is scored
         List<ScoreRecord> s = scores.results();
         assertThat(s).hasSize(f.size() - 1);
+        assertThat(s).allSatisfy(r -> assertThat(r.threshold()).isEqualTo(0.6));
+        assertThat(s).allSatisfy(r -> assertThat(r.isAnomaly()).isEqualTo(r.alertScore() >= 0.6));
 
         List<long[]> windows = labelledWindows(FILE);
         int flaggedInside = 0;

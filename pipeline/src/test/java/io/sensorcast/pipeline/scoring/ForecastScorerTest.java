@@ -7,13 +7,14 @@ import static org.assertj.core.api.Assertions.within;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.SensorWindow;
+import io.sensorcast.pipeline.operators.WindowForecast;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,7 @@ class ForecastScorerTest {
     private static final DetectorSettings SETTINGS =
             new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032, 0.5);
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, ForecastRecord, Actual, ScoreRecord>
-            harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, ScoreRecord> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -32,11 +32,10 @@ class ForecastScorerTest {
         harness.open();
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<
-                    String, ForecastRecord, Actual, ScoreRecord>
+    private static KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, ScoreRecord>
             harness(ForecastScorer scorer) throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(scorer), f -> f.sensor(), w -> w.sensor, Types.STRING);
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(scorer), WindowForecast::sensor, Types.STRING);
     }
 
     @AfterEach
@@ -48,63 +47,73 @@ class ForecastScorerTest {
         return Instant.ofEpochMilli(t).toString();
     }
 
-    private static ForecastRecord forecast(String sensor, long origin, double predicted) {
-        return new ForecastRecord(
-                sensor,
-                iso(origin),
-                List.of(new ForecastRecord.Step(iso(origin + 60_000), Map.of("value", predicted))),
-                sensor,
-                1,
-                0);
-    }
-
-    /** A two-step window whose newest reading is at {@code t} with {@code value}. */
-    private static Actual window(String sensor, long previous, long t, double value) {
+    /**
+     * The forecast {@code predicted} made at {@code t} from a two-step window whose newest reading,
+     * at {@code t}, is {@code value} and whose step before is at {@code previous}.
+     */
+    private static WindowForecast made(
+            String sensor, long previous, long t, double value, double predicted) {
         SensorWindow w = new SensorWindow();
         w.sensor = sensor;
         w.timestamp = t;
         w.names = new String[] {"value"};
         w.timestamps = new long[] {previous, t};
         w.values = new double[] {0, value};
-        return Actual.of(w);
+        return WindowForecast.of(
+                new ForecastRecord(
+                        sensor,
+                        iso(t),
+                        List.of(
+                                new ForecastRecord.Step(
+                                        iso(t + 60_000), Map.of("value", predicted))),
+                        sensor,
+                        1,
+                        0),
+                w);
     }
 
-    private void forecastArrives(ForecastRecord f) throws Exception {
-        harness.processElement1(new StreamRecord<>(f));
-    }
-
-    private void readingArrives(Actual w) throws Exception {
-        harness.processElement2(new StreamRecord<>(w));
+    private void arrives(WindowForecast f) throws Exception {
+        harness.processElement(new StreamRecord<>(f));
     }
 
     @Test
-    void scoresAForecastAgainstTheNextReadingWhicheverArrivesFirst() throws Exception {
-        forecastArrives(forecast("a", 0, 10));
-        readingArrives(window("a", 0, 65_000, 12)); // irregular sampling: 65 s, not 60 s
-        readingArrives(window("a", 65_000, 125_000, 11));
-        forecastArrives(forecast("a", 65_000, 11.5));
+    void scoresEachForecastAgainstTheReadingThatFollowsIt() throws Exception {
+        arrives(made("a", -60_000, 0, 9, 10));
+        arrives(made("a", 0, 65_000, 12, 11.5)); // irregular sampling: 65 s, not 60 s
+        arrives(made("a", 65_000, 125_000, 11, 11));
         List<ScoreRecord> out = harness.extractOutputValues();
         assertThat(out).hasSize(2);
         assertThat(out.get(0).predicted()).isEqualTo(10);
         assertThat(out.get(0).actual()).isEqualTo(12);
         assertThat(out.get(0).residual()).isCloseTo(2, within(1e-12));
+        assertThat(out.get(0).originTs()).isEqualTo(iso(0));
         assertThat(out.get(0).targetTs()).isEqualTo(iso(65_000));
         assertThat(out.get(1).originTs()).isEqualTo(iso(65_000));
         assertThat(out.get(1).residual()).isCloseTo(-0.5, within(1e-12));
     }
 
     @Test
+    void aForecastWhoseNextReadingNeverCameIsNotScored() throws Exception {
+        arrives(made("a", -60_000, 0, 9, 10));
+        // the reading at 60 s went missing: the forecast made at 0 s predicted it, not this one
+        arrives(made("a", 60_000, 120_000, 12, 11));
+        arrives(made("a", 120_000, 180_000, 11, 11));
+        List<ScoreRecord> out = harness.extractOutputValues();
+        assertThat(out)
+                .singleElement()
+                .satisfies(r -> assertThat(r.originTs()).isEqualTo(iso(120_000)));
+    }
+
+    @Test
     void flagsAJumpAfterQuietResiduals() throws Exception {
         long t = 0;
         for (int i = 0; i < 40; i++) {
-            forecastArrives(forecast("a", t, 10));
-            readingArrives(window("a", t, t + 60_000, 10 + (i % 2 == 0 ? 0.1 : -0.1)));
+            arrives(made("a", t - 60_000, t, 10 + (i % 2 == 0 ? 0.1 : -0.1), 10));
             t += 60_000;
         }
         assertThat(harness.extractOutputValues()).noneMatch(ScoreRecord::isAnomaly);
-        forecastArrives(forecast("a", t, 10));
-        readingArrives(window("a", t, t + 60_000, 25));
-        ScoreRecord last = harness.extractOutputValues().get(40);
+        arrives(made("a", t - 60_000, t, 25, 10));
+        ScoreRecord last = harness.extractOutputValues().get(39);
         assertThat(last.isAnomaly()).isTrue();
         assertThat(last.score()).isGreaterThanOrEqualTo(0.99);
     }
@@ -116,16 +125,12 @@ class ForecastScorerTest {
         harness.open();
         long t = 0;
         for (int i = 0; i < 40; i++) {
-            forecastArrives(forecast("a", t, 10));
-            readingArrives(window("a", t, t + 60_000, 10 + (i % 2 == 0 ? 0.1 : -0.1)));
-            forecastArrives(forecast("b", t, 10));
-            readingArrives(window("b", t, t + 60_000, 10 + (i % 2 == 0 ? 0.1 : -0.1)));
+            arrives(made("a", t - 60_000, t, 10 + (i % 2 == 0 ? 0.1 : -0.1), 10));
+            arrives(made("b", t - 60_000, t, 10 + (i % 2 == 0 ? 0.1 : -0.1), 10));
             t += 60_000;
         }
-        forecastArrives(forecast("a", t, 10));
-        readingArrives(window("a", t, t + 60_000, 25));
-        forecastArrives(forecast("b", t, 10));
-        readingArrives(window("b", t, t + 60_000, 25));
+        arrives(made("a", t - 60_000, t, 25, 10));
+        arrives(made("b", t - 60_000, t, 25, 10));
         List<ScoreRecord> out = harness.extractOutputValues();
         ScoreRecord a = out.get(out.size() - 2);
         ScoreRecord b = out.get(out.size() - 1);
@@ -141,8 +146,7 @@ class ForecastScorerTest {
     void detectorStateSurvivesASnapshotAndRestore() throws Exception {
         long t = 0;
         for (int i = 0; i < 400; i++) {
-            forecastArrives(forecast("a", t, 10));
-            readingArrives(window("a", t, t + 3_600_000, 10 + Math.sin(i)));
+            arrives(made("a", t - 3_600_000, t, 10 + Math.sin(i), 10));
             t += 3_600_000;
         }
         var snapshot = harness.snapshot(1, 1);
@@ -151,8 +155,7 @@ class ForecastScorerTest {
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
-        forecastArrives(forecast("a", t, 10));
-        readingArrives(window("a", t, t + 3_600_000, 25));
+        arrives(made("a", t - 3_600_000, t, 25, 10));
         ScoreRecord restored = harness.extractOutputValues().get(0);
         assertThat(restored.isAnomaly()).isTrue(); // the restored range and history judged it
     }
@@ -164,28 +167,26 @@ class ForecastScorerTest {
         harness.open();
         long t = 0;
         for (int i = 0; i < 20; i++) {
-            forecastArrives(forecast("a", t, 10));
-            readingArrives(window("a", t, t + 60_000, 10 + i % 3));
+            arrives(made("a", t - 60_000, t, 10 + i % 3, 10));
             t += 60_000;
         }
+        t -= 60_000; // the newest reading's time
         assertThat(harness.numKeyedStateEntries()).isPositive();
-        harness.processBothWatermarks(
-                new org.apache.flink.streaming.api.watermark.Watermark(t + 3_600_000L - 1));
+        harness.processWatermark(t + 3_600_000L - 1);
         assertThat(harness.numKeyedStateEntries()).isPositive(); // not silent long enough yet
-        harness.processBothWatermarks(
-                new org.apache.flink.streaming.api.watermark.Watermark(t + 3_600_000L));
+        harness.processWatermark(t + 3_600_000L);
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
-    void dropsEntriesThatCanNoLongerBeMetSoStateStaysSmall() throws Exception {
+    void keepsOneForecastPerSensorWhateverItsHistory() throws Exception {
         for (long k = 0; k < 200; k++) {
-            // every reading's forecast is lost: only readings arrive
-            readingArrives(window("a", k * 1000, (k + 1) * 1000, k));
+            // every other reading went missing: no forecast is ever settled
+            arrives(made("a", 2 * k * 1000 - 1000, 2 * k * 1000, k, k));
         }
-        assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(2);
         assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(2); // forecast, idle timer
     }
 
     @Test
