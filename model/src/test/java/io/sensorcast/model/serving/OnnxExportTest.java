@@ -88,6 +88,31 @@ class OnnxExportTest {
         }
     }
 
+    @ParameterizedTest(name = "batch {0}")
+    @CsvSource({"1", "2", "3", "7", "64", "300"})
+    void aWindowIsForecastTheSameWhateverItsBatch(int n) throws Exception {
+        NetworkConfig config = config(Cell.LSTM, 1, true, true, true, new int[] {0});
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ForecastBlock block = randomBlock(config, manager, 5);
+            try (OrtNetwork ort = OrtNetwork.load(OnnxExport.export(block), config, 1)) {
+                float[] all = levels(300, 9);
+                float[] together = ort.forward(all, 300);
+                int size = WINDOW * FEATURES;
+                int out = HORIZON;
+                for (int from = 0; from + n <= 300; from += Math.max(n, 37)) {
+                    float[] part =
+                            java.util.Arrays.copyOfRange(all, from * size, (from + n) * size);
+                    float[] alone = ort.forward(part, n);
+                    for (int i = 0; i < alone.length; i++) {
+                        assertThat(alone[i])
+                                .as("window %d, batch of %d", from + i / out, n)
+                                .isEqualTo(together[from * out + i]);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void theParityCheckSeesAnEngineThatIsSlightlyOff() throws Exception {
         NetworkConfig config = config(Cell.LSTM, 1, true, true, true, new int[] {0});
