@@ -25,19 +25,52 @@ public final class OrtNetwork implements ServingNetwork {
     private final OrtSession.SessionOptions options;
     private final long window;
     private final long features;
+    private final int rowBlock;
 
-    private OrtNetwork(OrtSession session, OrtSession.SessionOptions options, NetworkConfig c) {
+    /**
+     * System property ({@code true}/{@code false}, default false): whether passes are {@linkplain
+     * #ROW_BLOCK padded} so that a window's forecast does not depend on its batch.
+     */
+    public static final String BATCH_INVARIANT_PROPERTY = "sensorcast.onnxruntime.batch-invariant";
+
+    /**
+     * Rows a batch-invariant pass is padded to a multiple of. ONNX Runtime's matrix multiply
+     * computes rows in blocks of four and the rows left over (one to three) on other paths whose
+     * rounding differs, so a window's forecast can depend, by a unit in the last place, on how many
+     * windows happened to share its batch — which depends on timing. Padded, a window is forecast
+     * alike whatever its batch ({@code OnnxExportTest}), at the cost of up to three extra rows a
+     * pass: half the throughput at batch 1, nothing measurable at 256.
+     */
+    static final int ROW_BLOCK = 4;
+
+    private OrtNetwork(
+            OrtSession session,
+            OrtSession.SessionOptions options,
+            NetworkConfig c,
+            boolean batchInvariant) {
         this.session = session;
         this.options = options;
         this.window = c.window();
         this.features = c.inputFeatures();
+        this.rowBlock = batchInvariant ? ROW_BLOCK : 1;
     }
 
     /**
      * A session over {@code onnx} for a network of {@code config}, with {@code intraOpThreads}
-     * threads a pass (0: ONNX Runtime's default, one per core) and one inter-op thread.
+     * threads a pass (0: ONNX Runtime's default, one per core) and one inter-op thread, batch
+     * invariant when {@value #BATCH_INVARIANT_PROPERTY} is {@code true}.
      */
     public static OrtNetwork load(byte[] onnx, NetworkConfig config, int intraOpThreads)
+            throws OrtException {
+        return load(onnx, config, intraOpThreads, Boolean.getBoolean(BATCH_INVARIANT_PROPERTY));
+    }
+
+    /**
+     * {@link #load(byte[], NetworkConfig, int)}, batch invariant (every pass padded to whole row
+     * blocks) or not.
+     */
+    public static OrtNetwork load(
+            byte[] onnx, NetworkConfig config, int intraOpThreads, boolean batchInvariant)
             throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
@@ -49,7 +82,8 @@ public final class OrtNetwork implements ServingNetwork {
             // Idle pool threads sleep instead of spinning: on a TaskManager they would take the
             // cores other subtasks (and the other engine) need.
             options.addConfigEntry(SPINNING, "0");
-            return new OrtNetwork(environment().createSession(onnx, options), options, config);
+            return new OrtNetwork(
+                    environment().createSession(onnx, options), options, config, batchInvariant);
         } catch (OrtException | RuntimeException e) {
             options.close();
             throw e;
@@ -65,24 +99,19 @@ public final class OrtNetwork implements ServingNetwork {
         return "ONNX Runtime " + environment().getVersion();
     }
 
-    /**
-     * A single window is run as a batch of two (itself twice): ONNX Runtime's matrix multiply takes
-     * a matrix-vector path for one row whose rounding differs from its path for more, so without
-     * this a window's forecast would depend on whether other windows happened to share its batch
-     * (by a unit in the last place, which a near-perfect forecast's error statistics amplify). From
-     * two rows on, each row's result is the same whatever the batch ({@code OnnxExportTest}).
-     */
     @Override
     public float[] forward(float[] windows, int n) {
-        if (n == 1) {
-            int size = Math.toIntExact(window * features);
-            float[] twice = new float[2 * size];
-            System.arraycopy(windows, 0, twice, 0, size);
-            System.arraycopy(windows, 0, twice, size, size);
-            float[] both = run(twice, 2);
-            return Arrays.copyOf(both, both.length / 2);
+        int padded = (n + rowBlock - 1) / rowBlock * rowBlock;
+        if (padded == n) {
+            return run(windows, n);
         }
-        return run(windows, n);
+        int size = Math.toIntExact(window * features);
+        float[] rows = Arrays.copyOf(windows, padded * size);
+        for (int r = n; r < padded; r++) {
+            System.arraycopy(windows, (n - 1) * size, rows, r * size, size); // the last again
+        }
+        float[] out = run(rows, padded);
+        return Arrays.copyOf(out, out.length / padded * n);
     }
 
     private float[] run(float[] windows, int n) {
