@@ -159,6 +159,7 @@ final class BenchCommand implements Callable<Integer> {
             throws Exception {
         Configuration config = stack.job();
         config.set(ForecastOptions.WINDOW, window);
+        config.set(ForecastOptions.MIN_WINDOW, window); // complete windows only
         config.set(ForecastOptions.GROUPS, "sensor-.*=fleet");
         config.set(ForecastOptions.BATCH_SIZE, batchSize);
         config.set(ForecastOptions.SERVING_ENGINE, engine);

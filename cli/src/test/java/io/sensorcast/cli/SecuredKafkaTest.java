@@ -118,6 +118,7 @@ class SecuredKafkaTest {
             client.applyTo(config);
             config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
             config.set(ForecastOptions.WINDOW, 12);
+            config.set(ForecastOptions.MIN_WINDOW, 12); // complete windows only
             config.set(ModelStoreOptions.ROOT, store.toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);

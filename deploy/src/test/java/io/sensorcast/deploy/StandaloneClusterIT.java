@@ -399,6 +399,8 @@ class StandaloneClusterIT {
                 name + ".anomalies",
                 "--sensorcast.forecast.window",
                 Integer.toString(WINDOW),
+                "--sensorcast.forecast.min-window", // complete windows only
+                Integer.toString(WINDOW),
                 "--sensorcast.forecast.out-of-orderness",
                 "10 min",
                 // the partition no sensor hashes to must not hold back the watermark for long

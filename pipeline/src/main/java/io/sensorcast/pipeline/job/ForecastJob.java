@@ -227,6 +227,7 @@ public final class ForecastJob {
                         .process(
                                 new SequenceWindowFunction(
                                         config.get(ForecastOptions.WINDOW),
+                                        config.get(ForecastOptions.MIN_WINDOW),
                                         config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
                         .name("sequence-windows")
                         .uid("sequence-windows");

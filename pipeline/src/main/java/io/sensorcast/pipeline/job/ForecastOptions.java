@@ -22,6 +22,17 @@ public final class ForecastOptions {
                     .defaultValue(96)
                     .withDescription("Readings kept per sensor; models read the newest ones.");
 
+    public static final ConfigOption<Integer> MIN_WINDOW =
+            ConfigOptions.key("sensorcast.forecast.min-window")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription(
+                            "Readings a sensor needs before its first forecast, in [2, window]:"
+                                    + " shorter windows than a model reads get the persistence"
+                                    + " forecast, so from the sensor's third reading on every"
+                                    + " reading is scored. The window's value forecasts only"
+                                    + " complete windows.");
+
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("sensorcast.forecast.out-of-orderness")
                     .durationType()
@@ -262,6 +273,7 @@ public final class ForecastOptions {
 
     public static void validate(Configuration c) {
         OptionChecks.range(c, WINDOW, 2, 100_000);
+        OptionChecks.range(c, MIN_WINDOW, 2, c.get(WINDOW));
         OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
         OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
         detector(c);

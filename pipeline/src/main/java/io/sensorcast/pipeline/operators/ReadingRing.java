@@ -27,10 +27,6 @@ public final class ReadingRing {
         return timestamps.length;
     }
 
-    public boolean isFull() {
-        return size == capacity();
-    }
-
     /** Whether {@code r} has the same features as the ring (a sensor may change its schema). */
     public boolean fits(SensorReading r) {
         return Arrays.equals(names, r.names);

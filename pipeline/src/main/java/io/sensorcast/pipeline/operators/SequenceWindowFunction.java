@@ -15,7 +15,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Per sensor, puts readings into event-time order and keeps the last {@code window} of them; every
- * reading that completes a window emits that window.
+ * reading emits the sensor's newest readings, up to {@code window} of them, once it has {@code
+ * minWindow}: so a new sensor is forecast (by persistence until a model can read its windows) from
+ * its {@code minWindow}-th reading on, not only once its first window is complete.
  *
  * <ul>
  *   <li>A reading waits (keyed {@code MapState}) until the watermark passes its time, then joins
@@ -38,6 +40,7 @@ public final class SequenceWindowFunction
             new OutputTag<>("late-readings", TypeInformation.of(SensorReading.class));
 
     private final int window;
+    private final int minWindow;
     private final long idleTimeoutMillis;
 
     private transient MapState<Long, PendingReading> pending;
@@ -49,19 +52,30 @@ public final class SequenceWindowFunction
     private transient Counter schemaChanges;
     private transient Counter windows;
 
+    /** Emits complete windows only. */
+    public SequenceWindowFunction(int window, long idleTimeoutMillis) {
+        this(window, window, idleTimeoutMillis);
+    }
+
     /**
      * @param window readings per window, at least 1
+     * @param minWindow readings a sensor needs before its first window, in [1, window]
      * @param idleTimeoutMillis event-time silence after which a sensor's state is dropped, > 0
      */
-    public SequenceWindowFunction(int window, long idleTimeoutMillis) {
+    public SequenceWindowFunction(int window, int minWindow, long idleTimeoutMillis) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1, got " + window);
+        }
+        if (minWindow < 1 || minWindow > window) {
+            throw new IllegalArgumentException(
+                    "min window must be in [1, " + window + "], got " + minWindow);
         }
         if (idleTimeoutMillis <= 0) {
             throw new IllegalArgumentException(
                     "idle timeout must be > 0 ms, got " + idleTimeoutMillis);
         }
         this.window = window;
+        this.minWindow = minWindow;
         this.idleTimeoutMillis = idleTimeoutMillis;
     }
 
@@ -128,7 +142,7 @@ public final class SequenceWindowFunction
             }
             current.add(r);
             ring.update(current);
-            if (current.isFull()) {
+            if (current.size >= minWindow) {
                 windows.inc();
                 out.collect(current.toWindow(ctx.getCurrentKey(), due.ingestMillis));
             }

@@ -119,10 +119,31 @@ public final class ForecastScorer
             throws Exception {
         IdleTimeout.extendDeadline(cleanupAt, ctx.timerService(), next.origin, idleTimeoutMillis);
         WindowForecast previous = last.value();
-        if (previous != null && previous.origin == next.previous) {
+        if (previous == null) {
+            takeIn(next);
+        } else if (previous.origin == next.previous) {
             score(previous.forecast, next, ctx, out);
         }
         last.update(next);
+    }
+
+    /**
+     * A sensor's first reading settles no forecast, yet enters its targets' detectors unscored
+     * (their range and last value start with it), as {@link BaselineDetection} takes in a series'
+     * first reading.
+     */
+    private void takeIn(WindowForecast first) throws Exception {
+        Map<String, Double> targets = first.forecast.steps().get(0).predicted();
+        DetectorSettings settings =
+                byGroup.getOrDefault(first.forecast.modelGroup(), this.settings);
+        for (int f = 0; f < first.names.length; f++) {
+            String target = first.names[f];
+            if (targets.containsKey(target) && !detectors.contains(target)) {
+                AnomalyDetector detector = new AnomalyDetector(settings);
+                detector.update(first.origin, first.latest[f], Double.NaN, settings);
+                detectors.put(target, detector);
+            }
+        }
     }
 
     private void score(

@@ -151,6 +151,7 @@ class ForecastJobShuffleITCase {
     private Map<String, ForecastRecord> run(List<SensorReading> readings) throws Exception {
         Configuration config = new Configuration();
         config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.GROUPS, "fleet-.*=fleet");
         config.set(ForecastOptions.OUT_OF_ORDERNESS, OUT_OF_ORDERNESS);

@@ -35,6 +35,12 @@ class ForecastOptionsTest {
         assertThatThrownBy(() -> ForecastOptions.validate(window))
                 .hasMessage("sensorcast.forecast.window must be in [2, 100000], got 1");
 
+        Configuration minWindow = new Configuration();
+        minWindow.set(ForecastOptions.WINDOW, 48);
+        minWindow.set(ForecastOptions.MIN_WINDOW, 49);
+        assertThatThrownBy(() -> ForecastOptions.validate(minWindow))
+                .hasMessage("sensorcast.forecast.min-window must be in [2, 48], got 49");
+
         Configuration delay = new Configuration();
         delay.set(ForecastOptions.BATCH_DELAY, Duration.ZERO);
         assertThatThrownBy(() -> ForecastOptions.validate(delay))

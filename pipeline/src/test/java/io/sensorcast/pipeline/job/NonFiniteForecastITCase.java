@@ -67,6 +67,7 @@ class NonFiniteForecastITCase {
 
         Configuration config = new Configuration();
         config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         Configuration flink = new Configuration();
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");

@@ -73,6 +73,7 @@ class ServingEngineITCase {
             throws Exception {
         Configuration config = new Configuration();
         config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, work.resolve("models").toString());
         config.set(ForecastOptions.SERVING_ENGINE, engine);
         Configuration flink = new Configuration();

@@ -100,6 +100,27 @@ class SequenceWindowFunctionTest {
     }
 
     @Test
+    void aNewSensorIsWindowedFromItsMinWindowthReadingOn() throws Exception {
+        harness.close();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SequenceWindowFunction(WINDOW, 2, IDLE)),
+                        r -> r.sensor,
+                        Types.STRING);
+        harness.open();
+        for (long t = 10; t <= 40; t += 10) {
+            send("a", t, t / 10);
+        }
+        harness.processWatermark(100);
+        List<SensorWindow> out = windows();
+        assertThat(out).extracting(w -> w.timestamp).containsExactly(20L, 30L, 40L);
+        assertThat(out.get(0).values).containsExactly(1, 2);
+        assertThat(out.get(0).timestamps).containsExactly(10, 20);
+        assertThat(out.get(1).values).containsExactly(1, 2, 3);
+        assertThat(out.get(2).values).containsExactly(2, 3, 4);
+    }
+
+    @Test
     void ignoresRepeatedTimestamps() throws Exception {
         send("a", 10, 1);
         send("a", 10, 100); // duplicate while pending

@@ -186,7 +186,61 @@ class ForecastScorerTest {
             arrives(made("a", 2 * k * 1000 - 1000, 2 * k * 1000, k, k));
         }
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(2); // forecast, idle timer
+        // the last forecast, the detector, the idle timer's time
+        assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * The live scorer and the ablation driver ({@link BaselineDetection}, persistence) run the same
+     * detector over the same readings: a sensor's first reading taken in unscored, every later one
+     * scored against the reading before it. Their alert scores agree exactly.
+     */
+    @Test
+    void scoresASeriesExactlyAsTheAblationDriverDoes() throws Exception {
+        int n = 900;
+        long[] times = new long[n];
+        double[] values = new double[n];
+        java.util.Random random = new java.util.Random(4);
+        for (int i = 0; i < n; i++) {
+            times[i] = i * 300_000L;
+            values[i] = 10 * Math.sin(i / 20.0) + random.nextGaussian() + (i == 700 ? 40 : 0);
+        }
+        double[] expected =
+                BaselineDetection.alerts(
+                        times,
+                        values,
+                        BaselineDetection.Forecaster.PERSISTENCE,
+                        new BaselineDetection.Schedule(3, 500, 3000, 3000),
+                        SETTINGS);
+        arrives(first("a", times[0], values[0]));
+        for (int i = 1; i < n; i++) {
+            arrives(made("a", times[i - 1], times[i], values[i], values[i]));
+        }
+        List<ScoreRecord> out = harness.extractOutputValues();
+        assertThat(out).hasSize(n - 1);
+        for (int i = 1; i < n; i++) {
+            assertThat(out.get(i - 1).alertScore()).as("reading %d", i).isEqualTo(expected[i]);
+        }
+        assertThat(expected[700]).isGreaterThan(SETTINGS.threshold());
+    }
+
+    /** The persistence forecast made from a sensor's one-reading window. */
+    private static WindowForecast first(String sensor, long t, double value) {
+        SensorWindow w = new SensorWindow();
+        w.sensor = sensor;
+        w.timestamp = t;
+        w.names = new String[] {"value"};
+        w.timestamps = new long[] {t};
+        w.values = new double[] {value};
+        return WindowForecast.of(
+                new ForecastRecord(
+                        sensor,
+                        iso(t),
+                        List.of(new ForecastRecord.Step(iso(t + 300_000), Map.of("value", value))),
+                        sensor,
+                        0,
+                        0),
+                w);
     }
 
     @Test
