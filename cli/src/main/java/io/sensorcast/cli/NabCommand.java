@@ -83,7 +83,7 @@ final class NabCommand implements Callable<Integer> {
 
     @Option(
             names = "--epochs",
-            defaultValue = "3",
+            defaultValue = "10",
             description = "Training epochs per round (default: ${DEFAULT-VALUE}).")
     int epochs;
 
