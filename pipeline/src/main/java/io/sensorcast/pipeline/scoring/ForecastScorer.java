@@ -53,12 +53,6 @@ public final class ForecastScorer
      */
     static final int MAX_GROUP_COUNTERS = 256;
 
-    public ForecastScorer(DetectorSettings settings) {
-        this(settings, Map.of(), DEFAULT_IDLE_TIMEOUT_MILLIS);
-    }
-
-    private static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 7 * 86_400_000L;
-
     /**
      * @param groupThresholds thresholds of model groups that do not use the default one
      * @param idleTimeoutMillis event-time silence after which a sensor's scoring state (its

@@ -24,11 +24,14 @@ class ForecastScorerTest {
     private static final DetectorSettings SETTINGS =
             new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032, 0.5);
 
+    /** The job's default sensor idle timeout, 7 days. */
+    private static final long IDLE = 7 * 86_400_000L;
+
     private KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, ScoreRecord> harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = harness(new ForecastScorer(SETTINGS));
+        harness = harness(new ForecastScorer(SETTINGS, Map.of(), IDLE));
         harness.open();
     }
 
@@ -151,7 +154,7 @@ class ForecastScorerTest {
         }
         var snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness = harness(new ForecastScorer(SETTINGS));
+        harness = harness(new ForecastScorer(SETTINGS, Map.of(), IDLE));
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
