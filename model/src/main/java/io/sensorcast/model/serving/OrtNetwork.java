@@ -62,7 +62,25 @@ public final class OrtNetwork implements ServingNetwork {
      */
     public static OrtNetwork load(byte[] onnx, NetworkConfig config, int intraOpThreads)
             throws OrtException {
-        return load(onnx, config, intraOpThreads, Boolean.getBoolean(BATCH_INVARIANT_PROPERTY));
+        return load(onnx, config, intraOpThreads, batchInvariant());
+    }
+
+    /**
+     * {@value #BATCH_INVARIANT_PROPERTY} in this JVM: false when unset.
+     *
+     * @throws IllegalArgumentException for a value other than {@code true} or {@code false} (any
+     *     case), naming the property
+     */
+    public static boolean batchInvariant() {
+        String value = System.getProperty(BATCH_INVARIANT_PROPERTY);
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException(
+                BATCH_INVARIANT_PROPERTY + " must be true or false, got '" + value + "'");
     }
 
     /**

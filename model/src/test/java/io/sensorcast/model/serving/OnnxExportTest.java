@@ -135,6 +135,28 @@ class OnnxExportTest {
     }
 
     @Test
+    void batchInvarianceIsTrueOrFalseAndABadValueNamesTheProperty() {
+        String previous = System.getProperty(OrtNetwork.BATCH_INVARIANT_PROPERTY);
+        try {
+            System.clearProperty(OrtNetwork.BATCH_INVARIANT_PROPERTY);
+            assertThat(OrtNetwork.batchInvariant()).isFalse();
+            System.setProperty(OrtNetwork.BATCH_INVARIANT_PROPERTY, "TRUE");
+            assertThat(OrtNetwork.batchInvariant()).isTrue();
+            System.setProperty(OrtNetwork.BATCH_INVARIANT_PROPERTY, "yes");
+            org.assertj.core.api.Assertions.assertThatThrownBy(OrtNetwork::batchInvariant)
+                    .hasMessage(
+                            "sensorcast.onnxruntime.batch-invariant must be true or false, got"
+                                    + " 'yes'");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(OrtNetwork.BATCH_INVARIANT_PROPERTY);
+            } else {
+                System.setProperty(OrtNetwork.BATCH_INVARIANT_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
     void theParityCheckSeesAnEngineThatIsSlightlyOff() throws Exception {
         NetworkConfig config = config(Cell.LSTM, 1, true, true, true, new int[] {0});
         try (NDManager manager = NDManager.newBaseManager()) {

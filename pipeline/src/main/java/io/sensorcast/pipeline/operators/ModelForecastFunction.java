@@ -7,6 +7,7 @@ import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
+import io.sensorcast.model.serving.OrtNetwork;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -120,6 +121,7 @@ public final class ModelForecastFunction
     @Override
     public void open(MetricGroup metrics) {
         DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(intraOpThreads));
+        OrtNetwork.batchInvariant(); // a bad value fails the task here, not every model load
         this.metrics = metrics;
         forecasts = metrics.counter("forecasts");
         baseline = metrics.counter("baselineForecasts");
