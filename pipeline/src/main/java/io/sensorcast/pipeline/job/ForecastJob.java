@@ -36,8 +36,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * readings → watermarks → keyBy sensor → SequenceWindowFunction (→ late)
  *          → MicroBatchOperator(ModelForecastFunction) ◄── broadcast model updates
- *          → forecasts
- *          → ForecastScorer (chained, the same keys) → scores (→ anomalies)
+ *          ├→ forecasts
+ *          └→ ForecastScorer (chained, the same keys) → scores (→ anomalies)
  * </pre>
  */
 public final class ForecastJob {

@@ -30,8 +30,8 @@ public final class ForecastOptions {
                             "Readings a sensor needs before its first forecast, in [2, window]:"
                                     + " shorter windows than a model reads get the persistence"
                                     + " forecast, so from the sensor's third reading on every"
-                                    + " reading is scored. The window's value forecasts only"
-                                    + " complete windows.");
+                                    + " reading is scored. Set to the window to forecast"
+                                    + " complete windows only.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("sensorcast.forecast.out-of-orderness")
