@@ -92,6 +92,7 @@ record BenchFleet(int sensors, int window, int perSensor) {
                         csv.getFileName().toString(),
                         new TimeSplit(rows * 6 / 10, rows * 8 / 10, rows),
                         RetrainSettings.from(c),
+                        null,
                         out);
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -47,6 +48,25 @@ public final class ForecastTrainer {
      * The caller owns (and must close) the returned model.
      */
     public Trained train(NetworkConfig config, WindowedSeries train, WindowedSeries validation) {
+        return fit(config, null, train, validation);
+    }
+
+    /**
+     * Like {@link #train} but starting from {@code start}'s weights instead of random ones (and no
+     * linear warm start): a model in service refined on newer data. Epoch 0, the starting point, is
+     * {@code start} itself, so early stopping never returns a model that validates worse than it.
+     * The windows must be standardised as {@code start}'s were. The caller owns (and must close)
+     * the returned model; {@code start} is only read.
+     */
+    public Trained fineTune(ForecastBlock start, WindowedSeries train, WindowedSeries validation) {
+        return fit(start.config(), start, train, validation);
+    }
+
+    private Trained fit(
+            NetworkConfig config,
+            ForecastBlock start,
+            WindowedSeries train,
+            WindowedSeries validation) {
         checkShapes(config, train, "train");
         checkShapes(config, validation, "validation");
         if (train.size() == 0) {
@@ -59,7 +79,7 @@ public final class ForecastTrainer {
         Model model = Model.newInstance("sensorcast", DjlRuntime.device(options.device()));
         try {
             model.setBlock(new ForecastBlock(config));
-            TrainingResult result = fit(model, train, validation);
+            TrainingResult result = fit(model, start, train, validation);
             return new Trained(model, result);
         } catch (RuntimeException e) {
             model.close();
@@ -67,7 +87,8 @@ public final class ForecastTrainer {
         }
     }
 
-    private TrainingResult fit(Model model, WindowedSeries train, WindowedSeries validation) {
+    private TrainingResult fit(
+            Model model, ForecastBlock from, WindowedSeries train, WindowedSeries validation) {
         long start = System.nanoTime();
         Random shuffle = new Random(options.seed());
         List<EpochStats> history = new ArrayList<>();
@@ -78,10 +99,13 @@ public final class ForecastTrainer {
                 parameters.add(p.getValue());
             }
             ForecastBlock block = (ForecastBlock) model.getBlock();
-            if (options.linearWarmStart() && block.config().linearSkip()) {
+            if (from != null) {
+                copyParameters(from, parameters);
+            } else if (options.linearWarmStart() && block.config().linearSkip()) {
                 block.warmStartLinearSkip(train);
             }
-            // Epoch 0 is the starting point: with a warm start, the linear fit itself.
+            // Epoch 0 is the starting point: the model fine-tuned, or with a linear warm start the
+            // linear fit itself.
             float[][] best = snapshot(parameters);
             double initialLoss = meanSquaredError(trainer, validation);
             double bestLoss = initialLoss;
@@ -229,6 +253,29 @@ public final class ForecastTrainer {
         return scope.create(
                 data.gatherLabels(order, from, to),
                 new Shape(to - from, data.horizon(), data.targets()));
+    }
+
+    /** Sets {@code into} (the parameters of a block of {@code from}'s config) to {@code from}'s. */
+    private static void copyParameters(ForecastBlock from, List<Parameter> into) {
+        ParameterList source = from.getParameters();
+        if (source.size() != into.size()) {
+            throw new IllegalArgumentException(
+                    "start block has " + source.size() + " parameters, expected " + into.size());
+        }
+        for (int i = 0; i < into.size(); i++) {
+            NDArray value = source.get(i).getValue().getArray();
+            NDArray target = into.get(i).getArray();
+            if (!value.getShape().equals(target.getShape())) {
+                throw new IllegalArgumentException(
+                        "start block's "
+                                + source.get(i).getKey()
+                                + " is "
+                                + value.getShape()
+                                + ", expected "
+                                + target.getShape());
+            }
+            target.set(value.toFloatArray());
+        }
     }
 
     private static float[][] snapshot(List<Parameter> parameters) {

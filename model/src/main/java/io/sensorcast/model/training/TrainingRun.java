@@ -2,6 +2,7 @@ package io.sensorcast.model.training;
 
 import io.sensorcast.model.artifact.DataRange;
 import io.sensorcast.model.artifact.ModelManifest;
+import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.TimeSeriesTable;
@@ -50,6 +51,25 @@ public final class TrainingRun {
             WindowSpec spec,
             TimeSplit split,
             int seasonPeriod) {
+        this(table, source, features, targets, spec, split, seasonPeriod, null);
+    }
+
+    /**
+     * A run on {@code scaler}'s standardisation instead of one fitted to the training rows: the
+     * scaler of a model to {@link #fineTune}, whose weights expect its inputs scaled as they were.
+     *
+     * @param scaler per input column (after targets missing from {@code features} are appended), or
+     *     null to fit one on the training rows
+     */
+    public TrainingRun(
+            TimeSeriesTable table,
+            String source,
+            List<String> features,
+            List<String> targets,
+            WindowSpec spec,
+            TimeSplit split,
+            int seasonPeriod,
+            Standardizer scaler) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one target column is required");
         }
@@ -83,7 +103,16 @@ public final class TrainingRun {
         this.spec = spec;
         this.split = split;
         this.seasonPeriod = seasonPeriod;
-        this.scaler = Standardizer.fit(this.table, 0, split.trainEnd());
+        if (scaler != null && scaler.columns() != this.features.size()) {
+            throw new IllegalArgumentException(
+                    "scaler has "
+                            + scaler.columns()
+                            + " columns but the run reads "
+                            + this.features.size()
+                            + " "
+                            + this.features);
+        }
+        this.scaler = scaler != null ? scaler : Standardizer.fit(this.table, 0, split.trainEnd());
     }
 
     public List<String> features() {
@@ -119,8 +148,49 @@ public final class TrainingRun {
             NetworkConfig network, TrainingOptions options, Consumer<EpochStats> progress) {
         WindowedSeries train = windows(split.train());
         WindowedSeries validation = windows(split.validation());
-        ForecastTrainer.Trained trained =
-                new ForecastTrainer(options, progress).train(network, train, validation);
+        return describe(
+                new ForecastTrainer(options, progress).train(network, train, validation),
+                options,
+                train,
+                validation);
+    }
+
+    /**
+     * Fine-tunes {@code start} (a network for this run's windows and features, trained on data
+     * standardised by this run's scaler: construct the run with the start model's scaler) on this
+     * run's data and builds the manifest. The caller owns (and must close) the result.
+     */
+    public Outcome fineTune(
+            ForecastBlock start, TrainingOptions options, Consumer<EpochStats> progress) {
+        NetworkConfig expected =
+                network()
+                        .optCell(start.config().cell())
+                        .optLayers(start.config().layers())
+                        .optHiddenSize(start.config().hiddenSize())
+                        .optDropout(start.config().dropout())
+                        .optBidirectional(start.config().bidirectional())
+                        .optLinearSkip(start.config().linearSkip())
+                        .optWindowNormalization(start.config().windowNormalization())
+                        .build();
+        if (!expected.equals(start.config())) {
+            throw new IllegalArgumentException(
+                    "cannot fine-tune " + start.config() + " on windows for " + expected);
+        }
+        WindowedSeries train = windows(split.train());
+        WindowedSeries validation = windows(split.validation());
+        return describe(
+                new ForecastTrainer(options, progress).fineTune(start, train, validation),
+                options,
+                train,
+                validation);
+    }
+
+    private Outcome describe(
+            ForecastTrainer.Trained trained,
+            TrainingOptions options,
+            WindowedSeries train,
+            WindowedSeries validation) {
+        NetworkConfig network = trained.block().config();
         try {
             List<Forecaster> forecasters = new ArrayList<>();
             forecasters.add(

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.sensorcast.model.block.Cell;
+import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
@@ -155,6 +158,72 @@ class ForecastTrainerTest {
             assertThat(validation.get("model").mse())
                     .isLessThanOrEqualTo(result.initialValidationLoss() + 1e-6);
         }
+    }
+
+    @Test
+    void fineTuningStartsFromTheGivenModel() {
+        TimeSeriesTable table = seasonal(900, 5);
+        TrainingRun first = run(table);
+        TrainingOptions options = TrainingOptions.defaults().withEpochs(3).withBatchSize(32);
+        try (TrainingRun.Outcome start = first.train(small(first, Cell.LSTM), options, e -> {})) {
+            TrainingResult trained = start.manifest().training();
+            TrainingRun again =
+                    new TrainingRun(
+                            table,
+                            "synthetic",
+                            List.of(),
+                            List.of("value"),
+                            new WindowSpec(24, 6, 1),
+                            TimeSplit.fractions(table.rows(), 0.6, 0.2),
+                            12,
+                            start.manifest().scaler());
+            try (TrainingRun.Outcome tuned =
+                    again.fineTune(start.trained().block(), options.withEpochs(1), e -> {})) {
+                TrainingResult result = tuned.manifest().training();
+                // epoch 0 is the start model itself, on the same validation windows
+                assertThat(result.initialValidationLoss())
+                        .isCloseTo(trained.bestValidationLoss(), within(1e-5));
+                assertThat(result.bestValidationLoss())
+                        .isLessThanOrEqualTo(result.initialValidationLoss());
+                assertThat(tuned.manifest().network()).isEqualTo(start.manifest().network());
+                assertThat(tuned.manifest().scaler().means())
+                        .containsExactly(start.manifest().scaler().means());
+            }
+            // from scratch, the same run starts elsewhere
+            try (TrainingRun.Outcome scratch =
+                    first.train(small(first, Cell.LSTM), options.withEpochs(1), e -> {})) {
+                assertThat(scratch.manifest().training().initialValidationLoss())
+                        .isNotCloseTo(trained.bestValidationLoss(), within(1e-2));
+            }
+        }
+    }
+
+    @Test
+    void fineTuningRefusesAModelForOtherWindows() {
+        TimeSeriesTable table = seasonal(700, 6);
+        TrainingRun run = run(table);
+        TrainingOptions options = TrainingOptions.defaults().withEpochs(1);
+        NetworkConfig other = run.network().setWindow(12).optHiddenSize(8).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ForecastBlock block = new ForecastBlock(other);
+            block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 12, 1));
+            assertThatThrownBy(() -> run.fineTune(block, options, e -> {}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot fine-tune");
+        }
+        assertThatThrownBy(
+                        () ->
+                                new TrainingRun(
+                                        table,
+                                        "synthetic",
+                                        List.of(),
+                                        List.of("value"),
+                                        new WindowSpec(24, 6, 1),
+                                        TimeSplit.fractions(table.rows(), 0.6, 0.2),
+                                        12,
+                                        new Standardizer(new double[2], new double[] {1, 1})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("scaler has 2 columns but the run reads 1");
     }
 
     @Test

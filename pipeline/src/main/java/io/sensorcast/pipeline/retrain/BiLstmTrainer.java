@@ -1,37 +1,92 @@
 package io.sensorcast.pipeline.retrain;
 
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.training.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import java.nio.file.Path;
+import java.util.stream.IntStream;
 
-/** The product's candidate: a one-step BiLSTM forecaster of every column, from the model module. */
+/**
+ * The product's candidate: a one-step BiLSTM forecaster of every column, from the model module.
+ * With {@code sensorcast.retrain.fine-tune} a candidate whose network the model in service already
+ * has, on data of about the same spread, starts from that model's weights and scaling; otherwise
+ * (and by default) from scratch.
+ */
 public final class BiLstmTrainer implements CandidateTrainer {
 
     private static final long serialVersionUID = 1L;
 
     @Override
     public void train(
-            TimeSeriesTable table, String source, TimeSplit split, RetrainSettings s, Path out)
+            TimeSeriesTable table,
+            String source,
+            TimeSplit split,
+            RetrainSettings s,
+            ForecastModel serving,
+            Path out)
             throws Exception {
+        WindowSpec spec = new WindowSpec(s.window(), 1, 1);
+        int season = Math.min(s.season(), s.window());
+        TrainingOptions options = TrainingOptions.defaults().withEpochs(s.epochs());
+        int columns = table.columns().size();
+        NetworkConfig network =
+                NetworkConfig.builder()
+                        .setWindow(spec.window())
+                        .setHorizon(spec.horizon())
+                        .optInputFeatures(columns)
+                        .optTargetIndices(IntStream.range(0, columns).toArray())
+                        .optHiddenSize(s.hiddenSize())
+                        .optLayers(s.layers())
+                        .build();
+        boolean fineTune =
+                s.fineTune()
+                        && serving != null
+                        && serving.manifest().network().equals(network)
+                        && serving.manifest().features().equals(table.columns())
+                        && sameScale(
+                                serving.manifest().scaler(),
+                                Standardizer.fit(table, 0, split.trainEnd()));
         TrainingRun run =
                 new TrainingRun(
                         table,
                         source,
                         table.columns(),
                         table.columns(),
-                        new WindowSpec(s.window(), 1, 1),
+                        spec,
                         split,
-                        Math.min(s.season(), s.window()));
+                        season,
+                        fineTune ? serving.manifest().scaler() : null);
         try (TrainingRun.Outcome o =
-                run.train(
-                        run.network().optHiddenSize(s.hiddenSize()).optLayers(s.layers()).build(),
-                        TrainingOptions.defaults().withEpochs(s.epochs()),
-                        e -> {})) {
+                fineTune
+                        ? run.fineTune(serving.block(), options, e -> {})
+                        : run.train(network, options, e -> {})) {
             ModelArtifact.save(out, o.trained().block(), o.manifest());
         }
     }
+
+    /**
+     * Whether every column's spread on the new training rows is within a factor of {@value
+     * #MAX_SCALE_CHANGE} of the serving model's: weights learnt on one scaling are a sound start
+     * only while the data still looks alike through it. A sensor whose variance moved further is
+     * trained from scratch on its own scaling.
+     */
+    static boolean sameScale(Standardizer serving, Standardizer now) {
+        double[] before = serving.stds();
+        double[] after = now.stds();
+        for (int c = 0; c < before.length; c++) {
+            double ratio = after[c] / before[c];
+            if (ratio > MAX_SCALE_CHANGE || ratio < 1 / MAX_SCALE_CHANGE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static final double MAX_SCALE_CHANGE = 2;
 }

@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.retrain;
 
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import java.io.Serializable;
@@ -11,7 +12,18 @@ import java.nio.file.Path;
  */
 public interface CandidateTrainer extends Serializable {
 
-    /** Trains on {@code table} and saves the artifact in {@code out}. */
-    void train(TimeSeriesTable table, String source, TimeSplit split, RetrainSettings s, Path out)
+    /**
+     * Trains on {@code table} and saves the artifact in {@code out}.
+     *
+     * @param serving the model in service when it reads and forecasts exactly {@code table}'s
+     *     columns, else null: a trainer may start from it (it must not close it)
+     */
+    void train(
+            TimeSeriesTable table,
+            String source,
+            TimeSplit split,
+            RetrainSettings s,
+            ForecastModel serving,
+            Path out)
             throws Exception;
 }

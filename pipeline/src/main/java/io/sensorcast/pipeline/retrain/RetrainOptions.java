@@ -112,6 +112,17 @@ public final class RetrainOptions {
                                     + " serves every group a model as soon as it has data (e.g."
                                     + " for anomaly scoring where persistence forecasts well).");
 
+    public static final ConfigOption<Boolean> FINE_TUNE =
+            ConfigOptions.key("sensorcast.retrain.fine-tune")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Whether a candidate starts from the weights (and scaling) of the"
+                                    + " model in service when it has the candidate's network and"
+                                    + " each column's spread is within a factor of 2 of the"
+                                    + " model's, so a round refines what serves on the newest"
+                                    + " readings; false trains every candidate from scratch.");
+
     public static final ConfigOption<String> FROM =
             ConfigOptions.key("sensorcast.retrain.from")
                     .stringType()

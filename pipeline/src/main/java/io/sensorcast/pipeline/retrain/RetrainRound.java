@@ -77,14 +77,17 @@ final class RetrainRound {
             d.currentVersion = current == null ? 0 : current.version();
             work = Files.createTempDirectory("sensorcast-retrain-");
             Path candidateDir = work.resolve("candidate");
-            // DJL's PyTorch engine allows one gradient collector per JVM at a time: trainings in
-            // the slots of one TaskManager take turns (they run in parallel across TaskManagers).
-            // The lock is DJL's own class, shared by every job's class loader when DJL is loaded
-            // parent-first as deploy/ does.
-            synchronized (ai.djl.training.GradientCollector.class) {
-                trainer.train(table, "kafka:" + group, split, settings, candidateDir);
+            String tooShort;
+            try (ForecastModel serving = loadCurrent(current, table, d)) {
+                // DJL's PyTorch engine allows one gradient collector per JVM at a time: trainings
+                // in the slots of one TaskManager take turns (they run in parallel across
+                // TaskManagers). The lock is DJL's own class, shared by every job's class loader
+                // when DJL is loaded parent-first as deploy/ does.
+                synchronized (ai.djl.training.GradientCollector.class) {
+                    trainer.train(table, "kafka:" + group, split, settings, serving, candidateDir);
+                }
+                tooShort = judge(candidateDir, serving, table, split, d);
             }
-            String tooShort = judge(candidateDir, current, table, split, d);
             if (tooShort != null) {
                 return d.skip(tooShort);
             }
@@ -105,13 +108,12 @@ final class RetrainRound {
      */
     private String judge(
             Path candidateDir,
-            ModelStore.Version current,
+            ForecastModel serving,
             TimeSeriesTable table,
             TimeSplit split,
             Draft d)
             throws Exception {
-        try (ForecastModel candidate = ModelArtifact.load(candidateDir);
-                ForecastModel serving = loadCurrent(current, table, d)) {
+        try (ForecastModel candidate = ModelArtifact.load(candidateDir)) {
             int longest =
                     Math.max(
                             candidate.manifest().window(),

@@ -16,7 +16,8 @@ public record RetrainSettings(
         double validation,
         double margin,
         double maxGapFraction,
-        boolean coldStartGate)
+        boolean coldStartGate,
+        boolean fineTune)
         implements Serializable {
 
     public static RetrainSettings from(Configuration c) {
@@ -33,6 +34,7 @@ public record RetrainSettings(
                 c.get(RetrainOptions.VALIDATION),
                 c.get(RetrainOptions.MARGIN),
                 c.get(RetrainOptions.MAX_GAP_FRACTION),
-                c.get(RetrainOptions.COLD_START_GATE));
+                c.get(RetrainOptions.COLD_START_GATE),
+                c.get(RetrainOptions.FINE_TUNE));
     }
 }

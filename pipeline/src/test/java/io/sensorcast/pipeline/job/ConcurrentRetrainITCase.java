@@ -8,6 +8,7 @@ import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.Topics;
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
@@ -61,10 +62,15 @@ class ConcurrentRetrainITCase {
 
         @Override
         public void train(
-                TimeSeriesTable table, String source, TimeSplit split, RetrainSettings s, Path out)
+                TimeSeriesTable table,
+                String source,
+                TimeSplit split,
+                RetrainSettings s,
+                ForecastModel serving,
+                Path out)
                 throws Exception {
             assertThat(BOTH_RUNNING.await(2, TimeUnit.MINUTES)).isTrue();
-            new BiLstmTrainer().train(table, source, split, s, out);
+            new BiLstmTrainer().train(table, source, split, s, serving, out);
         }
     }
 

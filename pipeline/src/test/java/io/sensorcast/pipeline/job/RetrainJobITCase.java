@@ -9,6 +9,7 @@ import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.Topics;
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
@@ -73,7 +74,12 @@ class RetrainJobITCase {
 
         @Override
         public void train(
-                TimeSeriesTable table, String source, TimeSplit split, RetrainSettings s, Path out)
+                TimeSeriesTable table,
+                String source,
+                TimeSplit split,
+                RetrainSettings s,
+                ForecastModel serving,
+                Path out)
                 throws Exception {
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < table.rows(); i++) {
@@ -101,13 +107,15 @@ class RetrainJobITCase {
                             s.validation(),
                             s.margin(),
                             s.maxGapFraction(),
-                            s.coldStartGate());
+                            s.coldStartGate(),
+                            s.fineTune());
             new BiLstmTrainer()
                     .train(
                             new TimeSeriesTable(times, table.columns(), values),
                             source,
                             split,
                             oneEpoch,
+                            null, // from scratch: nothing of the model in service
                             out);
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.store.ModelStore;
@@ -129,9 +130,14 @@ class GroupRetrainFunctionTest {
 
         @Override
         public void train(
-                TimeSeriesTable table, String source, TimeSplit split, RetrainSettings s, Path out)
+                TimeSeriesTable table,
+                String source,
+                TimeSplit split,
+                RetrainSettings s,
+                ForecastModel serving,
+                Path out)
                 throws Exception {
-            new BiLstmTrainer().train(table, source, split, s, out);
+            new BiLstmTrainer().train(table, source, split, s, serving, out);
             new ModelStore(store, 5).publish("s", out);
         }
     }
