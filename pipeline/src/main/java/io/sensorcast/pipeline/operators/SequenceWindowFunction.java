@@ -2,13 +2,11 @@ package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.SensorReading;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,9 +18,10 @@ import org.apache.flink.util.OutputTag;
  * its {@code minWindow}-th reading on, not only once its first window is complete.
  *
  * <ul>
- *   <li>A reading waits (keyed {@code MapState}) until the watermark passes its time, then joins
- *       the ring in order, so shuffling within the watermark's out-of-orderness bound changes
- *       nothing.
+ *   <li>A reading waits until the watermark passes its time, then joins the ring in order, so
+ *       shuffling within the watermark's out-of-orderness bound changes nothing. A sensor's ring,
+ *       waiting readings and idle deadline are one keyed value ({@link SensorSequence}), with one
+ *       timer at its earliest waiting reading and one idle timer.
  *   <li>A reading at or behind the watermark is late: it goes to {@link #LATE} and is counted.
  *   <li>A reading whose timestamp the sensor already has is a duplicate: ignored and counted.
  *   <li>State is bounded: the ring holds {@code window} readings; pending readings are bounded by
@@ -43,10 +42,7 @@ public final class SequenceWindowFunction
     private final int minWindow;
     private final long idleTimeoutMillis;
 
-    private transient MapState<Long, PendingReading> pending;
-    private transient ValueState<ReadingRing> ring;
-    private transient ValueState<Long> cleanupAt; // the idle timer's time
-    private transient ValueState<Long> idleDeadline; // the newest reading's time + idle timeout
+    private transient ValueState<SensorSequence> sequence;
     private transient Counter late;
     private transient Counter duplicates;
     private transient Counter schemaChanges;
@@ -81,23 +77,11 @@ public final class SequenceWindowFunction
 
     @Override
     public void open(OpenContext openContext) {
-        pending =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "pending",
-                                        Types.LONG,
-                                        TypeInformation.of(PendingReading.class)));
-        ring =
+        sequence =
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "ring", TypeInformation.of(ReadingRing.class)));
-        cleanupAt =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
-        idleDeadline =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("idle-deadline", Types.LONG));
+                                        "sequence", TypeInformation.of(SensorSequence.class)));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
         late = metrics.counter("lateReadings");
         duplicates = metrics.counter("duplicateReadings");
@@ -108,50 +92,71 @@ public final class SequenceWindowFunction
     @Override
     public void processElement(SensorReading r, Context ctx, Collector<SensorWindow> out)
             throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
-        if (r.timestamp <= watermark) {
+        TimerService timers = ctx.timerService();
+        if (r.timestamp <= timers.currentWatermark()) {
             late.inc();
             ctx.output(LATE, r);
             return;
         }
-        // Everything already in the ring is at or behind the watermark, so a repeat of it was
-        // caught as late above; only a reading still waiting can be repeated here.
-        if (pending.contains(r.timestamp)) {
+        SensorSequence s = sequence.value();
+        long deadline = r.timestamp + idleTimeoutMillis;
+        if (s == null) {
+            s = new SensorSequence();
+            s.deadline = deadline;
+            s.idleTimerAt = deadline;
+            timers.registerEventTimeTimer(deadline);
+        } else if (s.isWaiting(r.timestamp)) {
+            // Everything already in the ring is at or behind the watermark, so a repeat of it was
+            // caught as late above; only a reading still waiting can be repeated here.
             duplicates.inc();
             return;
+        } else {
+            s.deadline = Math.max(s.deadline, deadline);
         }
-        pending.put(r.timestamp, new PendingReading(r, ctx.timerService().currentProcessingTime()));
-        ctx.timerService().registerEventTimeTimer(r.timestamp);
-        IdleTimeout.extendDeadline(
-                cleanupAt, idleDeadline, ctx.timerService(), r.timestamp, idleTimeoutMillis);
+        if (s.add(new PendingReading(r, timers.currentProcessingTime()))) {
+            timers.registerEventTimeTimer(r.timestamp); // the earliest waiting reading's release
+        }
+        sequence.update(s);
     }
 
+    /**
+     * Releases every waiting reading the watermark has passed, in event-time order, and sets the
+     * next release timer; drops the sensor when its idle timer finds it silent. There is always a
+     * timer at the earliest waiting reading's time: set when a reading becomes the earliest.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SensorWindow> out)
             throws Exception {
-        PendingReading due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            SensorReading r = due.reading;
-            ReadingRing current = ring.value();
-            if (current == null || !current.fits(r)) {
-                if (current != null) {
-                    schemaChanges.inc();
-                }
-                current = new ReadingRing(window, r.names);
+        SensorSequence s = sequence.value();
+        if (s == null) {
+            return;
+        }
+        TimerService timers = ctx.timerService();
+        int due = s.due(timers.currentWatermark());
+        for (int i = 0; i < due; i++) {
+            PendingReading p = s.pending[i];
+            if (s.append(p.reading, window)) {
+                schemaChanges.inc();
             }
-            current.add(r);
-            ring.update(current);
-            if (current.size >= minWindow) {
+            if (s.ring.size >= minWindow) {
                 windows.inc();
-                out.collect(current.toWindow(ctx.getCurrentKey(), due.ingestMillis));
+                out.collect(s.ring.toWindow(ctx.getCurrentKey(), p.ingestMillis));
             }
         }
-        if (IdleTimeout.expiredOrRearmed(cleanupAt, idleDeadline, ctx.timerService(), timestamp)) {
-            pending.clear();
-            ring.clear();
-            cleanupAt.clear();
-            idleDeadline.clear();
+        if (due > 0) {
+            s.release(due);
+            if (s.waiting > 0) {
+                timers.registerEventTimeTimer(s.earliest());
+            }
         }
+        if (timestamp >= s.idleTimerAt) {
+            if (s.deadline <= timestamp) {
+                sequence.clear(); // silent for the idle timeout: nothing is waiting either
+                return;
+            }
+            s.idleTimerAt = s.deadline;
+            timers.registerEventTimeTimer(s.deadline);
+        }
+        sequence.update(s);
     }
 }

@@ -84,32 +84,4 @@ class IdleTimeoutTest {
         assertThat(IdleTimeout.expiredOrRearmed(deadline, timers, 99 + IDLE)).isTrue();
         assertThat(timers.registered).hasSize(2);
     }
-
-    @Test
-    void besideOtherTimersOnlyTheIdleTimerIsJudged() throws Exception {
-        Value timerAt = new Value();
-        Value deadline = new Value();
-        Timers timers = new Timers();
-        IdleTimeout.extendDeadline(timerAt, deadline, timers, 0, IDLE);
-        IdleTimeout.extendDeadline(timerAt, deadline, timers, 500, IDLE);
-        assertThat(timers.registered).containsExactly(IDLE);
-        // an ordering timer of the operator, before the idle timer: not the idle timeout
-        assertThat(IdleTimeout.expiredOrRearmed(timerAt, deadline, timers, 500)).isFalse();
-        assertThat(timers.registered).containsExactly(IDLE);
-        // the idle timer, early: again at the deadline
-        assertThat(IdleTimeout.expiredOrRearmed(timerAt, deadline, timers, IDLE)).isFalse();
-        assertThat(timers.registered).containsExactly(IDLE, 500 + IDLE);
-        assertThat(IdleTimeout.expiredOrRearmed(timerAt, deadline, timers, 500 + IDLE)).isTrue();
-    }
-
-    @Test
-    void aKeyRestoredWithOnlyItsTimerKeepsItAsTheDeadline() throws Exception {
-        Value timerAt = new Value();
-        timerAt.update(5 * IDLE); // state from before the deadline was kept
-        Value deadline = new Value();
-        Timers timers = new Timers();
-        IdleTimeout.extendDeadline(timerAt, deadline, timers, 0, IDLE);
-        assertThat(timers.registered).isEmpty(); // its timer stands
-        assertThat(deadline.value()).isEqualTo(5 * IDLE);
-    }
 }

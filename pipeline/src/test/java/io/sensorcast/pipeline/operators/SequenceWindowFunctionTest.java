@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorcast.connectors.format.SensorReading;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -60,6 +63,36 @@ class SequenceWindowFunctionTest {
         assertThat(out.get(2).values).containsExactly(3, 4, 5);
         assertThat(out.get(2).timestamps).containsExactly(30, 40, 50);
         assertThat(out.get(0).sensor).isEqualTo("a");
+    }
+
+    @Test
+    void releasesWaitingReadingsAsTheWatermarkPassesEach() throws Exception {
+        send("a", 30, 3);
+        send("a", 10, 1);
+        send("a", 20, 2);
+        send("a", 40, 4);
+        harness.processWatermark(25); // 10 and 20: one window (min window = window = 3: none)
+        assertThat(windows()).isEmpty();
+        harness.processWatermark(30);
+        assertThat(windows()).extracting(w -> w.timestamp).containsExactly(30L);
+        send("a", 35, 3.5); // behind the earliest waiting (40): released first
+        harness.processWatermark(45);
+        assertThat(windows()).extracting(w -> w.timestamp).containsExactly(30L, 35L, 40L);
+        assertThat(windows().get(2).values).containsExactly(3, 3.5, 4);
+        // nothing waits now: only the idle timer is left
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void itsStateIsAFlinkPojo() {
+        TypeInformation<SensorSequence> type = TypeInformation.of(SensorSequence.class);
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<SensorSequence> pojo = (PojoTypeInfo<SensorSequence>) type;
+        for (int i = 0; i < pojo.getArity(); i++) {
+            assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
+                    .as(pojo.getPojoFieldAt(i).getField().getName())
+                    .isNotInstanceOf(GenericTypeInfo.class);
+        }
     }
 
     @Test
@@ -139,9 +172,9 @@ class SequenceWindowFunctionTest {
             send("a", t, t);
             harness.processWatermark(t);
         }
-        // ring (1 entry) + cleanup time (1 entry); nothing pending, nothing growing
-        int bounded = harness.numKeyedStateEntries();
-        assertThat(bounded).isLessThanOrEqualTo(3);
+        // one entry (ring and idle deadline, nothing waiting) and the idle timer: nothing grows
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         assertThat(windows()).hasSize(500 - WINDOW + 1);
         assertThat(windows().get(windows().size() - 1).values).containsExactly(498, 499, 500);
 
