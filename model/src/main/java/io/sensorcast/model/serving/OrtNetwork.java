@@ -6,22 +6,32 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.sensorcast.model.block.NetworkConfig;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * An ONNX graph served by ONNX Runtime on the CPU, one session per model, through ONNX Runtime's
- * own Java API: the session is built from the graph's bytes (no file), and a pass is one input
- * tensor made from the Java floats, one {@code run} and one copy out. DJL's ONNX Runtime engine
- * wraps the same calls in NDManagers and NDArrays that cost a random UUID each, about a tenth of a
- * small pass (measured by {@code sensorcast bench-model}). Owns native memory: close it.
+ * An ONNX graph served by ONNX Runtime on the CPU, one single-threaded session per thread a pass
+ * may use, through ONNX Runtime's own Java API: sessions are built from the graph's bytes (no
+ * file); a batch is cut into one part per thread and passes of at most {@link #MAX_PASS_ROWS} rows,
+ * each one input tensor made from the Java floats, one {@code run} and one copy out. DJL's ONNX
+ * Runtime engine wraps the same calls in NDManagers and NDArrays that cost a random UUID each,
+ * about a tenth of a small pass (measured by {@code sensorcast bench-model}). Owns native memory:
+ * close it.
  */
 public final class OrtNetwork implements ServingNetwork {
 
     /** ONNX Runtime's session option for busy-waiting intra-op threads. */
     static final String SPINNING = "session.intra_op.allow_spinning";
 
-    private final OrtSession session;
+    /** One single-threaded session per thread a forward pass may use. */
+    private final OrtSession[] sessions;
+
     private final OrtSession.SessionOptions options;
     private final long window;
     private final long features;
@@ -44,11 +54,11 @@ public final class OrtNetwork implements ServingNetwork {
     static final int ROW_BLOCK = 4;
 
     private OrtNetwork(
-            OrtSession session,
+            OrtSession[] sessions,
             OrtSession.SessionOptions options,
             NetworkConfig c,
             boolean batchInvariant) {
-        this.session = session;
+        this.sessions = sessions;
         this.options = options;
         this.window = c.window();
         this.features = c.inputFeatures();
@@ -56,9 +66,8 @@ public final class OrtNetwork implements ServingNetwork {
     }
 
     /**
-     * A session over {@code onnx} for a network of {@code config}, with {@code intraOpThreads}
-     * threads a pass (0: ONNX Runtime's default, one per core) and one inter-op thread, batch
-     * invariant when {@value #BATCH_INVARIANT_PROPERTY} is {@code true}.
+     * The network of {@code config} in {@code onnx}, forecasting on {@code intraOpThreads} threads
+     * (0: one per core), batch invariant when {@value #BATCH_INVARIANT_PROPERTY} is {@code true}.
      */
     public static OrtNetwork load(byte[] onnx, NetworkConfig config, int intraOpThreads)
             throws OrtException {
@@ -86,26 +95,42 @@ public final class OrtNetwork implements ServingNetwork {
     /**
      * {@link #load(byte[], NetworkConfig, int)}, batch invariant (every pass padded to whole row
      * blocks) or not.
+     *
+     * <p>With more than one thread, a batch is cut into one part per thread, each forecast on its
+     * own single-threaded session at once, rather than given to one session with an intra-op pool:
+     * ONNX Runtime parallelises a recurrent layer step by step, and on the Zen 5 build machine two
+     * single-threaded sessions forecast 1.5–2.4× the windows of one two-threaded session at batches
+     * 8–256 ({@code bench-model}, W64 H64 L2 and W48 H32 L1). A window's forecast then does not
+     * depend on the thread count either.
      */
     public static OrtNetwork load(
             byte[] onnx, NetworkConfig config, int intraOpThreads, boolean batchInvariant)
             throws OrtException {
+        int threads =
+                intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession[] sessions = new OrtSession[threads];
         try {
             options.setInterOpNumThreads(1);
-            if (intraOpThreads > 0) {
-                options.setIntraOpNumThreads(intraOpThreads);
-            }
+            options.setIntraOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // Idle pool threads sleep instead of spinning: on a TaskManager they would take the
-            // cores other subtasks (and the other engine) need.
+            // No pool threads to spin; stated anyway, so no ONNX Runtime default takes cores
+            // other subtasks (and the other engine) need.
             options.addConfigEntry(SPINNING, "0");
-            return new OrtNetwork(
-                    environment().createSession(onnx, options), options, config, batchInvariant);
+            for (int i = 0; i < threads; i++) {
+                sessions[i] = environment().createSession(onnx, options);
+            }
+            return new OrtNetwork(sessions, options, config, batchInvariant);
         } catch (OrtException | RuntimeException e) {
+            closeAll(sessions);
             options.close();
             throw e;
         }
+    }
+
+    /** The threads a forward pass may use. */
+    public int threads() {
+        return sessions.length;
     }
 
     private static OrtEnvironment environment() {
@@ -117,27 +142,101 @@ public final class OrtNetwork implements ServingNetwork {
         return "ONNX Runtime " + environment().getVersion();
     }
 
+    /**
+     * Rows a pass runs at most; a larger part runs as several passes. ONNX Runtime's LSTM slows
+     * down per window as its batch grows past this (its per-step working set leaves the core's
+     * cache): on the Zen 5 build machine, a single-threaded session forecast W48 H32 L1 at 53k
+     * windows/s for batch 32 against 46k at 64 and 35k at 8, W64 H64 L2 at 6.3k for batch 32
+     * against 5.9k at 64 and 5.8k at 8; a two-threaded one fell from 57k (64) to 43k (256) and 35k
+     * (1,024). A multiple of {@link #ROW_BLOCK}, so batch invariance holds.
+     */
+    static final int MAX_PASS_ROWS = 32;
+
     @Override
     public float[] forward(float[] windows, int n) {
+        int parts = Math.min(sessions.length, (n + ROW_BLOCK - 1) / ROW_BLOCK);
+        if (parts <= 1) {
+            return forward(sessions[0], windows, 0, n);
+        }
+        // Parts of whole row blocks, so a batch-invariant forecast is the same in any part.
+        int per = ((n + parts - 1) / parts + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
+        parts = (n + per - 1) / per;
+        List<CompletableFuture<float[]>> others = new ArrayList<>(parts - 1);
+        for (int p = 1; p < parts; p++) {
+            OrtSession session = sessions[p];
+            int from = p * per;
+            int rows = Math.min(per, n - from);
+            others.add(
+                    CompletableFuture.supplyAsync(
+                            () -> forward(session, windows, from, rows), WORKERS));
+        }
+        float[] first = forward(sessions[0], windows, 0, per);
+        int perRow = first.length / per;
+        float[] out = new float[n * perRow];
+        System.arraycopy(first, 0, out, 0, first.length);
+        for (int p = 1; p < parts; p++) {
+            float[] part;
+            try {
+                part = others.get(p - 1).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            System.arraycopy(part, 0, out, p * per * perRow, part.length);
+        }
+        return out;
+    }
+
+    /**
+     * Threads that forecast the parts of a batch beyond the caller's own: created when needed, gone
+     * after a minute idle, daemons (a model never keeps a JVM alive).
+     */
+    private static final ExecutorService WORKERS =
+            Executors.newCachedThreadPool(
+                    task -> {
+                        Thread t = new Thread(task, "sensorcast-onnxruntime-part");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    /** Rows {@code [from, from + n)} on {@code session}, in passes of {@link #MAX_PASS_ROWS}. */
+    private float[] forward(OrtSession session, float[] windows, int from, int n) {
+        if (n <= MAX_PASS_ROWS) {
+            return pass(session, windows, from, n);
+        }
+        float[] out = null;
+        int perRow = 0;
+        for (int at = 0; at < n; at += MAX_PASS_ROWS) {
+            int rows = Math.min(MAX_PASS_ROWS, n - at);
+            float[] part = pass(session, windows, from + at, rows);
+            if (out == null) {
+                perRow = part.length / rows;
+                out = new float[n * perRow];
+            }
+            System.arraycopy(part, 0, out, at * perRow, rows * perRow);
+        }
+        return out;
+    }
+
+    /** Rows {@code [from, from + n)} of {@code windows} in one pass, padded to whole row blocks. */
+    private float[] pass(OrtSession session, float[] windows, int from, int n) {
+        int size = Math.toIntExact(window * features);
         int padded = (n + rowBlock - 1) / rowBlock * rowBlock;
         if (padded == n) {
-            return run(windows, n);
+            return run(session, FloatBuffer.wrap(windows, from * size, n * size), n);
         }
-        int size = Math.toIntExact(window * features);
-        float[] rows = Arrays.copyOf(windows, padded * size);
+        float[] rows = new float[padded * size];
+        System.arraycopy(windows, from * size, rows, 0, n * size);
         for (int r = n; r < padded; r++) {
-            System.arraycopy(windows, (n - 1) * size, rows, r * size, size); // the last again
+            System.arraycopy(windows, (from + n - 1) * size, rows, r * size, size); // the last
         }
-        float[] out = run(rows, padded);
+        float[] out = run(session, FloatBuffer.wrap(rows), padded);
         return Arrays.copyOf(out, out.length / padded * n);
     }
 
-    private float[] run(float[] windows, int n) {
+    private float[] run(OrtSession session, FloatBuffer windows, int n) {
         try (OnnxTensor x =
                         OnnxTensor.createTensor(
-                                environment(),
-                                FloatBuffer.wrap(windows),
-                                new long[] {n, window, features});
+                                environment(), windows, new long[] {n, window, features});
                 OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, x))) {
             FloatBuffer y = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] out = new float[y.remaining()];
@@ -151,11 +250,21 @@ public final class OrtNetwork implements ServingNetwork {
     @Override
     public void close() {
         try {
-            session.close();
-        } catch (OrtException e) {
-            // nothing to recover: the session is gone either way
+            closeAll(sessions);
         } finally {
             options.close();
+        }
+    }
+
+    private static void closeAll(OrtSession[] sessions) {
+        for (OrtSession session : sessions) {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    // nothing to recover: the session is gone either way
+                }
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ class OnnxExportTest {
                 TorchNetwork torch = new TorchNetwork(block, manager);
                 try (OrtNetwork ort = OrtNetwork.load(OnnxExport.export(block), config, 1)) {
                     assertThat(ort.engine()).startsWith("ONNX Runtime 1.29");
-                    for (int n : new int[] {1, 5, 64}) {
+                    for (int n : new int[] {1, 5, 64, 150}) { // 150: three passes
                         float[] x = levels(n, 7);
                         float[] expected = torch.forward(x, n);
                         float[] actual = ort.forward(x, n);
@@ -83,6 +83,15 @@ class OnnxExportTest {
                     }
                     assertThat(EngineParity.difference(torch, ort, config))
                             .isLessThan(EngineParity.TOLERANCE);
+                }
+                try (OrtNetwork threaded = OrtNetwork.load(OnnxExport.export(block), config, 2)) {
+                    assertThat(threaded.threads()).isEqualTo(2);
+                    for (int n : new int[] {1, 3, 150}) { // one part; two parts of passes
+                        float[] expected = torch.forward(levels(n, 7), n);
+                        assertThat(threaded.forward(levels(n, 7), n))
+                                .containsExactly(
+                                        expected, org.assertj.core.api.Assertions.within(2e-6f));
+                    }
                 }
             }
         }
@@ -117,8 +126,11 @@ class OnnxExportTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             ForecastBlock block = new ForecastBlock(config);
             block.initialize(manager, DataType.FLOAT32, new Shape(1, window, 1));
-            try (OrtNetwork ort = OrtNetwork.load(OnnxExport.export(block), config, 1, true)) {
-                float[] together = ort.forward(all, total);
+            byte[] onnx = OnnxExport.export(block);
+            try (OrtNetwork ort = OrtNetwork.load(onnx, config, 1, true);
+                    OrtNetwork threaded = OrtNetwork.load(onnx, config, 3, true)) {
+                // on three threads: the batch in three parts, each in passes
+                float[] together = threaded.forward(all, total);
                 for (int from = 0; from + n <= total; from += n) {
                     float[] part =
                             java.util.Arrays.copyOfRange(all, from * window, (from + n) * window);
