@@ -451,6 +451,17 @@ class SensorcastCliTest {
                 .contains("once-mode rounds from a scheduler");
     }
 
+    @Test
+    void benchModelPrintsEveryPathAndTheLimitFromBothEngines() {
+        assertThat(run("bench-model", "--shapes", "8x4x1", "--batches", "1,9", "--seconds", "0.1"))
+                .isZero();
+        String printed = out.toString();
+        assertThat(printed)
+                .containsPattern("SGEMM [0-9.]+ GFLOP/s \\(libtorch [0-9.]+, ONNX Runtime [0-9.]+,")
+                .containsPattern("(?m)^8x4x1 +1( +[0-9.]+){6} +[0-9]+%$")
+                .containsPattern("(?m)^8x4x1 +9( +[0-9.]+){6} +[0-9]+%$");
+    }
+
     @ParameterizedTest
     @ValueSource(
             strings = {

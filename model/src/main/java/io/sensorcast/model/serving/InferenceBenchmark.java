@@ -103,6 +103,47 @@ public final class InferenceBenchmark implements AutoCloseable {
         }
     }
 
+    /**
+     * ONNX Runtime's single-precision matrix multiply (one {@code MatMul} node) in FLOP/s on {@code
+     * size}² matrices, with {@code threads} intra-op threads (0: one per core). Its kernels are not
+     * libtorch's: on a CPU where one engine's are faster, the faster one sets the limit.
+     */
+    public static double ortSgemmFlops(int size, double seconds, int threads) throws OrtException {
+        Random random = new Random(11);
+        float[] values = new float[size * size];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (2 * random.nextDouble() - 1);
+        }
+        OnnxGraph g = new OnnxGraph(17);
+        g.input("a", size, size);
+        String product = g.op("MatMul", new String[] {"a", g.floats("b", values, size, size)});
+        g.alias(product, "c");
+        g.output("c", size, size);
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setInterOpNumThreads(1);
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OrtSession session = env.createSession(g.toBytes("sgemm"), options);
+                    OnnxTensor a =
+                            OnnxTensor.createTensor(
+                                    env, FloatBuffer.wrap(values), new long[] {size, size})) {
+                IntSupplier multiply =
+                        () -> {
+                            try (OrtSession.Result r = session.run(Map.of("a", a))) {
+                                return (int) ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
+                            } catch (OrtException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        };
+                run(multiply, 0.5);
+                double[] r = run(multiply, seconds);
+                return r[0] * 2.0 * size * size * size / r[1];
+            }
+        }
+    }
+
     /** The four paths at {@code batch}, {@code seconds} each after a warm-up. */
     public Rates measure(int batch, double seconds) throws OrtException {
         float[] input = new float[batch * config.window() * config.inputFeatures()];
