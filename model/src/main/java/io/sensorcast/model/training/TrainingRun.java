@@ -146,13 +146,10 @@ public final class TrainingRun {
      */
     public Outcome train(
             NetworkConfig network, TrainingOptions options, Consumer<EpochStats> progress) {
-        WindowedSeries train = windows(split.train());
-        WindowedSeries validation = windows(split.validation());
-        return describe(
-                new ForecastTrainer(options, progress).train(network, train, validation),
+        return run(
                 options,
-                train,
-                validation);
+                (trainer, train, validation) -> trainer.train(network, train, validation),
+                progress);
     }
 
     /**
@@ -176,10 +173,23 @@ public final class TrainingRun {
             throw new IllegalArgumentException(
                     "cannot fine-tune " + start.config() + " on windows for " + expected);
         }
+        return run(
+                options,
+                (trainer, train, validation) -> trainer.fineTune(start, train, validation),
+                progress);
+    }
+
+    /** How a run's trainer makes its model from the training and validation windows. */
+    private interface Fit {
+        ForecastTrainer.Trained apply(
+                ForecastTrainer trainer, WindowedSeries train, WindowedSeries validation);
+    }
+
+    private Outcome run(TrainingOptions options, Fit fit, Consumer<EpochStats> progress) {
         WindowedSeries train = windows(split.train());
         WindowedSeries validation = windows(split.validation());
         return describe(
-                new ForecastTrainer(options, progress).fineTune(start, train, validation),
+                fit.apply(new ForecastTrainer(options, progress), train, validation),
                 options,
                 train,
                 validation);

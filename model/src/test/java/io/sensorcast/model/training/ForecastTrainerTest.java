@@ -46,6 +46,11 @@ class ForecastTrainerTest {
     }
 
     private static TrainingRun run(TimeSeriesTable table) {
+        return run(table, null);
+    }
+
+    /** A run on {@code scaler} (null: fitted to the training rows). */
+    private static TrainingRun run(TimeSeriesTable table, Standardizer scaler) {
         return new TrainingRun(
                 table,
                 "synthetic",
@@ -53,7 +58,8 @@ class ForecastTrainerTest {
                 List.of("value"),
                 new WindowSpec(24, 6, 1),
                 TimeSplit.fractions(table.rows(), 0.6, 0.2),
-                12);
+                12,
+                scaler);
     }
 
     private static NetworkConfig small(TrainingRun run, Cell cell) {
@@ -167,16 +173,7 @@ class ForecastTrainerTest {
         TrainingOptions options = TrainingOptions.defaults().withEpochs(3).withBatchSize(32);
         try (TrainingRun.Outcome start = first.train(small(first, Cell.LSTM), options, e -> {})) {
             TrainingResult trained = start.manifest().training();
-            TrainingRun again =
-                    new TrainingRun(
-                            table,
-                            "synthetic",
-                            List.of(),
-                            List.of("value"),
-                            new WindowSpec(24, 6, 1),
-                            TimeSplit.fractions(table.rows(), 0.6, 0.2),
-                            12,
-                            start.manifest().scaler());
+            TrainingRun again = run(table, start.manifest().scaler());
             try (TrainingRun.Outcome tuned =
                     again.fineTune(start.trained().block(), options.withEpochs(1), e -> {})) {
                 TrainingResult result = tuned.manifest().training();
@@ -211,17 +208,7 @@ class ForecastTrainerTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("cannot fine-tune");
         }
-        assertThatThrownBy(
-                        () ->
-                                new TrainingRun(
-                                        table,
-                                        "synthetic",
-                                        List.of(),
-                                        List.of("value"),
-                                        new WindowSpec(24, 6, 1),
-                                        TimeSplit.fractions(table.rows(), 0.6, 0.2),
-                                        12,
-                                        new Standardizer(new double[2], new double[] {1, 1})))
+        assertThatThrownBy(() -> run(table, new Standardizer(new double[2], new double[] {1, 1})))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scaler has 2 columns but the run reads 1");
     }
