@@ -64,6 +64,14 @@ final class ClusterSubmit implements Callable<Integer> {
     String savepoint;
 
     @Option(
+            names = "--allow-non-restored-state",
+            description =
+                    "With --savepoint: drop the savepoint's state of operators this job no longer"
+                            + " has, e.g. after an upgrade that changed an operator's state (see"
+                            + " the README's upgrade notes).")
+    boolean allowNonRestoredState;
+
+    @Option(
             names = {"-D", "--conf"},
             paramLabel = "KEY=VALUE",
             description = "Any job option, e.g. -D sensorcast.forecast.window=48.")
@@ -92,6 +100,10 @@ final class ClusterSubmit implements Callable<Integer> {
                             + " from a scheduler (cron, a Kubernetes CronJob) or run"
                             + " './sensorcast retrain' instead");
         }
+        if (allowNonRestoredState && savepoint == null) {
+            throw new IllegalArgumentException(
+                    "--allow-non-restored-state applies to a start from --savepoint; none given");
+        }
         Map<String, String> options = new LinkedHashMap<>();
         options.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), bootstrap);
         // the store makes a path absolute: the cluster's JVMs run in another directory
@@ -101,7 +113,7 @@ final class ClusterSubmit implements Callable<Integer> {
         StandaloneCluster cluster = location.open();
         FlinkRest rest = cluster.rest();
         String jar = rest.uploadJar(cluster.jars().jobJar());
-        String id = rest.runJar(jar, entry, args, parallelism, savepoint);
+        String id = rest.runJar(jar, entry, args, parallelism, savepoint, allowNonRestoredState);
         spec.commandLine().getOut().println("Submitted " + job + " as job " + id);
         return 0;
     }

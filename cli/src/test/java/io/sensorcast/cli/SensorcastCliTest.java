@@ -452,6 +452,21 @@ class SensorcastCliTest {
     }
 
     @Test
+    void droppingStateNeedsASavepointToDropItFrom() {
+        int code =
+                run(
+                        "cluster",
+                        "submit",
+                        "forecast",
+                        "--dir",
+                        dir.toString(),
+                        "--allow-non-restored-state");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--allow-non-restored-state applies to a start from --savepoint");
+    }
+
+    @Test
     void benchModelPrintsEveryPathAndTheLimitFromBothEngines() {
         assertThat(run("bench-model", "--shapes", "8x4x1", "--batches", "1,9", "--seconds", "0.1"))
                 .isZero();

@@ -96,12 +96,28 @@ public final class FlinkRest {
      */
     public String runJar(
             String jarId, String entryClass, List<String> args, int parallelism, String savepoint) {
+        return runJar(jarId, entryClass, args, parallelism, savepoint, false);
+    }
+
+    /**
+     * {@link #runJar(String, String, List, int, String)}; with {@code allowNonRestoredState} the
+     * savepoint's state of operators the job no longer has (or whose uid changed) is dropped
+     * instead of failing the start.
+     */
+    public String runJar(
+            String jarId,
+            String entryClass,
+            List<String> args,
+            int parallelism,
+            String savepoint,
+            boolean allowNonRestoredState) {
         ObjectNode body = JSON.createObjectNode();
         body.put("entryClass", entryClass);
         body.put("parallelism", parallelism);
         args.forEach(body.putArray("programArgsList")::add);
         if (savepoint != null) {
             body.put("savepointPath", savepoint);
+            body.put("allowNonRestoredState", allowNonRestoredState);
         }
         return post("/jars/" + jarId + "/run", body).path("jobid").asText();
     }

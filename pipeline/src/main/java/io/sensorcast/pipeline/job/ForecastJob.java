@@ -234,7 +234,9 @@ public final class ForecastJob {
                                         config.get(ForecastOptions.MIN_WINDOW),
                                         config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
                         .name("sequence-windows")
-                        .uid("sequence-windows");
+                        // its state became one value per sensor (SensorSequence): a savepoint of
+                        // the earlier layout restores with --allow-non-restored-state
+                        .uid("sensor-sequences");
         ModelForecastFunction model =
                 new ModelForecastFunction(
                         ModelStoreOptions.store(config),
