@@ -9,6 +9,7 @@ import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
+import io.sensorcast.pipeline.retrain.CandidateTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.retrain.RetrainSettings;
 import java.io.IOException;
@@ -88,11 +89,12 @@ record BenchFleet(int sensors, int window, int perSensor) {
         c.set(RetrainOptions.SEASON, Math.min(12, window));
         new BiLstmTrainer()
                 .train(
-                        table,
-                        csv.getFileName().toString(),
-                        new TimeSplit(rows * 6 / 10, rows * 8 / 10, rows),
-                        RetrainSettings.from(c),
-                        null,
+                        new CandidateTrainer.Round(
+                                table,
+                                csv.getFileName().toString(),
+                                new TimeSplit(rows * 6 / 10, rows * 8 / 10, rows),
+                                RetrainSettings.from(c),
+                                null),
                         out);
     }
 

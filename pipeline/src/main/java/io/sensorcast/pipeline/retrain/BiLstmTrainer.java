@@ -23,14 +23,11 @@ public final class BiLstmTrainer implements CandidateTrainer {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void train(
-            TimeSeriesTable table,
-            String source,
-            TimeSplit split,
-            RetrainSettings s,
-            ForecastModel serving,
-            Path out)
-            throws Exception {
+    public void train(Round round, Path out) throws Exception {
+        TimeSeriesTable table = round.table();
+        TimeSplit split = round.split();
+        RetrainSettings s = round.settings();
+        ForecastModel serving = round.serving();
         WindowSpec spec = new WindowSpec(s.window(), 1, 1);
         int season = Math.min(s.season(), s.window());
         TrainingOptions options = TrainingOptions.defaults().withEpochs(s.epochs());
@@ -55,7 +52,7 @@ public final class BiLstmTrainer implements CandidateTrainer {
         TrainingRun run =
                 new TrainingRun(
                         table,
-                        source,
+                        round.source(),
                         table.columns(),
                         table.columns(),
                         spec,

@@ -12,18 +12,23 @@ import java.nio.file.Path;
  */
 public interface CandidateTrainer extends Serializable {
 
+    /** Trains on {@code round}'s data and saves the artifact in {@code out}. */
+    void train(Round round, Path out) throws Exception;
+
     /**
-     * Trains on {@code table} and saves the artifact in {@code out}.
+     * What a retraining round hands its trainer.
      *
+     * @param table the group's history, a column per feature
+     * @param source where the history came from, for the manifest
+     * @param split training, validation and hold-out rows
+     * @param settings the round's settings
      * @param serving the model in service when it reads and forecasts exactly {@code table}'s
      *     columns, else null: a trainer may start from it (it must not close it)
      */
-    void train(
+    record Round(
             TimeSeriesTable table,
             String source,
             TimeSplit split,
-            RetrainSettings s,
-            ForecastModel serving,
-            Path out)
-            throws Exception;
+            RetrainSettings settings,
+            ForecastModel serving) {}
 }

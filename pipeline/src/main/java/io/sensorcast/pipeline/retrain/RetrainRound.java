@@ -84,7 +84,10 @@ final class RetrainRound {
                 // TaskManagers). The lock is DJL's own class, shared by every job's class loader
                 // when DJL is loaded parent-first as deploy/ does.
                 synchronized (ai.djl.training.GradientCollector.class) {
-                    trainer.train(table, "kafka:" + group, split, settings, serving, candidateDir);
+                    trainer.train(
+                            new CandidateTrainer.Round(
+                                    table, "kafka:" + group, split, settings, serving),
+                            candidateDir);
                 }
                 tooShort = judge(candidateDir, serving, table, split, d);
             }

@@ -8,13 +8,9 @@ import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.Topics;
-import io.sensorcast.model.ForecastModel;
-import io.sensorcast.model.dataset.TimeSeriesTable;
-import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.CandidateTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
-import io.sensorcast.pipeline.retrain.RetrainSettings;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
@@ -61,16 +57,9 @@ class ConcurrentRetrainITCase {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void train(
-                TimeSeriesTable table,
-                String source,
-                TimeSplit split,
-                RetrainSettings s,
-                ForecastModel serving,
-                Path out)
-                throws Exception {
+        public void train(Round round, Path out) throws Exception {
             assertThat(BOTH_RUNNING.await(2, TimeUnit.MINUTES)).isTrue();
-            new BiLstmTrainer().train(table, source, split, s, serving, out);
+            new BiLstmTrainer().train(round, out);
         }
     }
 

@@ -9,9 +9,7 @@ import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.Topics;
-import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.dataset.TimeSeriesTable;
-import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.CandidateTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
@@ -73,14 +71,9 @@ class RetrainJobITCase {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void train(
-                TimeSeriesTable table,
-                String source,
-                TimeSplit split,
-                RetrainSettings s,
-                ForecastModel serving,
-                Path out)
-                throws Exception {
+        public void train(Round round, Path out) throws Exception {
+            TimeSeriesTable table = round.table();
+            RetrainSettings s = round.settings();
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < table.rows(); i++) {
                 order.add(i);
@@ -111,11 +104,12 @@ class RetrainJobITCase {
                             s.fineTune());
             new BiLstmTrainer()
                     .train(
-                            new TimeSeriesTable(times, table.columns(), values),
-                            source,
-                            split,
-                            oneEpoch,
-                            null, // from scratch: nothing of the model in service
+                            new Round(
+                                    new TimeSeriesTable(times, table.columns(), values),
+                                    round.source(),
+                                    round.split(),
+                                    oneEpoch,
+                                    null), // from scratch: nothing of the model in service
                             out);
         }
     }

@@ -47,8 +47,9 @@ class BiLstmTrainerTest {
             TimeSeriesTable table, RetrainSettings s, ForecastModel serving, String dir)
             throws Exception {
         Path out = root.resolve(dir);
+        TimeSplit split = TimeSplit.fractions(table.rows(), 0.6, 0.2);
         new BiLstmTrainer()
-                .train(table, "test", TimeSplit.fractions(table.rows(), 0.6, 0.2), s, serving, out);
+                .train(new CandidateTrainer.Round(table, "test", split, s, serving), out);
         return ModelArtifact.readManifest(out);
     }
 

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.model.ForecastModel;
-import io.sensorcast.model.dataset.TimeSeriesTable;
-import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.nio.file.Files;
@@ -129,15 +126,8 @@ class GroupRetrainFunctionTest {
         }
 
         @Override
-        public void train(
-                TimeSeriesTable table,
-                String source,
-                TimeSplit split,
-                RetrainSettings s,
-                ForecastModel serving,
-                Path out)
-                throws Exception {
-            new BiLstmTrainer().train(table, source, split, s, serving, out);
+        public void train(Round round, Path out) throws Exception {
+            new BiLstmTrainer().train(round, out);
             new ModelStore(store, 5).publish("s", out);
         }
     }
