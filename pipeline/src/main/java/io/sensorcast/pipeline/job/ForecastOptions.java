@@ -99,7 +99,10 @@ public final class ForecastOptions {
             ConfigOptions.key("sensorcast.forecast.intra-op-threads")
                     .intType()
                     .defaultValue(1)
-                    .withDescription("libtorch threads per subtask; 1 with parallelism = cores.");
+                    .withDescription(
+                            "Threads a subtask's forward pass may use (libtorch intra-op threads;"
+                                    + " on ONNX Runtime one single-threaded session each, a batch"
+                                    + " in as many parts); 1 with parallelism = cores.");
 
     public static final ConfigOption<ServingEngine> SERVING_ENGINE =
             ConfigOptions.key("sensorcast.models.serving-engine")
