@@ -35,6 +35,7 @@ public final class OrtNetwork implements ServingNetwork {
     private final OrtSession.SessionOptions options;
     private final long window;
     private final long features;
+    private final int outputsPerWindow; // horizon × targets
     private final int rowBlock;
 
     /**
@@ -62,6 +63,7 @@ public final class OrtNetwork implements ServingNetwork {
         this.options = options;
         this.window = c.window();
         this.features = c.inputFeatures();
+        this.outputsPerWindow = c.horizon() * c.targets();
         this.rowBlock = batchInvariant ? ROW_BLOCK : 1;
     }
 
@@ -154,34 +156,32 @@ public final class OrtNetwork implements ServingNetwork {
 
     @Override
     public float[] forward(float[] windows, int n) {
+        float[] out = new float[n * outputsPerWindow];
         int parts = Math.min(sessions.length, (n + ROW_BLOCK - 1) / ROW_BLOCK);
         if (parts <= 1) {
-            return forward(sessions[0], windows, 0, n);
+            passes(sessions[0], windows, 0, n, out);
+            return out;
         }
-        // Parts of whole row blocks, so a batch-invariant forecast is the same in any part.
+        // Parts of whole row blocks, so a batch-invariant forecast is the same in any part; each
+        // writes its own rows of the output.
         int per = ((n + parts - 1) / parts + ROW_BLOCK - 1) / ROW_BLOCK * ROW_BLOCK;
         parts = (n + per - 1) / per;
-        List<CompletableFuture<float[]>> others = new ArrayList<>(parts - 1);
+        List<CompletableFuture<Void>> others = new ArrayList<>(parts - 1);
         for (int p = 1; p < parts; p++) {
             OrtSession session = sessions[p];
             int from = p * per;
             int rows = Math.min(per, n - from);
             others.add(
-                    CompletableFuture.supplyAsync(
-                            () -> forward(session, windows, from, rows), WORKERS));
+                    CompletableFuture.runAsync(
+                            () -> passes(session, windows, from, rows, out), WORKERS));
         }
-        float[] first = forward(sessions[0], windows, 0, per);
-        int perRow = first.length / per;
-        float[] out = new float[n * perRow];
-        System.arraycopy(first, 0, out, 0, first.length);
-        for (int p = 1; p < parts; p++) {
-            float[] part;
+        passes(sessions[0], windows, 0, per, out);
+        for (CompletableFuture<Void> other : others) {
             try {
-                part = others.get(p - 1).join();
+                other.join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            System.arraycopy(part, 0, out, p * per * perRow, part.length);
         }
         return out;
     }
@@ -198,50 +198,46 @@ public final class OrtNetwork implements ServingNetwork {
                         return t;
                     });
 
-    /** Rows {@code [from, from + n)} on {@code session}, in passes of {@link #MAX_PASS_ROWS}. */
-    private float[] forward(OrtSession session, float[] windows, int from, int n) {
-        if (n <= MAX_PASS_ROWS) {
-            return pass(session, windows, from, n);
+    /**
+     * Forecasts rows {@code [from, from + n)} of {@code windows} on {@code session} into the same
+     * rows of {@code out}, in passes of at most {@link #MAX_PASS_ROWS}.
+     */
+    private void passes(OrtSession session, float[] windows, int from, int n, float[] out) {
+        for (int at = from; at < from + n; at += MAX_PASS_ROWS) {
+            pass(session, windows, at, Math.min(MAX_PASS_ROWS, from + n - at), out);
         }
-        float[] out = null;
-        int perRow = 0;
-        for (int at = 0; at < n; at += MAX_PASS_ROWS) {
-            int rows = Math.min(MAX_PASS_ROWS, n - at);
-            float[] part = pass(session, windows, from + at, rows);
-            if (out == null) {
-                perRow = part.length / rows;
-                out = new float[n * perRow];
-            }
-            System.arraycopy(part, 0, out, at * perRow, rows * perRow);
-        }
-        return out;
     }
 
-    /** Rows {@code [from, from + n)} of {@code windows} in one pass, padded to whole row blocks. */
-    private float[] pass(OrtSession session, float[] windows, int from, int n) {
+    /** One pass over rows {@code [from, from + n)}, padded to whole row blocks. */
+    private void pass(OrtSession session, float[] windows, int from, int n, float[] out) {
         int size = Math.toIntExact(window * features);
         int padded = (n + rowBlock - 1) / rowBlock * rowBlock;
+        FloatBuffer input;
         if (padded == n) {
-            return run(session, FloatBuffer.wrap(windows, from * size, n * size), n);
+            input = FloatBuffer.wrap(windows, from * size, n * size);
+        } else {
+            float[] rows = Arrays.copyOfRange(windows, from * size, (from + padded) * size);
+            for (int r = n; r < padded; r++) {
+                System.arraycopy(windows, (from + n - 1) * size, rows, r * size, size); // the last
+            }
+            input = FloatBuffer.wrap(rows);
         }
-        float[] rows = new float[padded * size];
-        System.arraycopy(windows, from * size, rows, 0, n * size);
-        for (int r = n; r < padded; r++) {
-            System.arraycopy(windows, (from + n - 1) * size, rows, r * size, size); // the last
-        }
-        float[] out = run(session, FloatBuffer.wrap(rows), padded);
-        return Arrays.copyOf(out, out.length / padded * n);
-    }
-
-    private float[] run(OrtSession session, FloatBuffer windows, int n) {
         try (OnnxTensor x =
                         OnnxTensor.createTensor(
-                                environment(), windows, new long[] {n, window, features});
+                                environment(), input, new long[] {padded, window, features});
                 OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, x))) {
             FloatBuffer y = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            float[] out = new float[y.remaining()];
-            y.get(out);
-            return out;
+            if (y.remaining() != padded * outputsPerWindow) {
+                throw new IllegalStateException(
+                        "ONNX Runtime returned "
+                                + y.remaining()
+                                + " values for "
+                                + padded
+                                + " windows, expected "
+                                + outputsPerWindow
+                                + " each");
+            }
+            y.get(out, from * outputsPerWindow, n * outputsPerWindow);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed a forward pass: " + e, e);
         }
