@@ -16,6 +16,7 @@ import io.sensorcast.model.evaluation.Forecaster;
 import io.sensorcast.model.evaluation.NetworkForecaster;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,19 +160,23 @@ public final class TrainingRun {
      */
     public Outcome fineTune(
             ForecastBlock start, TrainingOptions options, Consumer<EpochStats> progress) {
-        NetworkConfig expected =
-                network()
-                        .optCell(start.config().cell())
-                        .optLayers(start.config().layers())
-                        .optHiddenSize(start.config().hiddenSize())
-                        .optDropout(start.config().dropout())
-                        .optBidirectional(start.config().bidirectional())
-                        .optLinearSkip(start.config().linearSkip())
-                        .optWindowNormalization(start.config().windowNormalization())
-                        .build();
-        if (!expected.equals(start.config())) {
+        NetworkConfig c = start.config();
+        if (c.window() != spec.window()
+                || c.horizon() != spec.horizon()
+                || c.inputFeatures() != features.size()
+                || !Arrays.equals(c.targetIndices(), targetIndices)) {
             throw new IllegalArgumentException(
-                    "cannot fine-tune " + start.config() + " on windows for " + expected);
+                    "cannot fine-tune "
+                            + c
+                            + " on this run's windows (window "
+                            + spec.window()
+                            + ", horizon "
+                            + spec.horizon()
+                            + ", features "
+                            + features
+                            + ", targets at "
+                            + Arrays.toString(targetIndices)
+                            + ")");
         }
         return run(
                 options,
