@@ -5,6 +5,8 @@ import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
+import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.scoring.BaselineDetection;
 import io.sensorcast.pipeline.scoring.BaselineDetection.Forecaster;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,16 +56,34 @@ final class NabAblationCommand implements Callable<Integer> {
                             + " --per-file.")
     Path resultsDir;
 
+    @Option(
+            names = "--forecasts",
+            paramLabel = "DIR",
+            description =
+                    "Also run every variant on the forecasts a sensorcast nab run recorded"
+                            + " (<out>/<detector>-forecasts of that run): the BiLSTM's rows"
+                            + " without a live run each. The full detector's row reproduces that"
+                            + " run's scores.")
+    Path recorded;
+
+    @Option(
+            names = {"-D", "--conf"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A detector option (sensorcast.scoring.*) for every row, e.g. -D"
+                            + " sensorcast.scoring.tail-scale=6; the defaults otherwise.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
     private record Series(String name, long[] timestamps, double[] values) {}
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        DetectorSettings d = detectorSettings(conf);
         Map<String, List<NabScorer.Window>> windows = nab.windows();
         Map<String, NabProfile> profiles =
                 NabProfile.read(Defaults.dataDir().resolve("nab/profiles.json"));
         List<Series> corpus = read(nab);
-        DetectorSettings d = DetectorSettings.defaults();
         Map<String, DetectorSettings> variants = new LinkedHashMap<>();
         variants.put("full detector", d);
         variants.put("without the week-ago stream", with(d, d.refractory(), d.spatialWarmup(), 0));
@@ -83,18 +104,42 @@ final class NabAblationCommand implements Callable<Integer> {
                 "standard",
                 "low FP",
                 "low FN");
+        Map<String, Alerts> forecasters = new LinkedHashMap<>();
         for (Forecaster f : Forecaster.values()) {
+            forecasters.put(
+                    f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    (series, settings) ->
+                            BaselineDetection.alerts(
+                                    series.timestamps(), series.values(), f, schedule, settings));
+        }
+        if (recorded != null) {
+            forecasters.put("recorded", recorded(corpus));
+        }
+        for (Map.Entry<String, Alerts> f : forecasters.entrySet()) {
             for (Map.Entry<String, DetectorSettings> v : variants.entrySet()) {
                 boolean part = v.getValue() != d && v.getValue() != alone;
-                if (f == Forecaster.PERSISTENCE ? v.getValue() == alone : part) {
-                    continue; // the parts are ablated with one forecaster
+                // the parts are ablated with persistence and with the recorded forecasts
+                boolean shown =
+                        switch (f.getKey()) {
+                            case "persistence" -> v.getValue() != alone; // alone is the full one
+                            case "recorded" -> true;
+                            default -> !part;
+                        };
+                if (!shown) {
+                    continue;
                 }
                 List<NabScorer.DataFile> scored =
-                        detect(corpus, f, schedule, v.getValue(), v.getValue() == d, windows);
+                        detect(
+                                corpus,
+                                f.getKey(),
+                                f.getValue(),
+                                v.getValue(),
+                                v.getValue() == d,
+                                windows);
                 out.printf(
                         Locale.ROOT,
                         "%-16s %-33s %9.1f %9.1f %9.1f%n",
-                        f.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        f.getKey(),
                         v.getKey(),
                         normalized(profiles, "standard", scored),
                         normalized(profiles, "reward_low_FP_rate", scored),
@@ -111,8 +156,8 @@ final class NabAblationCommand implements Callable<Integer> {
      */
     private List<NabScorer.DataFile> detect(
             List<Series> corpus,
-            Forecaster forecaster,
-            BaselineDetection.Schedule schedule,
+            String forecaster,
+            Alerts alertsOf,
             DetectorSettings settings,
             boolean write,
             Map<String, List<NabScorer.Window>> windows)
@@ -120,14 +165,11 @@ final class NabAblationCommand implements Callable<Integer> {
         List<NabScorer.DataFile> scored = new ArrayList<>();
         for (Series s : corpus) {
             List<LocalDateTime> times = times(s.timestamps());
-            double[] alerts =
-                    BaselineDetection.alerts(
-                            s.timestamps(), s.values(), forecaster, schedule, settings);
+            double[] alerts = alertsOf.of(s, settings);
             if (resultsDir != null && write) {
                 NabCorpus.writeResults(
                         resultsDir,
-                        "sensorcast-"
-                                + forecaster.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                        "sensorcast-" + forecaster,
                         s.name(),
                         times,
                         s.values(),
@@ -139,6 +181,51 @@ final class NabAblationCommand implements Callable<Integer> {
                             s.name(), times, alerts, windows.getOrDefault(s.name(), List.of())));
         }
         return scored;
+    }
+
+    /** A forecaster's alert scores of one series under {@code settings}. */
+    private interface Alerts {
+        double[] of(Series series, DetectorSettings settings) throws IOException;
+    }
+
+    /**
+     * The forecasts recorded under {@code --forecasts}, every series of the corpus needing its
+     * file: the detector's variants on a live run's (the BiLSTM's) own forecasts.
+     */
+    private Alerts recorded(List<Series> corpus) throws IOException {
+        Map<String, double[]> forecasts = new LinkedHashMap<>();
+        for (Series s : corpus) {
+            double[] f = RecordedForecasts.read(recorded, s.name(), s.timestamps());
+            if (f == null) {
+                throw new IllegalArgumentException(
+                        "--forecasts " + recorded + " has no forecasts for " + s.name());
+            }
+            forecasts.put(s.name(), f);
+        }
+        return (series, settings) ->
+                BaselineDetection.alerts(
+                        series.timestamps(),
+                        series.values(),
+                        forecasts.get(series.name()),
+                        settings);
+    }
+
+    /** The detector's settings: the defaults, with {@code conf}'s detector options over them. */
+    static DetectorSettings detectorSettings(Map<String, String> conf) {
+        Configuration c = new Configuration();
+        conf.forEach(
+                (key, value) -> {
+                    if (!key.startsWith("sensorcast.scoring.")) {
+                        throw new IllegalArgumentException(
+                                "-D "
+                                        + key
+                                        + ": nab-ablation takes detector options"
+                                        + " (sensorcast.scoring.*) only");
+                    }
+                    c.setString(key, value);
+                });
+        JobConfiguration.checkKeys(c);
+        return ForecastOptions.detector(c);
     }
 
     private static double normalized(

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +38,10 @@ import picocli.CommandLine.Option;
                     + " of a file's length). Files go one after another, each"
                     + " on a clock moved to start after the previous file (intervals unchanged)."
                     + " The anomaly_score written is the alert score (the score at the onset of"
-                    + " an excursion, else 0), the same that flags anomalies in the job."
+                    + " an excursion, else 0), the same that flags anomalies in the job. The"
+                    + " forecast each row was scored against goes to"
+                    + " <out>/<detector>-forecasts/<category>/<file>.csv, for nab-ablation"
+                    + " --forecasts."
         })
 final class NabCommand implements Callable<Integer> {
 
@@ -87,13 +91,21 @@ final class NabCommand implements Callable<Integer> {
             description = "Training epochs per round (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(
+            names = {"-D", "--conf"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A job option (sensorcast.*) over the run's own, e.g. -D"
+                            + " sensorcast.scoring.tail-scale=6.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         Map<String, List<NabScorer.Window>> windows = nab.windows();
         List<Path> files = nab.files();
         long began = System.nanoTime();
-        NabRun run = new NabRun(firstModelAfter, retrainEvery, epochs, engine, o);
+        NabRun run = new NabRun(firstModelAfter, retrainEvery, epochs, engine, conf, o);
         for (NabRun.Scored f : run.run(files)) {
             write(f, windows);
         }
@@ -144,5 +156,10 @@ final class NabCommand implements Callable<Integer> {
                 values,
                 scored.alerts(),
                 windows.getOrDefault(name, List.of()));
+        RecordedForecasts.write(
+                out.resolve(detector + "-forecasts"),
+                name,
+                rows.stream().mapToLong(r -> r.timestamp).toArray(),
+                scored.forecasts());
     }
 }

@@ -10,6 +10,7 @@ import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.model.serving.OrtNetwork;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -19,9 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
 
@@ -34,8 +37,11 @@ import org.apache.flink.configuration.Configuration;
  */
 final class NabRun {
 
-    /** A file's rows as read, and the alert score of each (0 where none was made). */
-    record Scored(Path file, List<SensorReading> rows, double[] alerts) {}
+    /**
+     * A file's rows as read, the alert score of each (0 where none was made) and the forecast the
+     * job scored it against (NaN where it scored none).
+     */
+    record Scored(Path file, List<SensorReading> rows, double[] alerts, double[] forecasts) {}
 
     /** A file as replayed: its sensor, the clock shift applied, its rows in file order. */
     private record Replayed(Path file, String sensor, long shift, List<SensorReading> rows) {}
@@ -44,16 +50,18 @@ final class NabRun {
     private final int retrainEvery;
     private final int epochs;
     private final ServingEngine engine;
+    private final Map<String, String> conf;
     private final PrintWriter progress;
 
-    /** Alert scores by sensor and target time, as read from the scores topic. */
-    private final Map<String, Map<Long, Double>> scores = new ConcurrentHashMap<>();
+    /** Score records by sensor and target time, as read from the scores topic. */
+    private final Map<String, Map<Long, ScoreRecord>> scores = new ConcurrentHashMap<>();
 
     NabRun(
             int firstModelAfter,
             int retrainEvery,
             int epochs,
             ServingEngine engine,
+            Map<String, String> conf,
             PrintWriter progress) {
         if (firstModelAfter < 2 || retrainEvery < 1) {
             throw new IllegalArgumentException(
@@ -66,6 +74,11 @@ final class NabRun {
         this.retrainEvery = retrainEvery;
         this.epochs = epochs;
         this.engine = engine;
+        Configuration given = new Configuration();
+        conf.forEach(given::setString);
+        JobConfiguration.checkKeys(given); // a typo fails before the stack starts
+        ForecastOptions.detector(given);
+        this.conf = Map.copyOf(conf);
         this.progress = progress;
     }
 
@@ -105,7 +118,7 @@ final class NabRun {
                                 public void score(ScoreRecord s) {
                                     scores.computeIfAbsent(
                                                     s.sensor(), k -> new ConcurrentHashMap<>())
-                                            .put(IsoInstants.parse(s.targetTs()), s.alertScore());
+                                            .put(IsoInstants.parse(s.targetTs()), s);
                                 }
                             });
             long clock = 0;
@@ -134,12 +147,19 @@ final class NabRun {
         }
         List<Scored> out = new ArrayList<>();
         for (Replayed r : replayed) {
-            Map<Long, Double> byTarget = scores.getOrDefault(r.sensor(), Map.of());
+            Map<Long, ScoreRecord> byTarget = scores.getOrDefault(r.sensor(), Map.of());
             double[] alerts = new double[r.rows().size()];
+            double[] forecasts = new double[alerts.length];
+            Set<Long> seen = new HashSet<>();
             for (int i = 0; i < alerts.length; i++) {
-                alerts[i] = byTarget.getOrDefault(r.rows().get(i).timestamp + r.shift(), 0.0);
+                long t = r.rows().get(i).timestamp;
+                // a row repeating an earlier row's time (a clock set back an hour) was dropped by
+                // the job as a duplicate or late: the score of that time is the earlier row's
+                ScoreRecord s = seen.add(t) ? byTarget.get(t + r.shift()) : null;
+                alerts[i] = s == null ? 0 : s.alertScore();
+                forecasts[i] = s == null ? Double.NaN : s.predicted();
             }
-            out.add(new Scored(r.file(), r.rows(), alerts));
+            out.add(new Scored(r.file(), r.rows(), alerts, forecasts));
         }
         return out;
     }
@@ -155,6 +175,7 @@ final class NabRun {
         config.set(RetrainOptions.EPOCHS, epochs);
         config.set(RetrainOptions.MIN_READINGS, 250);
         config.set(RetrainOptions.MAX_READINGS, 3000);
+        conf.forEach(config::setString);
     }
 
     /**

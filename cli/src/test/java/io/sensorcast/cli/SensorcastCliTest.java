@@ -165,6 +165,26 @@ class SensorcastCliTest {
     }
 
     @Test
+    void nabDetectorOptionsAreCheckedBeforeAnythingRuns() {
+        assertThat(run("nab-ablation", "-D", "sensorcast.scoring.tail-scal=6")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains(
+                        "unknown option sensorcast.scoring.tail-scal (did you mean"
+                                + " sensorcast.scoring.tail-scale?)");
+        assertThat(run("nab-ablation", "-D", "sensorcast.scoring.tail-scale=0")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("sensorcast.scoring.tail-scale must be in [0.01, 1000.0], got 0.0");
+        assertThat(run("nab-ablation", "-D", "sensorcast.forecast.window=12")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("sensorcast.forecast.window: nab-ablation takes detector options");
+        // the live run refuses it before its broker and cluster start
+        assertThat(run("nab", "-D", "sensorcast.scoring.refractory=-1")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("sensorcast.scoring.refractory must be in [0, 1000000], got -1");
+        assertThat(this.out.toString()).doesNotContain("results in");
+    }
+
+    @Test
     void aSeasonLongerThanTheWindowFailsBeforeTraining() {
         int code =
                 run(
@@ -382,6 +402,32 @@ class SensorcastCliTest {
         assertThat(this.out.toString())
                 .contains("standard")
                 .contains(rows + " rows, " + (rows - unscored - 1) + " scored");
+
+        // the forecasts it scored against, replayed by the ablation driver: the same three scores
+        java.util.List<String> scores = new java.util.ArrayList<>();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(standard|reward_low_F[PN]_rate) +(-?[0-9.]+)")
+                        .matcher(this.out.toString());
+        while (m.find()) {
+            scores.add(m.group(2));
+        }
+        assertThat(scores).hasSize(3);
+        this.out.getBuffer().setLength(0);
+        code =
+                run(
+                        "nab-ablation",
+                        "--data",
+                        dir.resolve("nab-data").toString(),
+                        "--labels",
+                        nab.resolve("labels/combined_windows.json").toString(),
+                        "--forecasts",
+                        results.resolve("sensorcast-forecasts").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(this.out.toString())
+                .containsPattern(
+                        "recorded +full detector +"
+                                + String.join(" +", scores).replace(".", "\\.")
+                                + "\\n");
     }
 
     @Test

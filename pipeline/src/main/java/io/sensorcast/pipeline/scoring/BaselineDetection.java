@@ -104,6 +104,39 @@ public final class BaselineDetection {
         return alerts;
     }
 
+    /**
+     * Alert scores of every reading from the forecasts a live run scored them against ({@code
+     * forecasts[i]}, NaN where it scored none), as the job's scorer makes them: the reading before
+     * the first scored one enters the detector unscored, every scored reading after it is scored
+     * against its forecast, and an unscored reading is not seen. Given the forecasts of a {@code
+     * sensorcast nab} run and the same settings, the same alerts as that run.
+     */
+    public static double[] alerts(
+            long[] timestamps, double[] values, double[] forecasts, DetectorSettings settings) {
+        if (forecasts.length != values.length || timestamps.length != values.length) {
+            throw new IllegalArgumentException(
+                    "need a forecast (or NaN) and a timestamp per value, got "
+                            + forecasts.length
+                            + " and "
+                            + timestamps.length
+                            + " for "
+                            + values.length);
+        }
+        double[] alerts = new double[values.length];
+        AnomalyDetector detector = null;
+        for (int i = 1; i < values.length; i++) {
+            if (Double.isNaN(forecasts[i])) {
+                continue;
+            }
+            if (detector == null) {
+                detector = new AnomalyDetector(settings);
+                detector.update(timestamps[i - 1], values[i - 1], Double.NaN, settings);
+            }
+            alerts[i] = detector.update(timestamps[i], values[i], forecasts[i], settings).alert();
+        }
+        return alerts;
+    }
+
     /** The inputs of a linear forecast of reading {@code i}, from the readings before it. */
     private interface Inputs {
         double[] of(double[] v, int i);

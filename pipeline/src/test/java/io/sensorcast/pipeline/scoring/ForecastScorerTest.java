@@ -227,6 +227,43 @@ class ForecastScorerTest {
         assertThat(expected[700]).isGreaterThan(SETTINGS.threshold());
     }
 
+    /**
+     * A live run's forecasts, recorded, replay through the ablation driver to the scorer's own
+     * alerts: a sensor's first window (its second reading) taken in unscored, every later reading
+     * scored against the forecast made for it, here not persistence's.
+     */
+    @Test
+    void recordedForecastsReplayToTheScorersAlerts() throws Exception {
+        int n = 900;
+        long[] times = new long[n];
+        double[] values = new double[n];
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            times[i] = i * 300_000L;
+            values[i] = 10 * Math.sin(i / 20.0) + random.nextGaussian() + (i == 700 ? 40 : 0);
+        }
+        arrives(first("a", times[1], values[1]));
+        for (int i = 2; i < n; i++) {
+            double next = values[i] + 0.5 * (values[i] - values[i - 1]);
+            arrives(made("a", times[i - 1], times[i], values[i], next));
+        }
+        List<ScoreRecord> out = harness.extractOutputValues();
+        assertThat(out).hasSize(n - 2);
+        double[] recorded = new double[n];
+        recorded[0] = Double.NaN;
+        recorded[1] = Double.NaN;
+        for (int i = 2; i < n; i++) {
+            recorded[i] = out.get(i - 2).predicted();
+        }
+        double[] replayed = BaselineDetection.alerts(times, values, recorded, SETTINGS);
+        assertThat(replayed[0]).isZero();
+        assertThat(replayed[1]).isZero();
+        for (int i = 2; i < n; i++) {
+            assertThat(replayed[i]).as("reading %d", i).isEqualTo(out.get(i - 2).alertScore());
+        }
+        assertThat(replayed[700]).isGreaterThan(SETTINGS.threshold());
+    }
+
     /** The persistence forecast made from a sensor's one-reading window. */
     private static WindowForecast first(String sensor, long t, double value) {
         SensorWindow w = new SensorWindow();
