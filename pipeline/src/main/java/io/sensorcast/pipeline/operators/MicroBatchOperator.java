@@ -18,9 +18,10 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Gathers elements of its first input from every key this parallel instance sees and hands them to
- * a {@link BatchFunction} in one call, when {@code maxBatch} have arrived or {@code maxDelayMillis}
- * after the first of them, whichever comes first. The second input carries control messages for the
- * function (connect a broadcast stream so every instance sees them all).
+ * a {@link BatchFunction} in one call, when {@code maxBatch} have arrived, when a watermark
+ * arrives, or {@code maxDelayMillis} after the first of them, whichever comes first. The second
+ * input carries control messages for the function (connect a broadcast stream so every instance
+ * sees them all).
  *
  * <p>Nothing buffered is ever in a checkpoint: the buffer is flushed in {@link
  * #prepareSnapshotPreBarrier} (before the barrier goes downstream) and at the end of input, so
@@ -42,7 +43,6 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
 
     private transient List<IN> buffer;
     private transient long flushTimer;
-    private transient Watermark heldWatermark;
     private transient Histogram batchSize;
     private transient Histogram batchMillis;
     private transient Counter batches;
@@ -122,16 +122,16 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
     }
 
     /**
-     * A watermark must not overtake the elements buffered before it (they would be late
-     * downstream): it waits for the next flush when the buffer is not empty.
+     * A watermark closes the batch: the elements buffered before it go out, then the watermark (it
+     * must not overtake them, they would be late downstream). Upstream, the sequence operator emits
+     * the windows a watermark releases just before that watermark, so a batch is what one watermark
+     * released and nothing waits for the batch delay, which bounds the wait only where watermarks
+     * move seldom or not at all.
      */
     @Override
-    public void processWatermark1(Watermark mark) {
-        if (buffer.isEmpty()) {
-            output.emitWatermark(mark);
-        } else {
-            heldWatermark = mark;
-        }
+    public void processWatermark1(Watermark mark) throws Exception {
+        flush();
+        output.emitWatermark(mark);
     }
 
     /** Control messages carry no event time: only the first input's watermarks count. */
@@ -194,10 +194,6 @@ public final class MicroBatchOperator<IN, C, OUT> extends AbstractStreamOperator
         batches.inc();
         for (OUT r : results) {
             output.collect(new StreamRecord<>(r));
-        }
-        if (heldWatermark != null) {
-            output.emitWatermark(heldWatermark);
-            heldWatermark = null;
         }
     }
 }

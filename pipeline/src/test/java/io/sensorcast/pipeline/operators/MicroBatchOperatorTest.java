@@ -152,22 +152,24 @@ class MicroBatchOperatorTest {
     }
 
     @Test
-    void aWatermarkWaitsForTheElementsBufferedBeforeItAndControlWatermarksAreIgnored()
-            throws Exception {
+    void aWatermarkClosesTheBatchBeforeItAndControlWatermarksAreIgnored() throws Exception {
         harness.processWatermark2(new Watermark(Long.MAX_VALUE));
         harness.processWatermark1(new Watermark(5));
         assertThat(harness.getOutput()).containsExactly(new Watermark(5));
-        send(1);
-        harness.processWatermark1(new Watermark(10));
-        assertThat(harness.getOutput()).containsExactly(new Watermark(5));
-        send(2, 3);
+        send(1, 2);
+        harness.processWatermark1(new Watermark(10)); // no wait for the delay or a third element
+        send(3, 4, 5);
         assertThat(harness.getOutput())
                 .containsExactly(
                         new Watermark(5),
-                        new StreamRecord<>("1/3"),
-                        new StreamRecord<>("2/3"),
+                        new StreamRecord<>("1/2"),
+                        new StreamRecord<>("2/2"),
+                        new Watermark(10),
                         new StreamRecord<>("3/3"),
-                        new Watermark(10));
+                        new StreamRecord<>("4/3"),
+                        new StreamRecord<>("5/3"));
+        harness.setProcessingTime(1_020); // the first batch's timer finds nothing to flush
+        assertThat(out()).hasSize(5);
     }
 
     @Test
