@@ -200,14 +200,9 @@ class ForecastScorerTest {
      */
     @Test
     void scoresASeriesExactlyAsTheAblationDriverDoes() throws Exception {
-        int n = 900;
-        long[] times = new long[n];
-        double[] values = new double[n];
-        java.util.Random random = new java.util.Random(4);
-        for (int i = 0; i < n; i++) {
-            times[i] = i * 300_000L;
-            values[i] = 10 * Math.sin(i / 20.0) + random.nextGaussian() + (i == 700 ? 40 : 0);
-        }
+        int n = SERIES;
+        long[] times = times();
+        double[] values = noisyWave(4);
         double[] expected =
                 BaselineDetection.alerts(
                         times,
@@ -234,14 +229,9 @@ class ForecastScorerTest {
      */
     @Test
     void recordedForecastsReplayToTheScorersAlerts() throws Exception {
-        int n = 900;
-        long[] times = new long[n];
-        double[] values = new double[n];
-        java.util.Random random = new java.util.Random(5);
-        for (int i = 0; i < n; i++) {
-            times[i] = i * 300_000L;
-            values[i] = 10 * Math.sin(i / 20.0) + random.nextGaussian() + (i == 700 ? 40 : 0);
-        }
+        int n = SERIES;
+        long[] times = times();
+        double[] values = noisyWave(5);
         arrives(first("a", times[1], values[1]));
         for (int i = 2; i < n; i++) {
             double next = values[i] + 0.5 * (values[i] - values[i - 1]);
@@ -262,6 +252,27 @@ class ForecastScorerTest {
             assertThat(replayed[i]).as("reading %d", i).isEqualTo(out.get(i - 2).alertScore());
         }
         assertThat(replayed[700]).isGreaterThan(SETTINGS.threshold());
+    }
+
+    private static final int SERIES = 900;
+
+    /** {@link #SERIES} readings 5 minutes apart. */
+    private static long[] times() {
+        long[] t = new long[SERIES];
+        for (int i = 0; i < SERIES; i++) {
+            t[i] = i * 300_000L;
+        }
+        return t;
+    }
+
+    /** A noisy wave of {@link #SERIES} readings with a spike at reading 700. */
+    private static double[] noisyWave(long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        double[] v = new double[SERIES];
+        for (int i = 0; i < SERIES; i++) {
+            v[i] = 10 * Math.sin(i / 20.0) + random.nextGaussian() + (i == 700 ? 40 : 0);
+        }
+        return v;
     }
 
     /** The persistence forecast made from a sensor's one-reading window. */
