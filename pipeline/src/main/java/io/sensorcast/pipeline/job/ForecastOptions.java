@@ -61,7 +61,9 @@ public final class ForecastOptions {
             ConfigOptions.key("sensorcast.forecast.batch-delay")
                     .durationType()
                     .defaultValue(Duration.ofMillis(20))
-                    .withDescription("The longest a window waits for its batch to fill.");
+                    .withDescription(
+                            "The longest a window waits for its batch to fill; a watermark"
+                                    + " closes the batch sooner.");
 
     public static final ConfigOption<Duration> MODEL_RETRY_MAX_BACKOFF =
             ConfigOptions.key("sensorcast.models.load-retry-max-backoff")
