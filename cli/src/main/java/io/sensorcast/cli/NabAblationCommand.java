@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sensorcast nab-ablation}: the anomaly detector with each baseline forecaster and without
- * each of its parts, NAB-scored on a corpus; the BiLSTM's row comes from {@code sensorcast nab}.
+ * each of its parts, NAB-scored on a corpus; with {@code --forecasts}, also on the forecasts a
+ * {@code sensorcast nab} run (the BiLSTM's) recorded.
  */
 @Command(
         name = "nab-ablation",
@@ -39,7 +40,9 @@ import picocli.CommandLine.Option;
                     + " (least squares on the last 48 readings, refit on sensorcast nab's"
                     + " retraining schedule), linear with the readings a day and a week before as"
                     + " seasonal channels — and without each of its parts, and print NAB's"
-                    + " three scores for each. Plain Java, no Kafka or Flink: seconds, not minutes."
+                    + " three scores for each; with --forecasts, the same for the forecasts a"
+                    + " sensorcast nab run recorded (the BiLSTM's). Plain Java, no Kafka or Flink:"
+                    + " seconds, not minutes."
         })
 final class NabAblationCommand implements Callable<Integer> {
 
