@@ -56,7 +56,9 @@ public final class BaselineDetection {
     private BaselineDetection() {}
 
     /**
-     * Alert scores of every reading: 0 for the first, which has no forecast.
+     * Alert scores of every reading: 0 for the first, which has no forecast. The detector is driven
+     * as for recorded forecasts ({@link #alerts(long[], double[], double[], DetectorSettings)}),
+     * the first reading taken in unscored.
      *
      * @param timestamps epoch ms, increasing
      */
@@ -66,13 +68,22 @@ public final class BaselineDetection {
             Forecaster forecaster,
             Schedule schedule,
             DetectorSettings settings) {
+        return alerts(
+                timestamps, values, forecasts(timestamps, values, forecaster, schedule), settings);
+    }
+
+    /**
+     * {@code forecaster}'s forecast of every reading from the readings before it (NaN for the
+     * first), online: the linear forecasters refit on {@code schedule}.
+     */
+    static double[] forecasts(
+            long[] timestamps, double[] values, Forecaster forecaster, Schedule schedule) {
         int n = values.length;
-        double[] alerts = new double[n];
+        double[] forecasts = new double[n];
         if (n == 0) {
-            return alerts;
+            return forecasts;
         }
-        AnomalyDetector detector = new AnomalyDetector(settings);
-        detector.update(timestamps[0], values[0], Double.NaN, settings);
+        forecasts[0] = Double.NaN;
         long interval = n > 1 ? Math.max(1, timestamps[1] - timestamps[0]) : 1;
         int day = (int) Math.max(1, Math.round(86_400_000.0 / interval));
         double[][] weights = null;
@@ -84,24 +95,22 @@ public final class BaselineDetection {
                         : (v, i) -> windowChanges(v, i, w);
         int count = (forecaster == Forecaster.LINEAR_SEASONAL ? 3 : 1) * (w - 1);
         for (int i = 1; i < n; i++) {
-            double forecast;
             switch (forecaster) {
-                case SEASONAL_NAIVE -> forecast = i >= day ? values[i - day] : values[i - 1];
+                case SEASONAL_NAIVE -> forecasts[i] = i >= day ? values[i - day] : values[i - 1];
                 case LINEAR, LINEAR_SEASONAL -> {
                     if (i >= nextFit) {
                         weights = fit(values, i, schedule, inputs, count);
                         nextFit = i + schedule.refitEvery();
                     }
-                    forecast =
+                    forecasts[i] =
                             weights == null
                                     ? values[i - 1]
                                     : values[i - 1] + dot(weights, inputs.of(values, i));
                 }
-                default -> forecast = values[i - 1];
+                default -> forecasts[i] = values[i - 1];
             }
-            alerts[i] = detector.update(timestamps[i], values[i], forecast, settings).alert();
         }
-        return alerts;
+        return forecasts;
     }
 
     /**
