@@ -143,10 +143,12 @@ final class NabCommand implements Callable<Integer> {
         List<SensorReading> rows = scored.rows();
         List<LocalDateTime> times = new ArrayList<>(rows.size());
         double[] values = new double[rows.size()];
+        long[] timestamps = new long[rows.size()];
         for (int i = 0; i < values.length; i++) {
             SensorReading r = rows.get(i);
             times.add(LocalDateTime.ofEpochSecond(r.timestamp / 1000, 0, ZoneOffset.UTC));
             values[i] = r.values[0];
+            timestamps[i] = r.timestamp;
         }
         NabCorpus.writeResults(
                 out,
@@ -157,9 +159,6 @@ final class NabCommand implements Callable<Integer> {
                 scored.alerts(),
                 windows.getOrDefault(name, List.of()));
         RecordedForecasts.write(
-                out.resolve(detector + "-forecasts"),
-                name,
-                rows.stream().mapToLong(r -> r.timestamp).toArray(),
-                scored.forecasts());
+                out.resolve(detector + "-forecasts"), name, timestamps, scored.forecasts());
     }
 }

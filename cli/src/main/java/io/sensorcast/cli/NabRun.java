@@ -74,8 +74,7 @@ final class NabRun {
         this.retrainEvery = retrainEvery;
         this.epochs = epochs;
         this.engine = engine;
-        Configuration given = new Configuration();
-        conf.forEach(given::setString);
+        Configuration given = Configuration.fromMap(conf);
         JobConfiguration.checkKeys(given); // a typo fails before the stack starts
         ForecastOptions.detector(given);
         this.conf = Map.copyOf(conf);
