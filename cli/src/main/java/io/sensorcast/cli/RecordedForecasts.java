@@ -61,13 +61,18 @@ final class RecordedForecasts {
             int i = 0;
             for (String line = r.readLine(); line != null; line = r.readLine(), i++) {
                 int comma = line.indexOf(',');
-                if (i >= out.length
-                        || comma < 0
-                        || Long.parseLong(line.substring(0, comma)) != timestamps[i]) {
+                try {
+                    if (i >= out.length
+                            || comma < 0
+                            || Long.parseLong(line.substring(0, comma)) != timestamps[i]) {
+                        throw new IOException(
+                                file + " line " + (i + 2) + ": not the data file's row " + (i + 1));
+                    }
+                    out[i] = Double.parseDouble(line.substring(comma + 1));
+                } catch (NumberFormatException e) {
                     throw new IOException(
-                            file + " line " + (i + 2) + ": not the data file's row " + (i + 1));
+                            file + " line " + (i + 2) + ": not a number: " + e.getMessage(), e);
                 }
-                out[i] = Double.parseDouble(line.substring(comma + 1));
             }
             if (i != out.length) {
                 throw new IOException(file + ": " + i + " rows, the data file has " + out.length);
