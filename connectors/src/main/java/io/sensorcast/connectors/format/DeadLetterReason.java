@@ -22,6 +22,11 @@ public enum DeadLetterReason {
     TIMESTAMP_BEFORE_EPOCH,
     /** The timestamp is further in the future than the configured horizon. */
     TIMESTAMP_IN_FUTURE,
+    /**
+     * A feature name contains {@code @}, which names the job's seasonal channels ({@code
+     * value@1d}).
+     */
+    BAD_FEATURE_NAME,
     /** The record key or the sensor id is empty, or they disagree. */
     BAD_SENSOR_ID,
     /** Anything else the parser did not expect; the message says what. */

@@ -163,6 +163,13 @@ public final class ReadingParser implements Serializable {
         int i = 0;
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
+            if (f.getKey().indexOf('@') >= 0) {
+                throw new BadRecord(
+                        DeadLetterReason.BAD_FEATURE_NAME,
+                        "feature name '"
+                                + f.getKey()
+                                + "' contains '@', which names seasonal channels (value@1d)");
+            }
             names.add(f.getKey());
             values[i++] = number("values." + f.getKey(), f.getValue());
         }

@@ -112,6 +112,11 @@ class DeadLetterRoutingITCase {
                         "TIMESTAMP_IN_FUTURE"
                     },
                     new String[] {
+                        "m1",
+                        "{\"sensor\":\"m1\",\"ts\":\"2013-12-02T21:15:00Z\",\"values\":{\"t@1d\":1}}",
+                        "BAD_FEATURE_NAME"
+                    },
+                    new String[] {
                         "",
                         "{\"sensor\":\"m1\",\"ts\":\"2013-12-02T21:15:00Z\",\"value\":1}",
                         "BAD_SENSOR_ID"

@@ -127,6 +127,7 @@ class ReadingParserTest {
                 "UNPARSEABLE_TIMESTAMP|m1|{\"sensor\":\"m1\",\"ts\":\"2013-12-02 21:15:00\",\"value\":1}",
                 "TIMESTAMP_BEFORE_EPOCH|m1|{\"sensor\":\"m1\",\"ts\":\"1969-12-31T23:59:59Z\",\"value\":1}",
                 "TIMESTAMP_IN_FUTURE|m1|{\"sensor\":\"m1\",\"ts\":\"2024-06-01T01:00:01Z\",\"value\":1}",
+                "BAD_FEATURE_NAME|m1|{\"sensor\":\"m1\",\"ts\":\"2013-12-02T21:15:00Z\",\"values\":{\"a@1d\":1}}",
                 "BAD_SENSOR_ID|m1|{\"sensor\":\"  \",\"ts\":\"2013-12-02T21:15:00Z\",\"value\":1}",
                 "BAD_SENSOR_ID||{\"sensor\":\"m1\",\"ts\":\"2013-12-02T21:15:00Z\",\"value\":1}",
                 "BAD_SENSOR_ID|m2|{\"sensor\":\"m1\",\"ts\":\"2013-12-02T21:15:00Z\",\"value\":1}",
