@@ -3,6 +3,7 @@ package io.sensorcast.model;
 import ai.djl.Model;
 import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.block.ForecastBlock;
+import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.evaluation.NetworkForecaster;
 import io.sensorcast.model.serving.ServingNetwork;
@@ -113,15 +114,27 @@ public final class ForecastModel implements AutoCloseable {
         return out;
     }
 
-    /** For each feature of the model, its column in {@code win}; null when one is missing. */
+    /**
+     * For each feature of the model, its column in {@code win}; null when one is missing. A window
+     * of one reading column serves a model of one reading column whatever the two are called, and
+     * the column's seasonal channels ({@link SeasonalChannels}) likewise.
+     */
     private int[] columnsOf(ReadingWindow win) {
         List<String> features = manifest.features();
+        String ours = soleReadingColumn(features.size(), features::get);
+        String theirs = soleReadingColumn(win.columns(), win::column);
         int[] cols = new int[features.size()];
         for (int c = 0; c < cols.length; c++) {
+            String wanted = features.get(c);
+            if (ours != null
+                    && theirs != null
+                    && (wanted.equals(ours)
+                            || wanted.startsWith(ours + SeasonalChannels.SEPARATOR))) {
+                wanted = theirs + wanted.substring(ours.length());
+            }
             cols[c] = -1;
-            for (int j = 0; j < win.columns(); j++) {
-                if (win.column(j).equals(features.get(c))
-                        || (win.columns() == 1 && features.size() == 1)) {
+            for (int j = 0; j < win.columns() && cols[c] < 0; j++) {
+                if (win.column(j).equals(wanted)) {
                     cols[c] = j;
                 }
             }
@@ -130,6 +143,20 @@ public final class ForecastModel implements AutoCloseable {
             }
         }
         return cols;
+    }
+
+    /** The one name of {@code n} that is not a seasonal channel's, or null when not exactly one. */
+    private static String soleReadingColumn(int n, java.util.function.IntFunction<String> name) {
+        String sole = null;
+        for (int i = 0; i < n; i++) {
+            if (!SeasonalChannels.isChannel(name.apply(i))) {
+                if (sole != null) {
+                    return null;
+                }
+                sole = name.apply(i);
+            }
+        }
+        return sole;
     }
 
     /**

@@ -1,34 +1,46 @@
 package io.sensorcast.model.artifact;
 
+import io.sensorcast.model.dataset.SeasonalChannels;
 import java.util.List;
 
 /**
  * What a caller needs of a model before it may serve it: the window it can supply (exactly, or at
  * most), the horizon it forecasts, the features in order and the targets. {@code null} or 0 means
  * "any". The one compatibility check of the project: loading, serving and replacing all use it.
+ *
+ * @param readingColumnsOnly whether {@code features} are compared on the readings' columns only,
+ *     the model's seasonal channels ({@link SeasonalChannels}) left out: a job that derives the
+ *     channels serves a model with or without them
  */
 public record ModelRequirements(
-        int window, int maxWindow, int horizon, List<String> features, List<String> targets) {
+        int window,
+        int maxWindow,
+        int horizon,
+        List<String> features,
+        List<String> targets,
+        boolean readingColumnsOnly) {
 
     public static final ModelRequirements ANY = new ModelRequirements(0, 0, null, null);
 
     /** Exact requirements (0 or null: any). */
     public ModelRequirements(int window, int horizon, List<String> features, List<String> targets) {
-        this(window, 0, horizon, features, targets);
+        this(window, 0, horizon, features, targets, false);
     }
 
     /**
      * What a serving job needs of a model: a window no longer than the {@code maxWindow} readings
-     * it keeps and, when it replaces {@code replacing} (null: nothing), the same features and
-     * targets.
+     * it keeps and, when it replaces {@code replacing} (null: nothing), the same targets and the
+     * same readings' columns — seasonal channels may come or go, as retraining adds them to a
+     * group's models or a configuration takes them away.
      */
     public static ModelRequirements servable(int maxWindow, ModelManifest replacing) {
         return new ModelRequirements(
                 0,
                 maxWindow,
                 0,
-                replacing == null ? null : replacing.features(),
-                replacing == null ? null : replacing.targets());
+                replacing == null ? null : SeasonalChannels.readingColumns(replacing.features()),
+                replacing == null ? null : replacing.targets(),
+                true);
     }
 
     /** Requirements that exactly {@code manifest}'s model meets: for a replacement model. */
@@ -49,8 +61,15 @@ public record ModelRequirements(
         if (horizon > 0 && manifest.horizon() != horizon) {
             throw new IncompatibleModelException("horizon", horizon, manifest.horizon());
         }
-        if (features != null && !features.equals(manifest.features())) {
-            throw new IncompatibleModelException("features", features, manifest.features());
+        List<String> theirs =
+                readingColumnsOnly
+                        ? SeasonalChannels.readingColumns(manifest.features())
+                        : manifest.features();
+        if (features != null && !features.equals(theirs)) {
+            throw new IncompatibleModelException(
+                    readingColumnsOnly ? "features (the readings' columns)" : "features",
+                    features,
+                    theirs);
         }
         if (targets != null && !targets.equals(manifest.targets())) {
             throw new IncompatibleModelException("targets", targets, manifest.targets());

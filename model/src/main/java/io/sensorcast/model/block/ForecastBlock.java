@@ -29,9 +29,10 @@ import io.sensorcast.model.evaluation.LeastSquares;
  * state with a reverse state that has seen a single step). A linear layer maps the joined {@code
  * directions × hidden} vector to {@code horizon × targets}.
  *
- * <p><b>Linear skip.</b> With {@link NetworkConfig#linearSkip()}, each target's own window is also
- * mapped linearly to its horizon and added to the head's output (as in LSTNet's autoregressive
- * component), so the recurrent path learns what a linear model cannot.
+ * <p><b>Linear skip.</b> With {@link NetworkConfig#linearSkip()}, each target's own window (and the
+ * newest {@link NetworkConfig#skipRecentSteps()} steps of every feature: its seasonal channels, its
+ * covariates) is also mapped linearly to its horizon and added to the head's output (as in LSTNet's
+ * autoregressive component), so the recurrent path learns what a linear model cannot.
  *
  * <p><b>Window normalisation.</b> With {@link NetworkConfig#windowNormalization()}, every feature's
  * last value in the window is subtracted before both paths read it and each target's last value is
@@ -51,6 +52,7 @@ public final class ForecastBlock extends AbstractBlock {
     private final Parameter skipBias;
     // Parsed once: NDIndex parses its string form on every construction.
     private final NDIndex lastStep = new NDIndex(":, -1:, :");
+    private final NDIndex recentSteps;
     private final NDIndex topLayer;
     private final NDIndex[] targetColumns;
 
@@ -58,6 +60,8 @@ public final class ForecastBlock extends AbstractBlock {
         super(VERSION);
         this.config = config;
         this.topLayer = new NDIndex("{}:", (long) (config.layers() - 1) * config.directions());
+        this.recentSteps =
+                new NDIndex(":, {}:, :", (long) config.window() - config.skipRecentSteps());
         int[] targets = config.targetIndices();
         this.targetColumns = new NDIndex[targets.length];
         for (int k = 0; k < targets.length; k++) {
@@ -90,7 +94,7 @@ public final class ForecastBlock extends AbstractBlock {
                                     .optShape(
                                             new Shape(
                                                     config.targets(),
-                                                    config.window(),
+                                                    skipInputs(config),
                                                     config.horizon()))
                                     .optInitializer(init)
                                     .build());
@@ -111,6 +115,15 @@ public final class ForecastBlock extends AbstractBlock {
         return config;
     }
 
+    /**
+     * What the linear skip path reads per target: its own window, then the newest {@link
+     * NetworkConfig#skipRecentSteps()} steps of every feature, step by step (row-major as the
+     * input).
+     */
+    public static int skipInputs(NetworkConfig config) {
+        return config.window() + config.skipRecentSteps() * config.inputFeatures();
+    }
+
     public BiRecurrentBlock recurrent() {
         return recurrent;
     }
@@ -121,8 +134,8 @@ public final class ForecastBlock extends AbstractBlock {
     }
 
     /**
-     * The linear skip path's weight {@code (targets, window, horizon)} and bias {@code (targets,
-     * horizon)}; empty without {@link NetworkConfig#linearSkip()}.
+     * The linear skip path's weight {@code (targets, skipInputs, horizon)} and bias {@code
+     * (targets, horizon)}; empty without {@link NetworkConfig#linearSkip()}.
      */
     public java.util.List<Parameter> skipParameters() {
         return skipWeight == null ? java.util.List.of() : java.util.List.of(skipWeight, skipBias);
@@ -178,18 +191,29 @@ public final class ForecastBlock extends AbstractBlock {
 
     private NDArray skip(ParameterStore parameterStore, NDArray x, boolean training) {
         Device device = x.getDevice();
-        NDArray series = targetSeries(x); // (batch, targets, window)
-        NDArray w = parameterStore.getValue(skipWeight, device, training); // (targets, W, H)
+        NDArray w = parameterStore.getValue(skipWeight, device, training); // (targets, I, H)
         NDArray b = parameterStore.getValue(skipBias, device, training); // (targets, H)
+        NDArray series = targetSeries(x); // (batch, targets, window)
+        int recent = config.skipRecentSteps();
+        if (recent > 0) {
+            // every target also reads the newest steps of every feature: (batch, targets, k × F)
+            long batch = x.getShape().get(0);
+            NDArray tail =
+                    x.get(recentSteps).reshape(batch, 1, (long) recent * config.inputFeatures());
+            if (config.targets() > 1) {
+                tail = tail.broadcast(batch, config.targets(), tail.getShape().get(2));
+            }
+            series = series.concat(tail, 2);
+        }
         NDArray projected = series.expandDims(2).matMul(w).squeeze(2).add(b); // (batch, T, H)
         return projected.transpose(0, 2, 1);
     }
 
     /**
-     * Sets the linear skip path to the least-squares fit of each target's (normalised) window to
-     * its horizon on {@code train}, and zeroes the recurrent head, so that training starts from the
-     * best linear forecaster and the recurrent path learns what it misses. Parameters must be
-     * initialised.
+     * Sets the linear skip path to the least-squares fit of each target's (normalised) window, and
+     * the newest steps of every feature it reads, to its horizon on {@code train}, and zeroes the
+     * recurrent head, so that training starts from the best linear forecaster and the recurrent
+     * path learns what it misses. Parameters must be initialised.
      */
     public void warmStartLinearSkip(WindowedSeries train) {
         if (skipWeight == null) {
@@ -198,17 +222,27 @@ public final class ForecastBlock extends AbstractBlock {
         int window = config.window();
         int horizon = config.horizon();
         int[] targets = config.targetIndices();
-        float[] weights = new float[targets.length * window * horizon];
+        int features = config.inputFeatures();
+        int recent = config.skipRecentSteps();
+        int inputs = skipInputs(config);
+        float[] weights = new float[targets.length * inputs * horizon];
         float[] biases = new float[targets.length * horizon];
-        float[] x = new float[window];
+        float[] x = new float[inputs];
         float[] y = new float[horizon];
         for (int k = 0; k < targets.length; k++) {
-            LeastSquares ls = new LeastSquares(window, horizon);
+            LeastSquares ls = new LeastSquares(inputs, horizon);
             for (int i = 0; i < train.size(); i++) {
                 float last =
                         config.windowNormalization() ? train.input(i, window - 1, targets[k]) : 0f;
                 for (int s = 0; s < window; s++) {
                     x[s] = train.input(i, s, targets[k]) - last;
+                }
+                for (int f = 0; f < features; f++) {
+                    float shift = config.windowNormalization() ? train.input(i, window - 1, f) : 0f;
+                    for (int s = 0; s < recent; s++) {
+                        x[window + s * features + f] =
+                                train.input(i, window - recent + s, f) - shift;
+                    }
                 }
                 for (int h = 0; h < horizon; h++) {
                     y[h] = train.label(i, h, k) - last;
@@ -216,13 +250,13 @@ public final class ForecastBlock extends AbstractBlock {
                 ls.add(x, y);
             }
             double[][] beta = ls.solve();
-            for (int s = 0; s < window; s++) {
+            for (int s = 0; s < inputs; s++) {
                 for (int h = 0; h < horizon; h++) {
-                    weights[(k * window + s) * horizon + h] = (float) beta[s][h];
+                    weights[(k * inputs + s) * horizon + h] = (float) beta[s][h];
                 }
             }
             for (int h = 0; h < horizon; h++) {
-                biases[k * horizon + h] = (float) beta[window][h];
+                biases[k * horizon + h] = (float) beta[inputs][h];
             }
         }
         skipWeight.getArray().set(weights);

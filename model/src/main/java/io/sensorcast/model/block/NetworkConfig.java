@@ -16,6 +16,9 @@ import java.util.Arrays;
  *     network reads it, and the targets' last values are added back to the output: the network
  *     forecasts changes from the last reading, which keeps it calibrated when the series' level
  *     drifts away from the training period's
+ * @param skipRecentSteps how many of the window's newest steps of every feature (a target's
+ *     seasonal channels, its covariates) the linear skip path reads besides each target's own
+ *     window; 0 (the target's window only) in manifests written before it existed
  */
 public record NetworkConfig(
         @JsonProperty("cell") Cell cell,
@@ -28,7 +31,8 @@ public record NetworkConfig(
         @JsonProperty("horizon") int horizon,
         @JsonProperty("targetIndices") int[] targetIndices,
         @JsonProperty("linearSkip") boolean linearSkip,
-        @JsonProperty("windowNormalization") boolean windowNormalization) {
+        @JsonProperty("windowNormalization") boolean windowNormalization,
+        @JsonProperty("skipRecentSteps") int skipRecentSteps) {
 
     public NetworkConfig {
         targetIndices = targetIndices == null ? null : targetIndices.clone();
@@ -43,6 +47,7 @@ public record NetworkConfig(
         checkRange("inputFeatures", inputFeatures, 1, 4096);
         checkRange("window", window, 1, 100_000);
         checkRange("horizon", horizon, 1, 10_000);
+        checkRange("skipRecentSteps", skipRecentSteps, 0, window);
         if (targetIndices == null || targetIndices.length == 0) {
             throw new IllegalArgumentException(
                     "targetIndices must name at least one input feature");
@@ -106,7 +111,8 @@ public record NetworkConfig(
                 && horizon == c.horizon
                 && Arrays.equals(targetIndices, c.targetIndices)
                 && linearSkip == c.linearSkip
-                && windowNormalization == c.windowNormalization;
+                && windowNormalization == c.windowNormalization
+                && skipRecentSteps == c.skipRecentSteps;
     }
 
     @Override
@@ -122,7 +128,8 @@ public record NetworkConfig(
                         window,
                         horizon,
                         linearSkip,
-                        windowNormalization);
+                        windowNormalization,
+                        skipRecentSteps);
     }
 
     @Override
@@ -147,6 +154,7 @@ public record NetworkConfig(
                 + linearSkip
                 + ", windowNormalization="
                 + windowNormalization
+                + (skipRecentSteps > 0 ? ", skipRecentSteps=" + skipRecentSteps : "")
                 + ")";
     }
 
@@ -165,6 +173,7 @@ public record NetworkConfig(
         private int[] targetIndices = {0};
         private boolean linearSkip = true;
         private boolean windowNormalization = true;
+        private int skipRecentSteps;
 
         private Builder() {}
 
@@ -224,6 +233,15 @@ public record NetworkConfig(
             return this;
         }
 
+        /**
+         * How many of the newest steps of every feature the linear skip path reads besides each
+         * target's own window.
+         */
+        public Builder optSkipRecentSteps(int skipRecentSteps) {
+            this.skipRecentSteps = skipRecentSteps;
+            return this;
+        }
+
         public NetworkConfig build() {
             return new NetworkConfig(
                     cell,
@@ -236,7 +254,8 @@ public record NetworkConfig(
                     horizon,
                     targetIndices,
                     linearSkip,
-                    windowNormalization);
+                    windowNormalization,
+                    skipRecentSteps);
         }
     }
 }

@@ -1,2 +1,5 @@
-/** Time series tables, splits by time, standardisation and sliding windows for training. */
+/**
+ * Time series tables, splits by time, standardisation and sliding windows for training, and the
+ * seasonal input channels a model reads both in training and in service.
+ */
 package io.sensorcast.model.dataset;

@@ -84,6 +84,27 @@ public final class OnnxExport {
         if (!skip.isEmpty()) {
             // (targets, batch, window) x (targets, window, horizon): one GEMM per target
             String series = g.op("Transpose", new String[] {gather(g, x, targets)}, perm(2, 0, 1));
+            int recent = c.skipRecentSteps();
+            if (recent > 0) {
+                // and the newest steps of every feature, (1, batch, k × F) expanded to each target
+                String tail =
+                        g.op(
+                                "Slice",
+                                new String[] {
+                                    x,
+                                    g.longs("start", c.window() - recent),
+                                    g.longs("end", c.window()),
+                                    g.longs("axes", 1)
+                                });
+                tail =
+                        g.op(
+                                "Reshape",
+                                new String[] {
+                                    tail, g.longs("shape", 1, -1, (long) recent * c.inputFeatures())
+                                });
+                tail = g.op("Expand", new String[] {tail, g.longs("shape", c.targets(), 1, 1)});
+                series = g.op("Concat", new String[] {series, tail}, Attribute.of("axis", 2));
+            }
             String projected =
                     g.op("MatMul", new String[] {series, constant(g, skip.get(0).getArray())});
             float[] bias = skip.get(1).getArray().toFloatArray();

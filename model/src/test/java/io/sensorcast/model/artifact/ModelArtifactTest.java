@@ -151,6 +151,57 @@ class ModelArtifactTest {
         }
     }
 
+    /**
+     * A model of one reading column and its seasonal channels reads any window of one reading
+     * column with the same channels, whatever the column is called (as a one-column model reads any
+     * one-column window); with two reading columns, names must match.
+     */
+    @Test
+    void aOneColumnModelReadsItsSeasonalChannelsUnderAnyColumnName() throws Exception {
+        Path renamed = dir.resolve("renamed");
+        try (ForecastModel loaded = ModelArtifact.load(saved)) {
+            ModelManifest m = loaded.manifest();
+            ModelArtifact.save(
+                    renamed,
+                    loaded.block(),
+                    new ModelManifest(
+                            m.formatVersion(),
+                            m.network(),
+                            List.of("value@1d", "value"), // load, temp
+                            List.of("value"),
+                            m.scaler(),
+                            m.seasonPeriod(),
+                            m.data(),
+                            m.trainingOptions(),
+                            m.training(),
+                            m.validation(),
+                            m.createdAt(),
+                            m.djlVersion(),
+                            m.torchVersion()));
+        }
+        List<ReadingWindow> named = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            double[] v = new double[WINDOW * 2];
+            for (int s = 0; s < WINDOW; s++) {
+                v[s * 2] = windows[(i * WINDOW + s) * 2 + 1];
+                v[s * 2 + 1] = windows[(i * WINDOW + s) * 2];
+            }
+            named.add(new Named(new String[] {"temperature", "temperature@1d"}, v));
+        }
+        named.add(new Named(new String[] {"t", "u", "t@1d"}, new double[WINDOW * 3]));
+        named.add(new Named(new String[] {"t", "t@7d"}, new double[WINDOW * 2]));
+        try (ForecastModel loaded = ModelArtifact.load(renamed)) {
+            float[][] f = loaded.forecast(named);
+            for (int i = 0; i < 3; i++) {
+                assertThat(f[i])
+                        .containsExactly(
+                                Arrays.copyOfRange(expected, i * HORIZON, (i + 1) * HORIZON));
+            }
+            assertThat(f[3]).isNull(); // two reading columns: no "value", no "value@1d"
+            assertThat(f[4]).isNull(); // another channel
+        }
+    }
+
     @Test
     void servesOnOnnxRuntimeWhatLibtorchForecasts() throws Exception {
         try (ForecastModel onnx =
@@ -249,8 +300,45 @@ class ModelArtifactTest {
                                                             m.manifest().createdAt(),
                                                             m.manifest().djlVersion(),
                                                             m.manifest().torchVersion()))))
-                    .hasMessage("features: expected [temp, load], artifact has [load, temp]");
+                    .hasMessage(
+                            "features (the readings' columns): expected [temp, load], artifact has"
+                                    + " [load, temp]");
+            // a replacement may add seasonal channels, or drop them
+            ModelManifest withChannels = renamedFeatures(m.manifest(), "load", "temp", "temp@1d");
+            try (ForecastModel replacing =
+                    ModelArtifact.load(saved, ModelRequirements.servable(WINDOW, withChannels))) {
+                assertThat(replacing.manifest().features()).containsExactly("load", "temp");
+            }
+            assertThatThrownBy(
+                            () ->
+                                    ModelArtifact.load(
+                                            saved,
+                                            ModelRequirements.servable(
+                                                    WINDOW,
+                                                    renamedFeatures(
+                                                            m.manifest(), "load", "temp@1d"))))
+                    .hasMessage(
+                            "features (the readings' columns): expected [load], artifact has [load,"
+                                    + " temp]");
         }
+    }
+
+    /** {@code m} reading {@code features} instead of its own. */
+    private static ModelManifest renamedFeatures(ModelManifest m, String... features) {
+        return new ModelManifest(
+                m.formatVersion(),
+                m.network(),
+                List.of(features),
+                m.targets(),
+                m.scaler(),
+                m.seasonPeriod(),
+                m.data(),
+                m.trainingOptions(),
+                m.training(),
+                m.validation(),
+                m.createdAt(),
+                m.djlVersion(),
+                m.torchVersion());
     }
 
     @Test

@@ -37,15 +37,17 @@ class ForecastBlockTest {
         DjlRuntime.engine();
     }
 
-    @ParameterizedTest(name = "{0}, {1} layer(s), skip={2}, normalised={3}")
+    @ParameterizedTest(name = "{0}, {1} layer(s), skip={2}, normalised={3}, recent steps={4}")
     @CsvSource({
-        "LSTM, 1, false, false",
-        "LSTM, 2, true, true",
-        "GRU, 1, true, false",
-        "GRU, 2, false, true"
+        "LSTM, 1, false, false, 0",
+        "LSTM, 2, true, true, 0",
+        "LSTM, 2, true, true, 3",
+        "GRU, 1, true, false, 0",
+        "GRU, 1, true, false, 1",
+        "GRU, 2, false, true, 0"
     })
     void joinsFinalStatesOfBothDirectionsIntoTheHead(
-            Cell cell, int layers, boolean skip, boolean normalised) {
+            Cell cell, int layers, boolean skip, boolean normalised, int skipRecent) {
         NetworkConfig config =
                 NetworkConfig.builder()
                         .setWindow(WINDOW)
@@ -57,6 +59,7 @@ class ForecastBlockTest {
                         .optTargetIndices(TARGETS)
                         .optLinearSkip(skip)
                         .optWindowNormalization(normalised)
+                        .optSkipRecentSteps(skipRecent)
                         .build();
         try (NDManager manager = NDManager.newBaseManager()) {
             ForecastBlock block = new ForecastBlock(config);
@@ -118,8 +121,18 @@ class ForecastBlockTest {
                     if (skip) {
                         float[] sw = p.get("skip_weight");
                         y += p.get("skip_bias")[k * HORIZON + h];
+                        int inputs = WINDOW + skipRecent * FEATURES;
                         for (int s = 0; s < WINDOW; s++) {
-                            y += seen[b][s][TARGETS[k]] * sw[(k * WINDOW + s) * HORIZON + h];
+                            y += seen[b][s][TARGETS[k]] * sw[(k * inputs + s) * HORIZON + h];
+                        }
+                        // then the newest steps of every feature, step by step
+                        for (int s = 0; s < skipRecent; s++) {
+                            for (int f = 0; f < FEATURES; f++) {
+                                int i = WINDOW + s * FEATURES + f;
+                                y +=
+                                        seen[b][WINDOW - skipRecent + s][f]
+                                                * sw[(k * inputs + i) * HORIZON + h];
+                            }
                         }
                     }
                     if (normalised) {
@@ -131,6 +144,33 @@ class ForecastBlockTest {
                 }
             }
         }
+    }
+
+    /** Manifests written before the skip path could read recent steps load as they were. */
+    @Test
+    void aConfigWithoutSkipRecentStepsReadsItsTargetsWindowOnly() throws Exception {
+        NetworkConfig config =
+                NetworkConfig.builder()
+                        .setWindow(WINDOW)
+                        .setHorizon(1)
+                        .optSkipRecentSteps(2)
+                        .build();
+        var json = io.sensorcast.model.artifact.ModelArtifact.json();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(config);
+        assertThat(tree.get("skipRecentSteps").asInt()).isEqualTo(2);
+        assertThat(json.treeToValue(tree, NetworkConfig.class)).isEqualTo(config);
+        tree.remove("skipRecentSteps");
+        NetworkConfig older = json.treeToValue(tree, NetworkConfig.class);
+        assertThat(older.skipRecentSteps()).isZero();
+        assertThat(ForecastBlock.skipInputs(older)).isEqualTo(WINDOW);
+        assertThatThrownBy(
+                        () ->
+                                NetworkConfig.builder()
+                                        .setWindow(4)
+                                        .setHorizon(1)
+                                        .optSkipRecentSteps(5)
+                                        .build())
+                .hasMessage("skipRecentSteps must be in [0, 4], got 5");
     }
 
     @Test
