@@ -232,6 +232,7 @@ public final class ForecastJob {
                                 new SequenceWindowFunction(
                                         config.get(ForecastOptions.WINDOW),
                                         config.get(ForecastOptions.MIN_WINDOW),
+                                        ForecastOptions.seasonalChannels(config),
                                         config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
                         .name("sequence-windows")
                         // its state became one value per sensor (SensorSequence): a savepoint of

@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.job;
 
+import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.operators.GroupMapping;
@@ -8,6 +9,7 @@ import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -21,6 +23,26 @@ public final class ForecastOptions {
                     .intType()
                     .defaultValue(96)
                     .withDescription("Readings kept per sensor; models read the newest ones.");
+
+    public static final ConfigOption<List<Duration>> SEASONAL_LAGS =
+            ConfigOptions.key("sensorcast.forecast.seasonal-lags")
+                    .durationType()
+                    .asList()
+                    .defaultValues(Duration.ofDays(1), Duration.ofDays(7))
+                    .withDescription(
+                            "Seasonal input channels: beside each reading of a window, the reading"
+                                    + " each lag before the one after it (increasing, ';'"
+                                    + " separated). Retraining gives new models these inputs;"
+                                    + " set the same value for both jobs.");
+
+    public static final ConfigOption<Integer> SEASONAL_LOOKBACK =
+            ConfigOptions.key("sensorcast.forecast.seasonal-lookback")
+                    .intType()
+                    .defaultValue(2016)
+                    .withDescription(
+                            "Readings a seasonal channel may reach back, kept per sensor beside"
+                                    + " the window (2016: a week of 5-minute readings); 0 for no"
+                                    + " seasonal channels. Set the same value for both jobs.");
 
     public static final ConfigOption<Integer> MIN_WINDOW =
             ConfigOptions.key("sensorcast.forecast.min-window")
@@ -260,6 +282,16 @@ public final class ForecastOptions {
                 OptionChecks.range(c, SCORE_PERSISTENCE_WEIGHT, 0, 1));
     }
 
+    /** The seasonal input channels of {@link #SEASONAL_LAGS} and {@link #SEASONAL_LOOKBACK}. */
+    public static SeasonalChannels seasonalChannels(Configuration c) {
+        int lookback = OptionChecks.range(c, SEASONAL_LOOKBACK, 0, 1_000_000);
+        try {
+            return new SeasonalChannels(c.get(SEASONAL_LAGS), lookback);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SEASONAL_LAGS.key() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The sensor-to-model-group mapping of {@code sensorcast.models.groups}. */
     public static GroupMapping groups(Configuration c) {
         return GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
@@ -282,6 +314,7 @@ public final class ForecastOptions {
         OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
         OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
         detector(c);
+        seasonalChannels(c);
         registry(c);
         groupThresholds(c);
         OptionChecks.positive(c, OUT_OF_ORDERNESS, true);

@@ -1,29 +1,46 @@
 package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.model.dataset.SeasonalChannels;
 import java.util.Arrays;
 
 /**
- * A fixed-capacity ring of a sensor's most recent readings: the bounded keyed state behind {@link
- * SequenceWindowFunction}. A Flink POJO; its size never exceeds {@code capacity} readings.
+ * A bounded ring of a sensor's most recent readings: the keyed state behind {@link
+ * SequenceWindowFunction}, the window and, before it, the readings its seasonal channels reach back
+ * to. Its arrays grow (doubling) as readings arrive until they hold {@code capacity} readings, so a
+ * young sensor costs what it has, not a week of readings; from then on the newest reading
+ * overwrites the oldest. A Flink POJO; its size never exceeds {@code capacity} readings.
  */
 public final class ReadingRing {
 
+    /** Slots allocated before the first growth. */
+    static final int INITIAL_SLOTS = 128;
+
     public String[] names;
-    public double[] values; // capacity × names.length
-    public long[] timestamps; // capacity
+    public double[] values; // slots × names.length
+    public long[] timestamps; // slots
     public int size;
     public int next;
+
+    /** The most readings the ring holds; 0 in state written before rings grew (then: the slots). */
+    public int limit;
 
     public ReadingRing() {}
 
     public ReadingRing(int capacity, String[] names) {
         this.names = names.clone();
-        this.values = new double[capacity * names.length];
-        this.timestamps = new long[capacity];
+        this.limit = capacity;
+        int slots = Math.min(capacity, INITIAL_SLOTS);
+        this.values = new double[slots * names.length];
+        this.timestamps = new long[slots];
     }
 
+    /** The most readings the ring holds. */
     public int capacity() {
+        return limit > 0 ? limit : timestamps.length;
+    }
+
+    private int slots() {
         return timestamps.length;
     }
 
@@ -35,29 +52,62 @@ public final class ReadingRing {
     /** Appends {@code r}, overwriting the oldest reading when full. */
     public void add(SensorReading r) {
         int f = names.length;
+        if (size == slots() && slots() < capacity()) {
+            // never overwritten: the readings are slots 0..size-1, in order
+            int grown = (int) Math.min(capacity(), 2L * slots());
+            values = Arrays.copyOf(values, grown * f);
+            timestamps = Arrays.copyOf(timestamps, grown);
+            next = size;
+        }
         System.arraycopy(r.values, 0, values, next * f, f);
         timestamps[next] = r.timestamp;
-        next = (next + 1) % capacity();
-        size = Math.min(size + 1, capacity());
+        next = (next + 1) % slots();
+        size = Math.min(size + 1, slots());
     }
 
-    /** The readings as a window, oldest first. */
-    public SensorWindow toWindow(String sensor, long ingestMillis) {
+    /**
+     * The newest {@code window} readings (all, when fewer) as a window, oldest first, with their
+     * seasonal {@code channels} drawn from the whole ring. The ring's capacity must be at least
+     * {@code window} plus the channels' lookback for every step to see as far back as a training
+     * table's row does.
+     */
+    public SensorWindow toWindow(
+            String sensor, long ingestMillis, int window, SeasonalChannels channels) {
         int f = names.length;
-        int n = size;
+        int n = Math.min(size, window);
         SensorWindow w = new SensorWindow();
         w.sensor = sensor;
         w.names = names.clone();
         w.values = new double[n * f];
         w.timestamps = new long[n];
-        int oldest = (next - n + capacity()) % capacity();
+        int slots = slots();
+        int oldest = (next - size + slots) % slots; // logical index 0
+        int first = size - n;
         for (int i = 0; i < n; i++) {
-            int slot = (oldest + i) % capacity();
+            int slot = (oldest + first + i) % slots;
             w.timestamps[i] = timestamps[slot];
             System.arraycopy(values, slot * f, w.values, i * f, f);
         }
         w.timestamp = w.timestamps[n - 1];
         w.ingestMillis = ingestMillis;
+        int per = channels.perColumn();
+        if (per > 0) {
+            w.channelNames = channels.names(java.util.Arrays.asList(names)).toArray(new String[0]);
+            w.channels = new double[n * f * per];
+            SeasonalChannels.Series series =
+                    new SeasonalChannels.Series() {
+                        @Override
+                        public long time(int i) {
+                            return timestamps[(oldest + i) % slots];
+                        }
+
+                        @Override
+                        public double value(int i, int c) {
+                            return values[((oldest + i) % slots) * f + c];
+                        }
+                    };
+            channels.fill(series, first, n, f, w.channels, 0);
+        }
         return w;
     }
 }

@@ -78,11 +78,14 @@ public final class SensorSequence {
         waiting -= n;
     }
 
-    /** {@code r} appended to the ring; a new ring when its features differ (true then). */
-    boolean append(SensorReading r, int window) {
+    /**
+     * {@code r} appended to the ring; a new ring of {@code capacity} when its features differ (true
+     * then).
+     */
+    boolean append(SensorReading r, int capacity) {
         boolean changed = ring != null && !ring.fits(r);
         if (ring == null || changed) {
-            ring = new ReadingRing(window, r.names);
+            ring = new ReadingRing(capacity, r.names);
         }
         ring.add(r);
         return changed;

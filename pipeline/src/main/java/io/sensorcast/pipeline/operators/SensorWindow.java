@@ -1,13 +1,14 @@
 package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.model.ReadingWindow;
+import io.sensorcast.model.dataset.SeasonalChannels;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * The last {@code window} readings of one sensor in event-time order, emitted when a reading
- * completes it: what a forecast is made from, read by the model as a {@link ReadingWindow}. A Flink
- * POJO.
+ * completes it, with their seasonal channels: what a forecast is made from, read by the model as a
+ * {@link ReadingWindow}. A Flink POJO.
  */
 public final class SensorWindow implements ReadingWindow {
 
@@ -28,6 +29,14 @@ public final class SensorWindow implements ReadingWindow {
     /** Event times of the steps, oldest first. */
     public long[] timestamps;
 
+    /** The seasonal channels' names ({@link SeasonalChannels#names}); empty without channels. */
+    public String[] channelNames = NONE;
+
+    /** {@code window × channelNames.length} values, oldest step first, row-major. */
+    public double[] channels = new double[0];
+
+    private static final String[] NONE = new String[0];
+
     public SensorWindow() {}
 
     @Override
@@ -35,19 +44,21 @@ public final class SensorWindow implements ReadingWindow {
         return timestamps.length;
     }
 
+    /** The readings' columns, then the seasonal channels. */
     @Override
     public int columns() {
-        return names.length;
+        return names.length + channelNames.length;
     }
 
     @Override
     public String column(int c) {
-        return names[c];
+        return c < names.length ? names[c] : channelNames[c - names.length];
     }
 
     @Override
     public double value(int step, int c) {
-        return values[step * names.length + c];
+        int f = names.length;
+        return c < f ? values[step * f + c] : channels[step * channelNames.length + c - f];
     }
 
     /** The newest reading's value of feature {@code f}. */
@@ -62,6 +73,8 @@ public final class SensorWindow implements ReadingWindow {
                 && Objects.equals(sensor, w.sensor)
                 && Arrays.equals(names, w.names)
                 && Arrays.equals(values, w.values)
+                && Arrays.equals(channelNames, w.channelNames)
+                && Arrays.equals(channels, w.channels)
                 && Arrays.equals(timestamps, w.timestamps);
     }
 

@@ -3,6 +3,7 @@ package io.sensorcast.pipeline.retrain;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.block.NetworkConfig;
+import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
@@ -10,13 +11,14 @@ import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.training.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import java.nio.file.Path;
-import java.util.stream.IntStream;
+import java.util.List;
 
 /**
- * The product's candidate: a one-step BiLSTM forecaster of every column, from the model module.
- * With {@code sensorcast.retrain.fine-tune} a candidate whose network the model in service already
- * has, on data of about the same spread, starts from that model's weights and scaling; otherwise
- * (and by default) from scratch.
+ * The product's candidate: a one-step BiLSTM forecaster of every reading column from the readings
+ * and their seasonal channels (the table's other columns), from the model module. With {@code
+ * sensorcast.retrain.fine-tune} a candidate whose network the model in service already has, on data
+ * of about the same spread, starts from that model's weights and scaling; otherwise (and by
+ * default) from scratch.
  */
 public final class BiLstmTrainer implements CandidateTrainer {
 
@@ -31,13 +33,15 @@ public final class BiLstmTrainer implements CandidateTrainer {
         WindowSpec spec = new WindowSpec(s.window(), 1, 1);
         int season = Math.min(s.season(), s.window());
         TrainingOptions options = TrainingOptions.defaults().withEpochs(s.epochs());
-        int columns = table.columns().size();
+        List<String> targets = SeasonalChannels.readingColumns(table.columns());
         NetworkConfig network =
                 NetworkConfig.builder()
                         .setWindow(spec.window())
                         .setHorizon(spec.horizon())
-                        .optInputFeatures(columns)
-                        .optTargetIndices(IntStream.range(0, columns).toArray())
+                        .optInputFeatures(table.columns().size())
+                        .optTargetIndices(targets.stream().mapToInt(table::columnIndex).toArray())
+                        .optSkipRecentSteps(
+                                s.channels().enabled() ? Math.min(RECENT_STEPS, s.window()) : 0)
                         .optHiddenSize(s.hiddenSize())
                         .optLayers(s.layers())
                         .build();
@@ -54,7 +58,7 @@ public final class BiLstmTrainer implements CandidateTrainer {
                         table,
                         round.source(),
                         table.columns(),
-                        table.columns(),
+                        targets,
                         spec,
                         split,
                         season,
@@ -86,4 +90,11 @@ public final class BiLstmTrainer implements CandidateTrainer {
     }
 
     static final double MAX_SCALE_CHANGE = 2;
+
+    /**
+     * Newest steps of every column the linear skip path reads besides each target's window, with
+     * seasonal channels: the changes a day and a week ago around the target's time of day (the
+     * channels' whole windows overfit: 3 × 48 linear inputs on the first rounds' few hundred rows).
+     */
+    static final int RECENT_STEPS = 4;
 }

@@ -8,6 +8,7 @@ import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
 import io.sensorcast.model.artifact.TempDirs;
+import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.evaluation.Holdout;
@@ -121,7 +122,12 @@ final class RetrainRound {
                     Math.max(
                             candidate.manifest().window(),
                             serving == null ? 0 : serving.manifest().window());
-            Holdout holdout = new Holdout(table, table.columns(), split.validationEnd(), longest);
+            Holdout holdout =
+                    new Holdout(
+                            table,
+                            SeasonalChannels.readingColumns(table.columns()),
+                            split.validationEnd(),
+                            longest);
             if (holdout.forecasts() < 10) {
                 return "hold-out too short: "
                         + holdout.forecasts()
@@ -195,7 +201,10 @@ final class RetrainRound {
                     last = r.timestamp;
                 }
             }
-            kept = kept.subList(Math.max(0, kept.size() - settings.maxReadings()), kept.size());
+            // channels from the sensor's whole history, as the job's ring saw it, then the newest
+            double[][] seasonal = seasonal(kept, columns.size());
+            int first = Math.max(0, kept.size() - settings.maxReadings());
+            kept = kept.subList(first, kept.size());
             double gaps = gapFraction(kept);
             if (gaps > settings.maxGapFraction()) {
                 d.skipReason(
@@ -209,9 +218,14 @@ final class RetrainRound {
                 return null;
             }
             d.sensors++;
-            for (SensorReading r : kept) {
+            for (int i = 0; i < kept.size(); i++) {
+                SensorReading r = kept.get(i);
                 timestamps.add(Instant.ofEpochMilli(r.timestamp).toString());
-                rows.add(r.values);
+                double[] row = Arrays.copyOf(r.values, r.values.length + seasonal.length);
+                for (int k = 0; k < seasonal.length; k++) {
+                    row[r.values.length + k] = seasonal[k][first + i];
+                }
+                rows.add(row);
             }
             d.from = Math.min(d.from, kept.get(0).timestamp);
             d.to = Math.max(d.to, kept.get(kept.size() - 1).timestamp);
@@ -226,13 +240,28 @@ final class RetrainRound {
                             + " (sensorcast.retrain.min-readings)");
             return null;
         }
-        double[][] values = new double[columns.size()][rows.size()];
+        List<String> names = new ArrayList<>(columns);
+        names.addAll(settings.channels().names(columns));
+        double[][] values = new double[names.size()][rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            for (int c = 0; c < columns.size(); c++) {
+            for (int c = 0; c < names.size(); c++) {
                 values[c][i] = rows.get(i)[c];
             }
         }
-        return new TimeSeriesTable(timestamps, columns, values);
+        return new TimeSeriesTable(timestamps, names, values);
+    }
+
+    /** The seasonal channels of one sensor's readings, {@code [channel][reading]}. */
+    private double[][] seasonal(List<SensorReading> series, int columns) {
+        long[] times = new long[series.size()];
+        double[][] values = new double[columns][series.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = series.get(i).timestamp;
+            for (int c = 0; c < columns; c++) {
+                values[c][i] = series.get(i).values[c];
+            }
+        }
+        return settings.channels().of(times, values);
     }
 
     private static double gapFraction(List<SensorReading> series) {
@@ -277,7 +306,9 @@ final class RetrainRound {
                             ModelRequirements.ANY,
                             ModelArtifact.Limits.DEFAULT);
             if (!table.columns().containsAll(m.manifest().features())
-                    || !m.manifest().targets().equals(table.columns())) {
+                    || !m.manifest()
+                            .targets()
+                            .equals(SeasonalChannels.readingColumns(table.columns()))) {
                 d.note = "current model reads other features; judged against the baselines only";
                 m.close();
                 return null;

@@ -1,9 +1,15 @@
 package io.sensorcast.pipeline.retrain;
 
+import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.pipeline.job.ForecastOptions;
 import java.io.Serializable;
 import org.apache.flink.configuration.Configuration;
 
-/** {@link RetrainOptions} read once into an immutable, serializable value. */
+/**
+ * {@link RetrainOptions} read once into an immutable, serializable value, with the forecasting
+ * job's seasonal channels ({@link ForecastOptions#seasonalChannels}): new models read what the job
+ * serves them.
+ */
 public record RetrainSettings(
         int window,
         int hiddenSize,
@@ -17,7 +23,8 @@ public record RetrainSettings(
         double margin,
         double maxGapFraction,
         boolean coldStartGate,
-        boolean fineTune)
+        boolean fineTune,
+        SeasonalChannels channels)
         implements Serializable {
 
     public static RetrainSettings from(Configuration c) {
@@ -35,6 +42,7 @@ public record RetrainSettings(
                 c.get(RetrainOptions.MARGIN),
                 c.get(RetrainOptions.MAX_GAP_FRACTION),
                 c.get(RetrainOptions.COLD_START_GATE),
-                c.get(RetrainOptions.FINE_TUNE));
+                c.get(RetrainOptions.FINE_TUNE),
+                ForecastOptions.seasonalChannels(c));
     }
 }

@@ -3,8 +3,10 @@ package io.sensorcast.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.serving.ServingEngine;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,35 @@ class ForecastOptionsTest {
                 .hasMessage(
                         "sensorcast.models.serving-engine must be one of auto, onnxruntime,"
                                 + " pytorch, got 'tpu'");
+    }
+
+    @Test
+    void seasonalChannelsDefaultToADayAndAWeekAndRefuseBadLags() {
+        SeasonalChannels defaults = ForecastOptions.seasonalChannels(new Configuration());
+        assertThat(defaults.names(List.of("value"))).containsExactly("value@1d", "value@7d");
+        assertThat(defaults.lookback()).isEqualTo(2016);
+
+        Configuration parsed = new Configuration();
+        parsed.setString("sensorcast.forecast.seasonal-lags", "12 h;1 d");
+        assertThat(ForecastOptions.seasonalChannels(parsed).names(List.of("v")))
+                .containsExactly("v@12h", "v@1d");
+
+        Configuration off = new Configuration();
+        off.set(ForecastOptions.SEASONAL_LOOKBACK, 0);
+        assertThat(ForecastOptions.seasonalChannels(off).enabled()).isFalse();
+
+        Configuration order = new Configuration();
+        order.setString("sensorcast.forecast.seasonal-lags", "7 d;1 d");
+        assertThatThrownBy(() -> ForecastOptions.validate(order))
+                .hasMessage(
+                        "sensorcast.forecast.seasonal-lags: seasonal lags must increase, got PT168H"
+                                + " then PT24H");
+
+        Configuration lookback = new Configuration();
+        lookback.set(ForecastOptions.SEASONAL_LOOKBACK, -1);
+        assertThatThrownBy(() -> ForecastOptions.validate(lookback))
+                .hasMessage(
+                        "sensorcast.forecast.seasonal-lookback must be in [0, 1000000], got -1");
     }
 
     @Test

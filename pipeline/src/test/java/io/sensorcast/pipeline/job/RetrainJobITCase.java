@@ -101,7 +101,8 @@ class RetrainJobITCase {
                             s.margin(),
                             s.maxGapFraction(),
                             s.coldStartGate(),
-                            s.fineTune());
+                            s.fineTune(),
+                            s.channels());
             new BiLstmTrainer()
                     .train(
                             new Round(

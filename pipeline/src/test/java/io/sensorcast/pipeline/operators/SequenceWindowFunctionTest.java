@@ -3,6 +3,8 @@ package io.sensorcast.pipeline.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.model.dataset.SeasonalChannels;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -45,6 +47,64 @@ class SequenceWindowFunctionTest {
 
     private List<SensorWindow> windows() {
         return harness.extractOutputValues();
+    }
+
+    /**
+     * The job's windows carry the seasonal channels a training table computes for the same rows
+     * from the whole series ({@link SeasonalChannels#of}), though the ring keeps only the window
+     * and the lookback and has wrapped many times: a model reads in service what it was trained on.
+     */
+    @Test
+    void windowsCarryTheSeasonalChannelsOfTheWholeSeries() throws Exception {
+        SeasonalChannels channels =
+                new SeasonalChannels(List.of(Duration.ofMillis(30), Duration.ofMillis(70)), 7);
+        var seasonal =
+                new KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>(
+                        new KeyedProcessOperator<>(
+                                new SequenceWindowFunction(4, 2, channels, IDLE)),
+                        r -> r.sensor,
+                        Types.STRING);
+        seasonal.open();
+        int n = 40;
+        long[] times = new long[n];
+        double[][] values = new double[2][n];
+        for (int i = 0; i < n; i++) {
+            times[i] = 10L * (i + 1) + (i % 3); // irregular steps
+            values[0][i] = i * i;
+            values[1][i] = -i;
+            seasonal.processElement(
+                    new StreamRecord<>(
+                            new SensorReading(
+                                    "a",
+                                    times[i],
+                                    new String[] {"x", "y"},
+                                    new double[] {values[0][i], values[1][i]}),
+                            times[i]));
+        }
+        seasonal.processWatermark(10_000);
+        List<SensorWindow> out = seasonal.extractOutputValues();
+        seasonal.close();
+        double[][] expected = channels.of(times, values);
+        assertThat(out).hasSize(n - 1);
+        SensorWindow last = out.get(n - 2);
+        assertThat(last.columns()).isEqualTo(6);
+        assertThat(last.column(2)).isEqualTo("x@30ms");
+        assertThat(last.column(5)).isEqualTo("y@70ms");
+        for (SensorWindow w : out) {
+            int newest = java.util.Arrays.binarySearch(times, w.timestamp);
+            for (int step = 0; step < w.steps(); step++) {
+                int row = newest - w.steps() + 1 + step;
+                for (int k = 0; k < 4; k++) {
+                    assertThat(w.value(step, 2 + k))
+                            .as("row %d channel %d", row, k)
+                            .isEqualTo(expected[k][row]);
+                }
+                assertThat(w.value(step, 0)).isEqualTo(values[0][row]);
+            }
+        }
+        // row 38 (392 ms) reaches a "week" back within its lookback (row 31 is at 321 <= 392 - 70):
+        // its week channel is the first reading after 322 ms, row 32
+        assertThat(last.value(2, 3)).isEqualTo(32.0 * 32);
     }
 
     @Test
@@ -137,7 +197,8 @@ class SequenceWindowFunctionTest {
         harness.close();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SequenceWindowFunction(WINDOW, 2, IDLE)),
+                        new KeyedProcessOperator<>(
+                                new SequenceWindowFunction(WINDOW, 2, SeasonalChannels.NONE, IDLE)),
                         r -> r.sensor,
                         Types.STRING);
         harness.open();

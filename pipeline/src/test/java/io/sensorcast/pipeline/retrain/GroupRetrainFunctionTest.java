@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.pipeline.operators.ReadingRing;
+import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongToDoubleFunction;
@@ -117,6 +123,65 @@ class GroupRetrainFunctionTest {
     }
 
     /** Trains the product candidate, and meanwhile another round publishes its own. */
+    /** Trains as the product does and keeps a copy of each candidate in {@code copy}. */
+    static final class KeepingTrainer implements CandidateTrainer {
+        private static final long serialVersionUID = 1L;
+        private final String copy;
+
+        KeepingTrainer(String copy) {
+            this.copy = copy;
+        }
+
+        @Override
+        public void train(Round round, Path out) throws Exception {
+            new BiLstmTrainer().train(round, out);
+            Files.createDirectories(Path.of(copy));
+            try (var files = Files.list(out)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, Path.of(copy).resolve(f.getFileName()));
+                }
+            }
+        }
+    }
+
+    /**
+     * A candidate reads the readings and their seasonal channels, forecasts the readings, and its
+     * skip path reads the channels' newest steps; it forecasts a window the job makes.
+     */
+    @Test
+    void candidatesReadTheSeasonalChannelsTheJobMakes() throws Exception {
+        Path candidate = root.resolve("candidate");
+        Random noise = new Random(5);
+        Configuration config = config(root.resolve("store").toString());
+        config.set(RetrainOptions.MARGIN, 0.9); // judged, never published: no broker to announce to
+        RetrainReport r =
+                round(
+                        config,
+                        new KeepingTrainer(candidate.toString()),
+                        600,
+                        i -> Math.sin(2 * Math.PI * i / 288) + 0.1 * noise.nextGaussian());
+        assertThat(r.decision()).as(r.reason()).isEqualTo(RetrainReport.REJECTED);
+        try (ForecastModel m = ModelArtifact.load(candidate)) {
+            assertThat(m.manifest().features()).containsExactly("value", "value@1d", "value@7d");
+            assertThat(m.manifest().targets()).containsExactly("value");
+            assertThat(m.manifest().network().skipRecentSteps()).isEqualTo(4);
+            ReadingRing ring = new ReadingRing(12 + 2016, new String[] {"temperature"});
+            for (long i = 0; i < 400; i++) {
+                ring.add(SensorReading.of("t", i * STEP, Math.sin(2 * Math.PI * i / 288)));
+            }
+            SensorWindow w =
+                    ring.toWindow(
+                            "t",
+                            0,
+                            12,
+                            new SeasonalChannels(
+                                    List.of(Duration.ofDays(1), Duration.ofDays(7)), 2016));
+            float[][] f = m.forecast(List.of(w));
+            assertThat(f[0]).hasSize(1);
+            assertThat(Math.abs(f[0][0] - Math.sin(2 * Math.PI * 400 / 288))).isLessThan(0.5);
+        }
+    }
+
     static final class RacedTrainer implements CandidateTrainer {
         private static final long serialVersionUID = 1L;
         private final String store;
