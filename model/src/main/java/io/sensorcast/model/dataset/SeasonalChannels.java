@@ -108,6 +108,21 @@ public record SeasonalChannels(List<Duration> lags, int lookback) implements Ser
 
         /** Column {@code c} of reading {@code i}. */
         double value(int i, int c);
+
+        /** Arrays as a series: {@code times[i]} and {@code columns[c][i]}. */
+        static Series of(long[] times, double[][] columns) {
+            return new Series() {
+                @Override
+                public long time(int i) {
+                    return times[i];
+                }
+
+                @Override
+                public double value(int i, int c) {
+                    return columns[c][i];
+                }
+            };
+        }
     }
 
     /** The reading whose values stand in channel {@code k} of row {@code row}. */
@@ -187,18 +202,7 @@ public record SeasonalChannels(List<Duration> lags, int lookback) implements Ser
     public double[][] of(long[] times, double[][] columns) {
         int per = perColumn();
         double[][] out = new double[columns.length * per][times.length];
-        Series s =
-                new Series() {
-                    @Override
-                    public long time(int i) {
-                        return times[i];
-                    }
-
-                    @Override
-                    public double value(int i, int c) {
-                        return columns[c][i];
-                    }
-                };
+        Series s = Series.of(times, columns);
         int width = columns.length * per;
         double[] rows = new double[times.length * width];
         fill(s, 0, times.length, columns.length, rows, 0);

@@ -158,26 +158,16 @@ class ModelArtifactTest {
      */
     @Test
     void aOneColumnModelReadsItsSeasonalChannelsUnderAnyColumnName() throws Exception {
-        Path renamed = dir.resolve("renamed");
+        Path channelModel = dir.resolve("channel-model");
         try (ForecastModel loaded = ModelArtifact.load(saved)) {
-            ModelManifest m = loaded.manifest();
             ModelArtifact.save(
-                    renamed,
+                    channelModel,
                     loaded.block(),
-                    new ModelManifest(
-                            m.formatVersion(),
-                            m.network(),
-                            List.of("value@1d", "value"), // load, temp
+                    renamed(
+                            loaded.manifest(),
                             List.of("value"),
-                            m.scaler(),
-                            m.seasonPeriod(),
-                            m.data(),
-                            m.trainingOptions(),
-                            m.training(),
-                            m.validation(),
-                            m.createdAt(),
-                            m.djlVersion(),
-                            m.torchVersion()));
+                            "value@1d",
+                            "value")); // load, temp
         }
         List<ReadingWindow> named = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -190,7 +180,7 @@ class ModelArtifactTest {
         }
         named.add(new Named(new String[] {"t", "u", "t@1d"}, new double[WINDOW * 3]));
         named.add(new Named(new String[] {"t", "t@7d"}, new double[WINDOW * 2]));
-        try (ForecastModel loaded = ModelArtifact.load(renamed)) {
+        try (ForecastModel loaded = ModelArtifact.load(channelModel)) {
             float[][] f = loaded.forecast(named);
             for (int i = 0; i < 3; i++) {
                 assertThat(f[i])
@@ -286,20 +276,7 @@ class ModelArtifactTest {
                                             saved,
                                             ModelRequirements.servable(
                                                     WINDOW,
-                                                    new ModelManifest(
-                                                            m.manifest().formatVersion(),
-                                                            m.manifest().network(),
-                                                            List.of("temp", "load"),
-                                                            m.manifest().targets(),
-                                                            m.manifest().scaler(),
-                                                            m.manifest().seasonPeriod(),
-                                                            m.manifest().data(),
-                                                            m.manifest().trainingOptions(),
-                                                            m.manifest().training(),
-                                                            m.manifest().validation(),
-                                                            m.manifest().createdAt(),
-                                                            m.manifest().djlVersion(),
-                                                            m.manifest().torchVersion()))))
+                                                    renamedFeatures(m.manifest(), "temp", "load"))))
                     .hasMessage(
                             "features (the readings' columns): expected [temp, load], artifact has"
                                     + " [load, temp]");
@@ -325,11 +302,17 @@ class ModelArtifactTest {
 
     /** {@code m} reading {@code features} instead of its own. */
     private static ModelManifest renamedFeatures(ModelManifest m, String... features) {
+        return renamed(m, m.targets(), features);
+    }
+
+    /** {@code m} reading {@code features} and forecasting {@code targets} instead of its own. */
+    private static ModelManifest renamed(
+            ModelManifest m, List<String> targets, String... features) {
         return new ModelManifest(
                 m.formatVersion(),
                 m.network(),
                 List.of(features),
-                m.targets(),
+                targets,
                 m.scaler(),
                 m.seasonPeriod(),
                 m.data(),

@@ -81,23 +81,7 @@ class SeasonalChannelsTest {
             v[1][i] = -i;
         }
         double[] out = new double[5];
-        channels.fill(
-                new SeasonalChannels.Series() {
-                    @Override
-                    public long time(int i) {
-                        return t[i];
-                    }
-
-                    @Override
-                    public double value(int i, int c) {
-                        return v[c][i];
-                    }
-                },
-                9,
-                1,
-                2,
-                out,
-                1);
+        channels.fill(SeasonalChannels.Series.of(t, v), 9, 1, 2, out, 1);
         assertThat(out).containsExactly(0, 49, 9, -7, -3);
         double[][] all = channels.of(t, v);
         assertThat(new double[] {all[0][9], all[1][9], all[2][9], all[3][9]})
@@ -120,18 +104,7 @@ class SeasonalChannelsTest {
         }
         SeasonalChannels channels = new SeasonalChannels(LAGS, 9);
         double[][] all = channels.of(t, v);
-        SeasonalChannels.Series series =
-                new SeasonalChannels.Series() {
-                    @Override
-                    public long time(int i) {
-                        return t[i];
-                    }
-
-                    @Override
-                    public double value(int i, int c) {
-                        return v[c][i];
-                    }
-                };
+        SeasonalChannels.Series series = SeasonalChannels.Series.of(t, v);
         int stoodIn = 0;
         for (int r = 0; r < n; r++) {
             for (int k = 0; k < 2; k++) {

@@ -33,16 +33,6 @@ class OnnxExportTest {
             boolean bidirectional,
             boolean skip,
             boolean normalised,
-            int[] targets) {
-        return config(cell, layers, bidirectional, skip, normalised, 0, targets);
-    }
-
-    static NetworkConfig config(
-            Cell cell,
-            int layers,
-            boolean bidirectional,
-            boolean skip,
-            boolean normalised,
             int skipRecent,
             int[] targets) {
         return NetworkConfig.builder()
@@ -200,7 +190,7 @@ class OnnxExportTest {
 
     @Test
     void theParityCheckSeesAnEngineThatIsSlightlyOff() throws Exception {
-        NetworkConfig config = config(Cell.LSTM, 1, true, true, true, new int[] {0});
+        NetworkConfig config = config(Cell.LSTM, 1, true, true, true, 0, new int[] {0});
         try (NDManager manager = NDManager.newBaseManager()) {
             ForecastBlock block = randomBlock(config, manager, 3);
             TorchNetwork torch = new TorchNetwork(block, manager);
