@@ -122,6 +122,14 @@ class ModelArtifactTest {
         }
     }
 
+    /** The first three forecasts are {@link #expected}'s three windows'. */
+    private static void assertTheThreeExpected(float[][] f) {
+        for (int i = 0; i < 3; i++) {
+            assertThat(f[i])
+                    .containsExactly(Arrays.copyOfRange(expected, i * HORIZON, (i + 1) * HORIZON));
+        }
+    }
+
     @Test
     void forecastsWindowsByColumnNameFromTheirNewestSteps() throws Exception {
         // each of the three windows with an extra column, its columns swapped and 4 older steps
@@ -141,11 +149,7 @@ class ModelArtifactTest {
         named.add(new Named(names, new double[(WINDOW - 1) * 3]));
         try (ForecastModel loaded = ModelArtifact.load(saved)) {
             float[][] f = loaded.forecast(named);
-            for (int i = 0; i < 3; i++) {
-                assertThat(f[i])
-                        .containsExactly(
-                                Arrays.copyOfRange(expected, i * HORIZON, (i + 1) * HORIZON));
-            }
+            assertTheThreeExpected(f);
             assertThat(f[3]).isNull(); // no "temp"
             assertThat(f[4]).isNull(); // a step short of the window
         }
@@ -182,11 +186,7 @@ class ModelArtifactTest {
         named.add(new Named(new String[] {"t", "t@7d"}, new double[WINDOW * 2]));
         try (ForecastModel loaded = ModelArtifact.load(channelModel)) {
             float[][] f = loaded.forecast(named);
-            for (int i = 0; i < 3; i++) {
-                assertThat(f[i])
-                        .containsExactly(
-                                Arrays.copyOfRange(expected, i * HORIZON, (i + 1) * HORIZON));
-            }
+            assertTheThreeExpected(f);
             assertThat(f[3]).isNull(); // two reading columns: no "value", no "value@1d"
             assertThat(f[4]).isNull(); // another channel
         }
