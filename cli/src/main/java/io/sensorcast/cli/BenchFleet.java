@@ -5,6 +5,7 @@ import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.serving.ServingEngine;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,27 +77,55 @@ record BenchFleet(int sensors, int window, int perSensor) {
     }
 
     /**
-     * Trains the product's candidate (the retraining job's {@link BiLstmTrainer}) on {@code csv}
-     * for one epoch, 60/20/20 by time, and saves it to {@code out}.
+     * Trains the product's candidate (the retraining job's {@link BiLstmTrainer}) on {@code csv},
+     * with the seasonal channels the job gives its windows, for one epoch, 60/20/20 by time, and
+     * saves it to {@code out}.
      */
     void train(Path csv, int hidden, int layers, Path out) throws Exception {
-        TimeSeriesTable table = TimeSeriesTable.readCsv(csv);
-        int rows = table.rows();
         Configuration c = new Configuration();
         c.set(RetrainOptions.WINDOW, window);
         c.set(RetrainOptions.HIDDEN_SIZE, hidden);
         c.set(RetrainOptions.LAYERS, layers);
         c.set(RetrainOptions.EPOCHS, 1);
         c.set(RetrainOptions.SEASON, Math.min(12, window));
+        RetrainSettings settings = RetrainSettings.from(c);
+        TimeSeriesTable table = withChannels(CsvReadings.read(csv, "x"), settings.channels());
+        int rows = table.rows();
         new BiLstmTrainer()
                 .train(
                         new CandidateTrainer.Round(
                                 table,
                                 csv.getFileName().toString(),
                                 new TimeSplit(rows * 6 / 10, rows * 8 / 10, rows),
-                                RetrainSettings.from(c),
+                                settings,
                                 null),
                         out);
+    }
+
+    /** One series' values and their seasonal channels as a table, repeated times dropped. */
+    private static TimeSeriesTable withChannels(
+            List<SensorReading> series, SeasonalChannels channels) {
+        List<SensorReading> kept = new ArrayList<>();
+        for (SensorReading r : series) {
+            if (kept.isEmpty() || r.timestamp > kept.get(kept.size() - 1).timestamp) {
+                kept.add(r);
+            }
+        }
+        long[] times = new long[kept.size()];
+        double[][] values = new double[1][kept.size()];
+        List<String> stamps = new ArrayList<>(kept.size());
+        for (int i = 0; i < times.length; i++) {
+            times[i] = kept.get(i).timestamp;
+            values[0][i] = kept.get(i).values[0];
+            stamps.add(Instant.ofEpochMilli(times[i]).toString());
+        }
+        List<String> names = new ArrayList<>(List.of(SensorReading.VALUE));
+        names.addAll(channels.names(names));
+        double[][] all = new double[names.size()][];
+        all[0] = values[0];
+        double[][] derived = channels.of(times, values);
+        System.arraycopy(derived, 0, all, 1, derived.length);
+        return new TimeSeriesTable(stamps, names, all);
     }
 
     /**
@@ -111,16 +141,22 @@ record BenchFleet(int sensors, int window, int perSensor) {
             double seconds,
             PrintWriter out)
             throws Exception {
-        float[] batch = new float[batchSize * window];
-        for (int i = 0; i < batchSize; i++) {
-            for (int s = 0; s < window; s++) {
-                batch[i * window + s] =
-                        (float) readings.get((i * 7919 + s * sensors) % readings.size()).values[0];
-            }
-        }
         try (ForecastModel model =
                 ModelArtifact.load(
                         artifact, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT, engine)) {
+            // every feature (the reading, its seasonal channels) a reading of the fleet
+            int features = model.manifest().features().size();
+            float[] batch = new float[batchSize * window * features];
+            for (int i = 0; i < batchSize; i++) {
+                for (int s = 0; s < window; s++) {
+                    float v =
+                            (float)
+                                    readings.get((i * 7919 + s * sensors) % readings.size())
+                                            .values[0];
+                    java.util.Arrays.fill(
+                            batch, (i * window + s) * features, (i * window + s + 1) * features, v);
+                }
+            }
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 predictOnEach(pool, threads, model, batch, batchSize, 1.0);

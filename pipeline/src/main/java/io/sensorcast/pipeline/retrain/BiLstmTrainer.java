@@ -41,7 +41,9 @@ public final class BiLstmTrainer implements CandidateTrainer {
                         .optInputFeatures(table.columns().size())
                         .optTargetIndices(targets.stream().mapToInt(table::columnIndex).toArray())
                         .optSkipRecentSteps(
-                                s.channels().enabled() ? Math.min(RECENT_STEPS, s.window()) : 0)
+                                targets.size() < table.columns().size()
+                                        ? Math.min(RECENT_STEPS, s.window())
+                                        : 0)
                         .optHiddenSize(s.hiddenSize())
                         .optLayers(s.layers())
                         .build();
@@ -92,9 +94,10 @@ public final class BiLstmTrainer implements CandidateTrainer {
     static final double MAX_SCALE_CHANGE = 2;
 
     /**
-     * Newest steps of every column the linear skip path reads besides each target's window, with
-     * seasonal channels: the changes a day and a week ago around the target's time of day (the
-     * channels' whole windows overfit: 3 × 48 linear inputs on the first rounds' few hundred rows).
+     * Newest steps of every column the linear skip path reads besides each target's window, when
+     * the table has seasonal channels: the changes a day and a week ago around the target's time of
+     * day (the channels' whole windows overfit: 3 × 48 linear inputs on the first rounds' few
+     * hundred rows).
      */
     static final int RECENT_STEPS = 4;
 }
