@@ -120,6 +120,25 @@ public final class ForecastModel implements AutoCloseable {
      * the column's seasonal channels ({@link SeasonalChannels}) likewise.
      */
     private int[] columnsOf(ReadingWindow win) {
+        String[] names = new String[win.columns()];
+        for (int j = 0; j < names.length; j++) {
+            names[j] = win.column(j);
+        }
+        ColumnMap last = lastColumns; // windows of one fleet mostly share their columns
+        if (last != null && Arrays.equals(last.names(), names)) {
+            return last.columns();
+        }
+        int[] cols = match(win);
+        lastColumns = new ColumnMap(names, cols);
+        return cols;
+    }
+
+    /** The last window columns matched, and the match (null: unreadable). */
+    private record ColumnMap(String[] names, int[] columns) {}
+
+    private volatile ColumnMap lastColumns;
+
+    private int[] match(ReadingWindow win) {
         List<String> features = manifest.features();
         String ours = soleReadingColumn(features.size(), features::get);
         String theirs = soleReadingColumn(win.columns(), win::column);

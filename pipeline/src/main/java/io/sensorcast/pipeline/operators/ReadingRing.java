@@ -35,6 +35,16 @@ public final class ReadingRing {
         this.timestamps = new long[slots];
     }
 
+    /** The channels' names, made once per ring (not state: transient fields are not a POJO's). */
+    private transient String[] channelNames;
+
+    private String[] channelNames(SeasonalChannels channels) {
+        if (channelNames == null) {
+            channelNames = channels.names(Arrays.asList(names)).toArray(new String[0]);
+        }
+        return channelNames;
+    }
+
     /** The most readings the ring holds. */
     public int capacity() {
         return limit > 0 ? limit : timestamps.length;
@@ -77,7 +87,7 @@ public final class ReadingRing {
         int n = Math.min(size, window);
         SensorWindow w = new SensorWindow();
         w.sensor = sensor;
-        w.names = names.clone();
+        w.names = names; // never changed: a new schema gets a new ring
         w.values = new double[n * f];
         w.timestamps = new long[n];
         int slots = slots();
@@ -92,7 +102,7 @@ public final class ReadingRing {
         w.ingestMillis = ingestMillis;
         int per = channels.perColumn();
         if (per > 0) {
-            w.channelNames = channels.names(java.util.Arrays.asList(names)).toArray(new String[0]);
+            w.channelNames = channelNames(channels);
             w.channels = new double[n * f * per];
             SeasonalChannels.Series series =
                     new SeasonalChannels.Series() {
