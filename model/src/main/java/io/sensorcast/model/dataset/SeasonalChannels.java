@@ -127,43 +127,52 @@ public record SeasonalChannels(List<Duration> lags, int lookback) implements Ser
 
     /** The reading whose values stand in channel {@code k} of row {@code row}. */
     public int source(Series s, int row, int k) {
-        int from = source(s, row, k, -1);
-        return from >= 0 ? from : -1 - from;
+        return standIn(s, row, k, reading(s, row, k, -1));
     }
 
     /**
-     * {@link #source(Series, int, int)}, given {@code hint}: channel {@code k}'s own reading (no
-     * stand-in) for an earlier row of the same series, or -1. Rows in increasing order then cost a
-     * step or two each instead of a binary search: the cutoff only moves forward. {@code -1 - row}
-     * when the row itself stands in.
+     * Channel {@code k}'s reading for {@code row} given the lag's own reading {@code own} (-1 when
+     * the lookback does not reach it): the next shorter lag's, down to the row itself.
      */
-    private int source(Series s, int row, int k, int hint) {
+    private int standIn(Series s, int row, int k, int own) {
+        int from = own;
+        for (int j = k - 1; from < 0 && j >= 0; j--) {
+            from = reading(s, row, j, -1);
+        }
+        return from >= 0 ? from : row;
+    }
+
+    /**
+     * The first reading later than {@code t(row) − lag(j)}, or -1 when no reading of the lookback
+     * is at or before that time. {@code hint} is lag {@code j}'s reading for an earlier row of the
+     * same series, or -1: rows in increasing order then cost a step or two each instead of a binary
+     * search, the cutoff only moving forward.
+     */
+    private int reading(Series s, int row, int j, int hint) {
         int oldest = Math.max(0, row - lookback);
-        for (int j = k; j >= 0; j--) {
-            long cutoff = s.time(row) - lags.get(j).toMillis();
-            if (s.time(oldest) <= cutoff) {
-                // the first reading later than the cutoff is in [oldest + 1, row]
-                if (j == k && hint > oldest) {
-                    int i = hint;
-                    while (s.time(i) <= cutoff) {
-                        i++;
-                    }
-                    return i;
-                }
-                int lo = oldest + 1;
-                int hi = row;
-                while (lo < hi) {
-                    int mid = (lo + hi) >>> 1;
-                    if (s.time(mid) > cutoff) {
-                        hi = mid;
-                    } else {
-                        lo = mid + 1;
-                    }
-                }
-                return lo;
+        long cutoff = s.time(row) - lags.get(j).toMillis();
+        if (s.time(oldest) > cutoff) {
+            return -1;
+        }
+        // the first reading later than the cutoff is in [oldest + 1, row]
+        if (hint > oldest) {
+            int i = hint;
+            while (s.time(i) <= cutoff) {
+                i++;
+            }
+            return i;
+        }
+        int lo = oldest + 1;
+        int hi = row;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (s.time(mid) > cutoff) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        return -1 - row; // no lag reaches: the row itself stands in
+        return lo;
     }
 
     /**
@@ -173,24 +182,18 @@ public record SeasonalChannels(List<Duration> lags, int lookback) implements Ser
      */
     public void fill(Series s, int first, int rows, int columns, double[] out, int offset) {
         int per = perColumn();
-        int[] hints = new int[per];
-        java.util.Arrays.fill(hints, -1);
+        int[] own = new int[per]; // each lag's own reading for the row before, or -1
+        java.util.Arrays.fill(own, -1);
         for (int r = first; r < first + rows; r++) {
             int at = offset + (r - first) * columns * per;
             for (int k = 0; k < per; k++) {
-                int from = source(s, r, k, hints[k]);
-                hints[k] = from >= 0 && ownLag(s, r, k) ? from : -1;
-                int row = from >= 0 ? from : -1 - from;
+                own[k] = reading(s, r, k, own[k]);
+                int from = standIn(s, r, k, own[k]);
                 for (int c = 0; c < columns; c++) {
-                    out[at + c * per + k] = s.value(row, c);
+                    out[at + c * per + k] = s.value(from, c);
                 }
             }
         }
-    }
-
-    /** Whether channel {@code k} of {@code row} is its own lag's reading, not a stand-in. */
-    private boolean ownLag(Series s, int row, int k) {
-        return s.time(Math.max(0, row - lookback)) <= s.time(row) - lags.get(k).toMillis();
     }
 
     /**
