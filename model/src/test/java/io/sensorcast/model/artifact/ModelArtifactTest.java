@@ -270,34 +270,27 @@ class ModelArtifactTest {
                                 + " 16");
         try (ForecastModel m =
                 ModelArtifact.load(saved, ModelRequirements.servable(WINDOW, null))) {
-            assertThatThrownBy(
-                            () ->
-                                    ModelArtifact.load(
-                                            saved,
-                                            ModelRequirements.servable(
-                                                    WINDOW,
-                                                    renamedFeatures(m.manifest(), "temp", "load"))))
+            assertThatThrownBy(() -> loadReplacing(renamedFeatures(m.manifest(), "temp", "load")))
                     .hasMessage(
                             "features (the readings' columns): expected [temp, load], artifact has"
                                     + " [load, temp]");
             // a replacement may add seasonal channels, or drop them
             ModelManifest withChannels = renamedFeatures(m.manifest(), "load", "temp", "temp@1d");
-            try (ForecastModel replacing =
-                    ModelArtifact.load(saved, ModelRequirements.servable(WINDOW, withChannels))) {
+            try (ForecastModel replacing = loadReplacing(withChannels)) {
                 assertThat(replacing.manifest().features()).containsExactly("load", "temp");
             }
             assertThatThrownBy(
-                            () ->
-                                    ModelArtifact.load(
-                                            saved,
-                                            ModelRequirements.servable(
-                                                    WINDOW,
-                                                    renamedFeatures(
-                                                            m.manifest(), "load", "temp@1d"))))
+                            () -> loadReplacing(renamedFeatures(m.manifest(), "load", "temp@1d")))
                     .hasMessage(
                             "features (the readings' columns): expected [load], artifact has [load,"
                                     + " temp]");
         }
+    }
+
+    /** The saved model, loaded as a serving job replacing {@code replaced} would load it. */
+    private static ForecastModel loadReplacing(ModelManifest replaced)
+            throws InvalidModelException {
+        return ModelArtifact.load(saved, ModelRequirements.servable(WINDOW, replaced));
     }
 
     /** {@code m} reading {@code features} instead of its own. */
