@@ -62,6 +62,18 @@ public record SeasonalChannels(List<Duration> lags, int lookback) implements Ser
         return !lags.isEmpty() && lookback > 0;
     }
 
+    /**
+     * A number that differs between channel definitions (lags and lookback) and is the same in
+     * every JVM: what a cache of computed channels is keyed by.
+     */
+    public long fingerprint() {
+        long h = lookback;
+        for (Duration lag : lags) {
+            h = 31 * h + lag.toMillis();
+        }
+        return h;
+    }
+
     /** Channels per column. */
     public int perColumn() {
         return enabled() ? lags.size() : 0;

@@ -266,7 +266,7 @@ public final class ForecastJob {
                                         ForecastOptions.groupThresholds(config),
                                         config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
                         .name("score")
-                        .uid("score");
+                        .uid("sensor-scores");
         DataStream<ForecastRecord> forecasts =
                 made.map(f -> f.forecast)
                         .returns(TypeInformation.of(ForecastRecord.class))

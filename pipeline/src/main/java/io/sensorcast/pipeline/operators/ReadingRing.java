@@ -10,6 +10,11 @@ import java.util.Arrays;
  * to. Its arrays grow (doubling) as readings arrive until they hold {@code capacity} readings, so a
  * young sensor costs what it has, not a week of readings; from then on the newest reading
  * overwrites the oldest. A Flink POJO; its size never exceeds {@code capacity} readings.
+ *
+ * <p>A reading's seasonal channels depend only on it and the readings before it, so the ring keeps
+ * those of its newest {@code window} readings: each window computes its newest row's and copies the
+ * rest (computing a whole window's was a quarter of the sequence operator's time in {@code
+ * sensorcast bench}).
  */
 public final class ReadingRing {
 
@@ -24,6 +29,25 @@ public final class ReadingRing {
 
     /** The most readings the ring holds; 0 in state written before rings grew (then: the slots). */
     public int limit;
+
+    /**
+     * Readings added since the ring was made, the newest being number {@code added - 1}; 0 in state
+     * written before the ring kept channels (then set to {@link #size} when a window needs them).
+     */
+    public long added;
+
+    /**
+     * The channels of the newest readings: {@code window} rows, reading {@code a}'s row (its {@code
+     * names.length × lags} channels) at row {@code a % window}. Rows of readings in {@code
+     * [cachedFrom, cachedTo)} are filled, as {@link #channelsKey} defines channels.
+     */
+    public double[] channelRows = new double[0];
+
+    public long cachedFrom;
+    public long cachedTo;
+
+    /** The {@link SeasonalChannels#fingerprint} of the cached rows' channels. */
+    public long channelsKey;
 
     public ReadingRing() {}
 
@@ -73,6 +97,7 @@ public final class ReadingRing {
         timestamps[next] = r.timestamp;
         next = (next + 1) % slots();
         size = Math.min(size + 1, slots());
+        added++;
     }
 
     /**
@@ -103,21 +128,52 @@ public final class ReadingRing {
         int per = channels.perColumn();
         if (per > 0) {
             w.channelNames = channelNames(channels);
-            w.channels = new double[n * f * per];
-            SeasonalChannels.Series series =
-                    new SeasonalChannels.Series() {
-                        @Override
-                        public long time(int i) {
-                            return timestamps[(oldest + i) % slots];
-                        }
-
-                        @Override
-                        public double value(int i, int c) {
-                            return values[((oldest + i) % slots) * f + c];
-                        }
-                    };
-            channels.fill(series, first, n, f, w.channels, 0);
+            w.channels = channels(channels, window, oldest, first, n);
         }
         return w;
+    }
+
+    /**
+     * The channels of the {@code n} newest readings (logical rows {@code first..size-1}, logical
+     * row 0 at slot {@code oldest}), row after row: cached rows copied, the others computed and
+     * cached.
+     */
+    private double[] channels(SeasonalChannels channels, int window, int oldest, int first, int n) {
+        int f = names.length;
+        int width = f * channels.perColumn();
+        long key = channels.fingerprint();
+        if (channelRows.length != window * width || channelsKey != key || added < size) {
+            channelRows = new double[window * width];
+            channelsKey = key;
+            added = Math.max(added, size);
+            cachedFrom = 0;
+            cachedTo = 0;
+        }
+        int slots = slots();
+        SeasonalChannels.Series series =
+                new SeasonalChannels.Series() {
+                    @Override
+                    public long time(int i) {
+                        return timestamps[(oldest + i) % slots];
+                    }
+
+                    @Override
+                    public double value(int i, int c) {
+                        return values[((oldest + i) % slots) * f + c];
+                    }
+                };
+        double[] out = new double[n * width];
+        long from = added - n; // the number of the window's oldest reading
+        for (int i = 0; i < n; i++) {
+            long a = from + i;
+            int row = (int) (a % window) * width;
+            if (a < cachedFrom || a >= cachedTo) {
+                channels.fill(series, first + i, 1, f, channelRows, row);
+            }
+            System.arraycopy(channelRows, row, out, i * width, width);
+        }
+        cachedFrom = from;
+        cachedTo = added;
+        return out;
     }
 }

@@ -27,9 +27,10 @@ import org.apache.flink.util.OutputTag;
  *   <li>A reading at or behind the watermark is late: it goes to {@link #LATE} and is counted.
  *   <li>A reading whose timestamp the sensor already has is a duplicate: ignored and counted.
  *   <li>State is bounded: the ring holds {@code window} readings plus the channels' lookback (with
- *       the defaults, 96 + 2,016 readings: 33 KB for a one-value sensor); pending readings are
- *       bounded by the out-of-orderness. A sensor silent for {@code idleTimeoutMillis} of event
- *       time loses its state (an event-time timer clears it), so departed sensors cost nothing.
+ *       the defaults, 96 + 2,016 readings and the newest 96 readings' channels: 35 KB for a
+ *       one-value sensor); pending readings are bounded by the out-of-orderness. A sensor silent
+ *       for {@code idleTimeoutMillis} of event time loses its state (an event-time timer clears
+ *       it), so departed sensors cost nothing.
  * </ul>
  */
 public final class SequenceWindowFunction

@@ -2,17 +2,13 @@ package io.sensorcast.pipeline.scoring;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
-import io.sensorcast.pipeline.operators.IdleTimeout;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -27,7 +23,7 @@ import org.apache.flink.util.Collector;
  * reading's previous step. A forecast made at origin {@code t_k} predicts the sensor's next
  * reading, whatever its exact timestamp. Forecasts arrive in event-time order per sensor, so pairs
  * complete in order and the detector state evolves deterministically; the state is the last
- * forecast and the detectors.
+ * forecast and the detectors, one {@link SensorScoring} per sensor.
  */
 public final class ForecastScorer
         extends KeyedProcessFunction<String, WindowForecast, ScoreRecord> {
@@ -38,9 +34,7 @@ public final class ForecastScorer
     private final Map<String, DetectorSettings> byGroup;
     private final long idleTimeoutMillis;
 
-    private transient ValueState<WindowForecast> last; // the sensor's latest forecast
-    private transient MapState<String, AnomalyDetector> detectors; // by target
-    private transient ValueState<Long> cleanupAt;
+    private transient ValueState<SensorScoring> state;
     private transient Counter scored;
     private transient Counter anomalies;
     private transient org.apache.flink.metrics.MetricGroup metrics;
@@ -88,20 +82,11 @@ public final class ForecastScorer
 
     @Override
     public void open(OpenContext openContext) {
-        last =
+        state =
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "last-forecast", TypeInformation.of(WindowForecast.class)));
-        detectors =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "detectors",
-                                        Types.STRING,
-                                        TypeInformation.of(AnomalyDetector.class)));
-        cleanupAt =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+                                        "scoring", TypeInformation.of(SensorScoring.class)));
         metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
         scored = metrics.counter("readingsScored");
         anomalies = metrics.counter("anomalies");
@@ -111,14 +96,22 @@ public final class ForecastScorer
     @Override
     public void processElement(WindowForecast next, Context ctx, Collector<ScoreRecord> out)
             throws Exception {
-        IdleTimeout.extendDeadline(cleanupAt, ctx.timerService(), next.origin, idleTimeoutMillis);
-        WindowForecast previous = last.value();
-        if (previous == null) {
-            takeIn(next);
-        } else if (previous.origin == next.previous) {
-            score(previous.forecast, next, ctx, out);
+        SensorScoring s = state.value();
+        long deadline = next.origin + idleTimeoutMillis;
+        if (s == null) {
+            s = new SensorScoring();
+            s.deadline = deadline;
+            ctx.timerService().registerEventTimeTimer(deadline);
+        } else {
+            s.deadline = Math.max(s.deadline, deadline);
         }
-        last.update(next);
+        if (s.last == null) {
+            takeIn(s, next);
+        } else if (s.last.origin == next.previous) {
+            score(s, s.last.forecast, next, ctx, out);
+        }
+        s.last = next;
+        state.update(s);
     }
 
     /**
@@ -126,23 +119,26 @@ public final class ForecastScorer
      * (their range and last value start with it), as {@link BaselineDetection} takes in a series'
      * first reading.
      */
-    private void takeIn(WindowForecast first) throws Exception {
+    private void takeIn(SensorScoring s, WindowForecast first) {
         Map<String, Double> targets = first.forecast.steps().get(0).predicted();
         DetectorSettings settings =
                 byGroup.getOrDefault(first.forecast.modelGroup(), this.settings);
         for (int f = 0; f < first.names.length; f++) {
             String target = first.names[f];
-            if (targets.containsKey(target) && !detectors.contains(target)) {
+            if (targets.containsKey(target) && s.detector(target) == null) {
                 AnomalyDetector detector = new AnomalyDetector(settings);
                 detector.update(first.origin, first.latest[f], Double.NaN, settings);
-                detectors.put(target, detector);
+                s.add(target, detector);
             }
         }
     }
 
     private void score(
-            ForecastRecord forecast, WindowForecast actual, Context ctx, Collector<ScoreRecord> out)
-            throws Exception {
+            SensorScoring s,
+            ForecastRecord forecast,
+            WindowForecast actual,
+            Context ctx,
+            Collector<ScoreRecord> out) {
         Map<String, Double> predicted = forecast.steps().get(0).predicted();
         DetectorSettings settings = byGroup.getOrDefault(forecast.modelGroup(), this.settings);
         long now = ctx.timerService().currentProcessingTime();
@@ -152,14 +148,14 @@ public final class ForecastScorer
             if (p == null) {
                 continue; // a covariate, not forecast
             }
-            AnomalyDetector detector = detectors.get(target);
+            AnomalyDetector detector = s.detector(target);
             if (detector == null) {
                 detector = new AnomalyDetector(settings);
+                s.add(target, detector);
             }
             double value = actual.latest[f];
             double residual = value - p;
             AnomalyDetector.Scores scores = detector.update(actual.origin, value, p, settings);
-            detectors.put(target, detector);
             double score = scores.score();
             double alert = scores.alert();
             boolean flagged = alert >= settings.threshold();
@@ -191,10 +187,14 @@ public final class ForecastScorer
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreRecord> out)
             throws Exception {
-        if (IdleTimeout.expiredOrRearmed(cleanupAt, ctx.timerService(), timestamp)) {
-            last.clear();
-            detectors.clear();
-            cleanupAt.clear();
+        SensorScoring s = state.value();
+        if (s == null) {
+            return;
+        }
+        if (s.deadline <= timestamp) {
+            state.clear();
+        } else {
+            ctx.timerService().registerEventTimeTimer(s.deadline); // a forecast since moved it
         }
     }
 }

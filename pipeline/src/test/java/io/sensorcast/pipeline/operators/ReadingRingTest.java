@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.dataset.SeasonalChannels;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ReadingRingTest {
@@ -33,13 +35,94 @@ class ReadingRingTest {
             assertThat(w.timestamp).isEqualTo(i);
             assertThat(w.latest(0)).isEqualTo(i * 0.5);
             // the channels are the whole series' channels however the ring grew and wrapped
-            double[][] expected = CHANNELS.of(times, values);
-            for (int s = 0; s < steps; s++) {
-                int row = i - steps + 1 + s;
-                assertThat(w.channels[s]).as("row %d at %d", row, i).isEqualTo(expected[0][row]);
-            }
+            assertChannels(w, CHANNELS, times, values, i);
         }
         assertThat(ring.capacity()).isEqualTo(300);
+    }
+
+    /**
+     * A ring keeps its newest rows' channels between windows; rows it has not seen a window for
+     * (before the sensor's first window, or when its channels change) are computed.
+     */
+    @Test
+    void keptChannelsAreTheSeriesChannelsWhicheverWindowsWereMade() {
+        SeasonalChannels twoLags =
+                new SeasonalChannels(List.of(Duration.ofMillis(50), Duration.ofMillis(200)), 150);
+        SeasonalChannels otherLags =
+                new SeasonalChannels(List.of(Duration.ofMillis(70), Duration.ofMillis(200)), 150);
+        ReadingRing ring = new ReadingRing(12 + 150, new String[] {"a", "b"});
+        int n = 600;
+        long[] times = new long[n];
+        double[][] values = new double[2][n];
+        Random random = new Random(7);
+        long t = 0;
+        for (int i = 0; i < n; i++) {
+            t += 1 + random.nextInt(9); // irregular steps, with gaps
+            times[i] = t;
+            values[0][i] = random.nextGaussian();
+            values[1][i] = i;
+            ring.add(
+                    new SensorReading(
+                            "s", t, new String[] {"a", "b"}, new double[] {values[0][i], i}));
+            // a window at most readings, now and then none for a few, the lags changing at times
+            if (random.nextInt(4) > 0) {
+                SeasonalChannels channels = (i / 100) % 2 == 0 ? twoLags : otherLags;
+                assertChannels(ring.toWindow("s", 0, 12, channels), channels, times, values, i);
+            }
+        }
+    }
+
+    /** A ring from state written before rings kept channels computes them all once. */
+    @Test
+    void aRingWithoutKeptChannelsComputesThem() {
+        ReadingRing ring = new ReadingRing(10 + 290, new String[] {"value"});
+        long[] times = new long[400];
+        double[][] values = new double[1][400];
+        for (int i = 0; i < 400; i++) {
+            times[i] = 3L * i;
+            values[0][i] = Math.sin(i);
+            ring.add(SensorReading.of("s", times[i], values[0][i]));
+        }
+        ring.toWindow("s", 0, 10, CHANNELS);
+        // as the older state restores it: no count, no rows
+        ring.added = 0;
+        ring.channelRows = new double[0];
+        ring.cachedFrom = 0;
+        ring.cachedTo = 0;
+        ring.channelsKey = 0;
+        assertChannels(ring.toWindow("s", 0, 10, CHANNELS), CHANNELS, times, values, 399);
+        ring.add(SensorReading.of("s", 1_200, 0.25));
+        long[] longer = Arrays.copyOf(times, 401);
+        longer[400] = 1_200;
+        double[][] more = {Arrays.copyOf(values[0], 401)};
+        more[0][400] = 0.25;
+        assertChannels(ring.toWindow("s", 0, 10, CHANNELS), CHANNELS, longer, more, 400);
+    }
+
+    /** {@code w}'s channels are those of rows {@code ..newest} of the whole series. */
+    private static void assertChannels(
+            SensorWindow w,
+            SeasonalChannels channels,
+            long[] times,
+            double[][] values,
+            int newest) {
+        double[][] all =
+                channels.of(
+                        Arrays.copyOf(times, newest + 1),
+                        Arrays.stream(values)
+                                .map(v -> Arrays.copyOf(v, newest + 1))
+                                .toArray(double[][]::new));
+        int steps = w.steps();
+        int width = all.length;
+        assertThat(w.channels).hasSize(steps * width);
+        for (int s = 0; s < steps; s++) {
+            int row = newest - steps + 1 + s;
+            for (int c = 0; c < width; c++) {
+                assertThat(w.channels[s * width + c])
+                        .as("row %d channel %d at %d", row, c, newest)
+                        .isEqualTo(all[c][row]);
+            }
+        }
     }
 
     /** Rings in state written before rings grew have no limit: their arrays are their capacity. */

@@ -11,7 +11,10 @@ import io.sensorcast.pipeline.operators.WindowForecast;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.GenericTypeInfo;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -189,8 +192,21 @@ class ForecastScorerTest {
             arrives(made("a", 2 * k * 1000 - 1000, 2 * k * 1000, k, k));
         }
         assertThat(harness.extractOutputValues()).isEmpty();
-        // the last forecast, the detector, the idle timer's time
-        assertThat(harness.numKeyedStateEntries()).isLessThanOrEqualTo(3);
+        // one value: the last forecast, the detector, the idle deadline
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+    }
+
+    @Test
+    void itsStateIsAFlinkPojo() {
+        TypeInformation<SensorScoring> type = TypeInformation.of(SensorScoring.class);
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<SensorScoring> pojo = (PojoTypeInfo<SensorScoring>) type;
+        for (int i = 0; i < pojo.getArity(); i++) {
+            assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
+                    .as(pojo.getPojoFieldAt(i).getField().getName())
+                    .isNotInstanceOf(GenericTypeInfo.class);
+        }
     }
 
     /**
