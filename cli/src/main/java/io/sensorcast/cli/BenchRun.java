@@ -1,9 +1,11 @@
 package io.sensorcast.cli;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.Pacing;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -20,19 +22,28 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * One measured run of ForecastJob for {@code sensorcast bench}: its steady forecasts/s (between 10%
- * and 90% of the forecasts, from the job's own {@code forecasts} counters, sampled every 100 ms)
- * and its reading-to-forecast latency percentiles (the job's {@code readingToForecastMillis}
- * histograms).
+ * and 90% of the forecasts, from the job's own {@code forecasts} counters, sampled every 100 ms),
+ * the process's CPU time per forecast over the same span (broker, job and model threads of this one
+ * JVM: a cost that, unlike a rate, other load on the machine hardly moves) and its
+ * reading-to-forecast latency percentiles (the job's {@code readingToForecastMillis} histograms).
  */
-record BenchRun(double steady, double seconds, long forecasts, long p50, long p99, int latencies) {
+record BenchRun(
+        double steady,
+        double cpuMicros,
+        double seconds,
+        long forecasts,
+        long p50,
+        long p99,
+        int latencies) {
 
     void print(PrintWriter out, String what) {
         out.printf(
                 Locale.ROOT,
-                "  %-22s %10.0f forecasts/s steady (10%%-90%%); %d forecasts in %.1f s;"
-                        + " reading->forecast p50 %d ms, p99 %d ms%n",
+                "  %-22s %10.0f forecasts/s steady (10%%-90%%), %.0f us CPU a forecast;"
+                        + " %d forecasts in %.1f s; reading->forecast p50 %d ms, p99 %d ms%n",
                 what,
                 steady,
+                cpuMicros,
                 forecasts,
                 seconds,
                 p50,
@@ -70,7 +81,7 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
         List<long[]> progress = new CopyOnWriteArrayList<>();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(
-                () -> progress.add(new long[] {System.nanoTime(), JobMetricsReporter.forecasts()}),
+                () -> progress.add(sample(JobMetricsReporter.forecasts())),
                 0,
                 100,
                 TimeUnit.MILLISECONDS);
@@ -93,7 +104,7 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
         double seconds = (System.nanoTime() - start) / 1e9;
         long n = JobMetricsReporter.forecasts();
         // the last sample: a run shorter than the sampling interval still has one with every count
-        progress.add(new long[] {System.nanoTime(), n});
+        progress.add(sample(n));
         if (n < expected) {
             out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
@@ -178,12 +189,21 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
         }
     }
 
+    /** Now, {@code forecasts} and the process's CPU time so far, in ns. */
+    private static long[] sample(long forecasts) {
+        return new long[] {System.nanoTime(), forecasts, CPU.getProcessCpuTime()};
+    }
+
+    private static final OperatingSystemMXBean CPU =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private static BenchRun of(List<long[]> progress, long n, double seconds) {
         // steady rate: from the sample where 10% were done to the one where 90% were
         long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
         long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
         // a run too short for two samples between 10% and 90%: its mean rate
         double steady = hi[0] > lo[0] ? (hi[1] - lo[1]) / ((hi[0] - lo[0]) / 1e9) : n / seconds;
+        double cpuMicros = hi[1] > lo[1] ? (hi[2] - lo[2]) / 1e3 / (hi[1] - lo[1]) : Double.NaN;
         long[] latencies =
                 JobMetricsReporter.LATENCIES.stream()
                         .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
@@ -191,6 +211,7 @@ record BenchRun(double steady, double seconds, long forecasts, long p50, long p9
                         .toArray();
         return new BenchRun(
                 steady,
+                cpuMicros,
                 seconds,
                 n,
                 percentile(latencies, 0.50),
