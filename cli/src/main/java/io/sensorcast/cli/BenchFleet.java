@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -78,11 +79,13 @@ record BenchFleet(int sensors, int window, int perSensor) {
 
     /**
      * Trains the product's candidate (the retraining job's {@link BiLstmTrainer}) on {@code csv},
-     * with the seasonal channels the job gives its windows, for one epoch, 60/20/20 by time, and
-     * saves it to {@code out}.
+     * with the seasonal channels the job gives its windows ({@code conf}, the job's options), for
+     * one epoch, 60/20/20 by time, and saves it to {@code out}.
      */
-    void train(Path csv, int hidden, int layers, Path out) throws Exception {
+    void train(Path csv, int hidden, int layers, Map<String, String> conf, Path out)
+            throws Exception {
         Configuration c = new Configuration();
+        conf.forEach(c::setString);
         c.set(RetrainOptions.WINDOW, window);
         c.set(RetrainOptions.HIDDEN_SIZE, hidden);
         c.set(RetrainOptions.LAYERS, layers);

@@ -4,8 +4,12 @@ import com.sun.management.OperatingSystemMXBean;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.Pacing;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +34,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 record BenchRun(
         double steady,
         double cpuMicros,
+        double jitShare,
         double seconds,
         long forecasts,
+        long baseline,
         long p50,
         long p99,
         int latencies) {
@@ -39,12 +45,16 @@ record BenchRun(
     void print(PrintWriter out, String what) {
         out.printf(
                 Locale.ROOT,
-                "  %-22s %10.0f forecasts/s steady (10%%-90%%), %.0f us CPU a forecast;"
-                        + " %d forecasts in %.1f s; reading->forecast p50 %d ms, p99 %d ms%n",
+                "  %-22s %10.0f forecasts/s steady (10%%-90%%), %.0f us CPU a forecast (%.0f%% of"
+                        + " it the JIT compiler threads'); %d forecasts (%d by persistence) in %.1f"
+                        + " s;"
+                        + " reading->forecast p50 %d ms, p99 %d ms%n",
                 what,
                 steady,
                 cpuMicros,
+                100 * jitShare,
                 forecasts,
+                baseline,
                 seconds,
                 p50,
                 p99);
@@ -108,7 +118,7 @@ record BenchRun(
         if (n < expected) {
             out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
-        return of(progress, n, seconds);
+        return of(progress, n, JobMetricsReporter.baselineForecasts(), seconds);
     }
 
     /**
@@ -171,6 +181,14 @@ record BenchRun(
                 Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, parallelism);
         baseline.print(out, "persistence forecaster");
         model.print(out, "BiLSTM");
+        if (model.baseline() > model.forecasts() / 10) {
+            out.printf(
+                    Locale.ROOT,
+                    "WARNING: persistence made %d of the BiLSTM run's %d forecasts: the model could"
+                            + " not read most windows, so that run does not measure it%n",
+                    model.baseline(),
+                    model.forecasts());
+        }
         out.printf(Locale.ROOT, "  bare model             %10.0f windows/s%n", modelRate);
         out.printf(
                 Locale.ROOT,
@@ -189,21 +207,52 @@ record BenchRun(
         }
     }
 
-    /** Now, {@code forecasts} and the process's CPU time so far, in ns. */
+    /**
+     * Now, {@code forecasts}, the process's CPU time and its JIT compiler threads' CPU time so far,
+     * ns.
+     */
     private static long[] sample(long forecasts) {
-        return new long[] {System.nanoTime(), forecasts, CPU.getProcessCpuTime()};
+        return new long[] {System.nanoTime(), forecasts, CPU.getProcessCpuTime(), compilerCpu()};
+    }
+
+    /**
+     * The CPU time of this JVM's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s,
+     * from Linux's {@code /proc/self/task}; the MXBean's compilation time is elapsed time, which on
+     * busy cores includes waiting for one), ns; 0 where {@code /proc} is not there.
+     */
+    static long compilerCpu() {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, close);
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        String[] f = stat.substring(close + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // clock ticks of 10 ms (USER_HZ 100)
     }
 
     private static final OperatingSystemMXBean CPU =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    private static BenchRun of(List<long[]> progress, long n, double seconds) {
+    private static BenchRun of(List<long[]> progress, long n, long baseline, double seconds) {
         // steady rate: from the sample where 10% were done to the one where 90% were
         long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
         long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
         // a run too short for two samples between 10% and 90%: its mean rate
         double steady = hi[0] > lo[0] ? (hi[1] - lo[1]) / ((hi[0] - lo[0]) / 1e9) : n / seconds;
         double cpuMicros = hi[1] > lo[1] ? (hi[2] - lo[2]) / 1e3 / (hi[1] - lo[1]) : Double.NaN;
+        double jitShare = hi[2] > lo[2] ? (double) (hi[3] - lo[3]) / (hi[2] - lo[2]) : Double.NaN;
         long[] latencies =
                 JobMetricsReporter.LATENCIES.stream()
                         .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
@@ -212,8 +261,10 @@ record BenchRun(
         return new BenchRun(
                 steady,
                 cpuMicros,
+                jitShare,
                 seconds,
                 n,
+                baseline,
                 percentile(latencies, 0.50),
                 percentile(latencies, 0.99),
                 latencies.length);

@@ -28,6 +28,7 @@ public final class JobMetricsReporter implements MetricReporter {
 
     static final List<Counter> FORECASTS = new CopyOnWriteArrayList<>();
     static final List<Histogram> LATENCIES = new CopyOnWriteArrayList<>();
+    static final List<Counter> BASELINE = new CopyOnWriteArrayList<>();
     static final Map<String, List<Gauge<?>>> VERSIONS = new ConcurrentHashMap<>();
 
     /** Has the job run under this JVM's metric reporter (call before the job starts). */
@@ -46,6 +47,7 @@ public final class JobMetricsReporter implements MetricReporter {
     static void reset() {
         FORECASTS.clear();
         LATENCIES.clear();
+        BASELINE.clear();
         VERSIONS.clear();
     }
 
@@ -63,6 +65,11 @@ public final class JobMetricsReporter implements MetricReporter {
         return FORECASTS.stream().mapToLong(Counter::getCount).sum();
     }
 
+    /** Of {@link #forecasts}, those made by persistence rather than by a model. */
+    static long baselineForecasts() {
+        return BASELINE.stream().mapToLong(Counter::getCount).sum();
+    }
+
     private static final String MODEL = ".sensorcast.model.";
 
     @Override
@@ -76,6 +83,8 @@ public final class JobMetricsReporter implements MetricReporter {
         String id = group.getMetricIdentifier(name);
         if (id.endsWith(".sensorcast.forecasts") && metric instanceof Counter c) {
             FORECASTS.add(c);
+        } else if (id.endsWith(".sensorcast.baselineForecasts") && metric instanceof Counter c) {
+            BASELINE.add(c);
         } else if (id.endsWith(".sensorcast.readingToForecastMillis")
                 && metric instanceof Histogram h) {
             LATENCIES.add(h);
