@@ -454,7 +454,9 @@ class SensorcastCliTest {
         assertThat(out.toString())
                 .contains("20 sensors, 620 readings on Kafka")
                 .contains("persistence forecaster")
-                .contains("400 forecasts in")
+                .contains("warm-up run (persistence, not counted)")
+                .contains("400 forecasts (400 by persistence) in") // the pipeline alone
+                .contains("us CPU a forecast")
                 .contains("ratio BiLSTM job / bare model")
                 .contains("of the BiLSTM job's maximum")
                 .doesNotContain("WARNING");
