@@ -454,7 +454,7 @@ class SensorcastCliTest {
         assertThat(out.toString())
                 .contains("20 sensors, 620 readings on Kafka")
                 .contains("persistence forecaster")
-                .contains("warm-up run (persistence, not counted)")
+                .contains("warm-up run (the BiLSTM, not counted)")
                 .contains("400 forecasts (400 by persistence) in") // the pipeline alone
                 .contains("us CPU a forecast")
                 .contains("ratio BiLSTM job / bare model")

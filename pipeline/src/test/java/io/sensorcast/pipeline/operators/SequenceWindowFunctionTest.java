@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.pipeline.testutils.FlinkPojos;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.GenericTypeInfo;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -145,14 +143,7 @@ class SequenceWindowFunctionTest {
 
     @Test
     void itsStateIsAFlinkPojo() {
-        TypeInformation<SensorSequence> type = TypeInformation.of(SensorSequence.class);
-        assertThat(type).isInstanceOf(PojoTypeInfo.class);
-        PojoTypeInfo<SensorSequence> pojo = (PojoTypeInfo<SensorSequence>) type;
-        for (int i = 0; i < pojo.getArity(); i++) {
-            assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
-                    .as(pojo.getPojoFieldAt(i).getField().getName())
-                    .isNotInstanceOf(GenericTypeInfo.class);
-        }
+        FlinkPojos.assertPojoWithoutGenericFields(SensorSequence.class);
     }
 
     @Test

@@ -8,13 +8,11 @@ import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.WindowForecast;
+import io.sensorcast.pipeline.testutils.FlinkPojos;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.GenericTypeInfo;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -199,14 +197,7 @@ class ForecastScorerTest {
 
     @Test
     void itsStateIsAFlinkPojo() {
-        TypeInformation<SensorScoring> type = TypeInformation.of(SensorScoring.class);
-        assertThat(type).isInstanceOf(PojoTypeInfo.class);
-        PojoTypeInfo<SensorScoring> pojo = (PojoTypeInfo<SensorScoring>) type;
-        for (int i = 0; i < pojo.getArity(); i++) {
-            assertThat(pojo.getPojoFieldAt(i).getTypeInformation())
-                    .as(pojo.getPojoFieldAt(i).getField().getName())
-                    .isNotInstanceOf(GenericTypeInfo.class);
-        }
+        FlinkPojos.assertPojoWithoutGenericFields(SensorScoring.class);
     }
 
     /**
