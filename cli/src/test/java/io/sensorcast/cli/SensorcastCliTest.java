@@ -462,6 +462,38 @@ class SensorcastCliTest {
                 .doesNotContain("WARNING");
     }
 
+    /**
+     * The bench trains its model with the job's options: without seasonal channels the job's
+     * windows have one column, and so must the model, or persistence makes every forecast.
+     */
+    @Test
+    void benchTrainsItsModelWithTheJobsOptions() {
+        int code =
+                run(
+                        "bench",
+                        "--sensors",
+                        "10",
+                        "--forecasts-per-sensor",
+                        "20",
+                        "--window",
+                        "12",
+                        "--hidden",
+                        "4",
+                        "--model-seconds",
+                        "0.2",
+                        "--parallelism",
+                        "1",
+                        "--latency-load",
+                        "0",
+                        "-D",
+                        "sensorcast.forecast.seasonal-lookback=0");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("200 forecasts (200 by persistence) in") // the pipeline alone
+                .contains("ratio BiLSTM job / bare model")
+                .doesNotContain("WARNING");
+    }
+
     @Test
     void replayRefusesAnUnknownPacing() throws Exception {
         assertThat(run("replay", "--csv", csv().toString(), "--speed", "fast")).isEqualTo(2);
