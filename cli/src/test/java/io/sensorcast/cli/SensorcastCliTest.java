@@ -8,6 +8,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -433,23 +435,7 @@ class SensorcastCliTest {
     @Test
     void benchRunsThePipelineAloneAndWithTheModelAndPrintsTheirRatios() {
         // a small fleet: what is checked is that every run completes, not how fast
-        int code =
-                run(
-                        "bench",
-                        "--sensors",
-                        "20",
-                        "--forecasts-per-sensor",
-                        "20",
-                        "--window",
-                        "12",
-                        "--hidden",
-                        "4",
-                        "--model-seconds",
-                        "0.2",
-                        "--parallelism",
-                        "1",
-                        "--latency-load",
-                        "0.5");
+        int code = smallBench(20, "--latency-load", "0.5");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("20 sensors, 620 readings on Kafka")
@@ -469,29 +455,35 @@ class SensorcastCliTest {
     @Test
     void benchTrainsItsModelWithTheJobsOptions() {
         int code =
-                run(
-                        "bench",
-                        "--sensors",
-                        "10",
-                        "--forecasts-per-sensor",
-                        "20",
-                        "--window",
-                        "12",
-                        "--hidden",
-                        "4",
-                        "--model-seconds",
-                        "0.2",
-                        "--parallelism",
-                        "1",
-                        "--latency-load",
-                        "0",
-                        "-D",
-                        "sensorcast.forecast.seasonal-lookback=0");
+                smallBench(
+                        10, "--latency-load", "0", "-D", "sensorcast.forecast.seasonal-lookback=0");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("200 forecasts (200 by persistence) in") // the pipeline alone
                 .contains("ratio BiLSTM job / bare model")
                 .doesNotContain("WARNING");
+    }
+
+    /** {@code bench} on {@code sensors} sensors, 20 forecasts each, a tiny model, one subtask. */
+    private int smallBench(int sensors, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "bench",
+                                "--sensors",
+                                Integer.toString(sensors),
+                                "--forecasts-per-sensor",
+                                "20",
+                                "--window",
+                                "12",
+                                "--hidden",
+                                "4",
+                                "--model-seconds",
+                                "0.2",
+                                "--parallelism",
+                                "1"));
+        args.addAll(List.of(more));
+        return run(args.toArray(new String[0]));
     }
 
     @Test

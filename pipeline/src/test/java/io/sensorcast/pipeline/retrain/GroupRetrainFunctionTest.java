@@ -122,9 +122,21 @@ class GroupRetrainFunctionTest {
         assertThat(r.candidateError()).isLessThan(r.baselineErrors().get("persistence"));
     }
 
-    /** Trains the product candidate, and meanwhile another round publishes its own. */
+    /** Trains the product candidate, then does something more with it. */
+    abstract static class ProductTrainer implements CandidateTrainer {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void train(Round round, Path out) throws Exception {
+            new BiLstmTrainer().train(round, out);
+            trained(out);
+        }
+
+        abstract void trained(Path candidate) throws Exception;
+    }
+
     /** Trains as the product does and keeps a copy of each candidate in {@code copy}. */
-    static final class KeepingTrainer implements CandidateTrainer {
+    static final class KeepingTrainer extends ProductTrainer {
         private static final long serialVersionUID = 1L;
         private final String copy;
 
@@ -133,8 +145,7 @@ class GroupRetrainFunctionTest {
         }
 
         @Override
-        public void train(Round round, Path out) throws Exception {
-            new BiLstmTrainer().train(round, out);
+        void trained(Path out) throws Exception {
             Files.createDirectories(Path.of(copy));
             try (var files = Files.list(out)) {
                 for (Path f : files.toList()) {
@@ -182,7 +193,8 @@ class GroupRetrainFunctionTest {
         }
     }
 
-    static final class RacedTrainer implements CandidateTrainer {
+    /** Trains the product candidate, and meanwhile another round publishes its own. */
+    static final class RacedTrainer extends ProductTrainer {
         private static final long serialVersionUID = 1L;
         private final String store;
 
@@ -191,8 +203,7 @@ class GroupRetrainFunctionTest {
         }
 
         @Override
-        public void train(Round round, Path out) throws Exception {
-            new BiLstmTrainer().train(round, out);
+        void trained(Path out) throws Exception {
             new ModelStore(store, 5).publish("s", out);
         }
     }
