@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,7 +157,7 @@ record BenchFleet(int sensors, int window, int perSensor) {
                             (float)
                                     readings.get((i * 7919 + s * sensors) % readings.size())
                                             .values[0];
-                    java.util.Arrays.fill(
+                    Arrays.fill(
                             batch, (i * window + s) * features, (i * window + s + 1) * features, v);
                 }
             }

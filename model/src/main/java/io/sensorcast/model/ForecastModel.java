@@ -120,13 +120,13 @@ public final class ForecastModel implements AutoCloseable {
      * the column's seasonal channels ({@link SeasonalChannels}) likewise.
      */
     private int[] columnsOf(ReadingWindow win) {
+        ColumnMap last = lastColumns; // windows of one fleet mostly share their columns
+        if (last != null && last.matches(win)) {
+            return last.columns();
+        }
         String[] names = new String[win.columns()];
         for (int j = 0; j < names.length; j++) {
             names[j] = win.column(j);
-        }
-        ColumnMap last = lastColumns; // windows of one fleet mostly share their columns
-        if (last != null && Arrays.equals(last.names(), names)) {
-            return last.columns();
         }
         int[] cols = match(win);
         lastColumns = new ColumnMap(names, cols);
@@ -134,7 +134,20 @@ public final class ForecastModel implements AutoCloseable {
     }
 
     /** The last window columns matched, and the match (null: unreadable). */
-    private record ColumnMap(String[] names, int[] columns) {}
+    private record ColumnMap(String[] names, int[] columns) {
+        /** Whether {@code win} has these columns, in this order. */
+        boolean matches(ReadingWindow win) {
+            if (win.columns() != names.length) {
+                return false;
+            }
+            for (int j = 0; j < names.length; j++) {
+                if (!names[j].equals(win.column(j))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     private volatile ColumnMap lastColumns;
 

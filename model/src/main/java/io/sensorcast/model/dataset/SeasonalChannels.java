@@ -3,6 +3,7 @@ package io.sensorcast.model.dataset;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -195,7 +196,7 @@ public record SeasonalChannels(List<Duration> lags, int lookback) implements Ser
     public void fill(Series s, int first, int rows, int columns, double[] out, int offset) {
         int per = perColumn();
         int[] own = new int[per]; // each lag's own reading for the row before, or -1
-        java.util.Arrays.fill(own, -1);
+        Arrays.fill(own, -1);
         for (int r = first; r < first + rows; r++) {
             int at = offset + (r - first) * columns * per;
             for (int k = 0; k < per; k++) {
