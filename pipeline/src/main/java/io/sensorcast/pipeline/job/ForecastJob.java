@@ -11,7 +11,6 @@ import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
-import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
@@ -34,8 +33,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * collecting sinks.
  *
  * <pre>
- * readings → watermarks → keyBy sensor → SequenceWindowFunction (→ late)
- *          → MicroBatchOperator(ModelForecastFunction) ◄── broadcast model updates
+ * readings → watermarks → keyBy sensor
+ *          → MicroBatchOperator(SequenceWindowFunction (→ late) → ModelForecastFunction)
+ *                ◄── broadcast model updates
  *          ├→ forecasts
  *          └→ ForecastScorer (chained, the same keys) → scores (→ anomalies)
  * </pre>
@@ -226,18 +226,6 @@ public final class ForecastJob {
         // operators may share records instead of copying them (a copy of every forecast for the
         // scorer and another for the forecasts' sink was a sixth of the forecasting thread).
         readings.getExecutionEnvironment().getConfig().enableObjectReuse();
-        SingleOutputStreamOperator<SensorWindow> windows =
-                readings.keyBy(r -> r.sensor)
-                        .process(
-                                new SequenceWindowFunction(
-                                        config.get(ForecastOptions.WINDOW),
-                                        config.get(ForecastOptions.MIN_WINDOW),
-                                        ForecastOptions.seasonalChannels(config),
-                                        config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
-                        .name("sequence-windows")
-                        // its state became one value per sensor (SensorSequence): a savepoint of
-                        // the earlier layout restores with --allow-non-restored-state
-                        .uid("sensor-sequences");
         ModelForecastFunction model =
                 new ModelForecastFunction(
                         ModelStoreOptions.store(config),
@@ -245,16 +233,29 @@ public final class ForecastJob {
                         config.get(ForecastOptions.WINDOW),
                         config.get(ForecastOptions.INTRA_OP_THREADS),
                         ForecastOptions.registry(config));
+        // The sequence function runs inside the forecasting operator, not as an operator of its
+        // own: Flink chains no two-input operator to the one before it, so every window crossed a
+        // network channel, serialized and deserialized, on its way to the batch.
         SingleOutputStreamOperator<WindowForecast> made =
-                windows.connect(modelUpdates.broadcast())
+                readings.keyBy(r -> r.sensor)
+                        .connect(modelUpdates.broadcast())
                         .transform(
-                                "batched-forecast",
+                                "sequence-forecast",
                                 TypeInformation.of(WindowForecast.class),
-                                new MicroBatchOperator<>(
+                                MicroBatchOperator.keyed(
+                                        new SequenceWindowFunction(
+                                                config.get(ForecastOptions.WINDOW),
+                                                config.get(ForecastOptions.MIN_WINDOW),
+                                                ForecastOptions.seasonalChannels(config),
+                                                config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT)
+                                                        .toMillis()),
                                         model,
                                         config.get(ForecastOptions.BATCH_SIZE),
                                         config.get(ForecastOptions.BATCH_DELAY).toMillis()))
-                        .uid("batched-forecast");
+                        // the sequences' keyed state and timers are restored from the uid of the
+                        // sequence operator this one replaced; the models served (operator state)
+                        // start afresh, see README "Upgrading from a savepoint"
+                        .uid("sensor-sequences");
         // The forecasting operator's input is keyed by sensor and forwarded, so its output is
         // still partitioned by sensor: the scorer keeps keyed state without another shuffle and
         // is chained to it.
@@ -275,6 +276,6 @@ public final class ForecastJob {
                 forecasts,
                 scores,
                 scores.filter(ScoreRecord::isAnomaly).name("anomalies"),
-                windows.getSideOutput(SequenceWindowFunction.LATE));
+                made.getSideOutput(SequenceWindowFunction.LATE));
     }
 }

@@ -69,7 +69,7 @@ class MicroBatchOperatorTest {
             throws Exception {
         var h =
                 new TwoInputStreamOperatorTestHarness<>(
-                        new MicroBatchOperator<>(new BatchSizeTagger(), 3, 20));
+                        MicroBatchOperator.of(new BatchSizeTagger(), 3, 20));
         h.setProcessingTime(1_000);
         return h;
     }
@@ -174,9 +174,9 @@ class MicroBatchOperatorTest {
 
     @Test
     void rejectsABatchSizeOrDelayOutOfRange() {
-        assertThatThrownBy(() -> new MicroBatchOperator<>(new BatchSizeTagger(), 0, 20))
+        assertThatThrownBy(() -> MicroBatchOperator.of(new BatchSizeTagger(), 0, 20))
                 .hasMessage("batch size must be >= 1, got 0");
-        assertThatThrownBy(() -> new MicroBatchOperator<>(new BatchSizeTagger(), 1, 0))
+        assertThatThrownBy(() -> MicroBatchOperator.of(new BatchSizeTagger(), 1, 0))
                 .hasMessage("batch delay must be >= 1 ms, got 0");
     }
 }
