@@ -15,7 +15,7 @@ class KafkaSinksTest {
         Properties props = KafkaSinks.producerProperties(new Configuration());
         assertThat(props)
                 .containsEntry("batch.size", "262144")
-                .containsEntry("linger.ms", "50")
+                .containsEntry("linger.ms", "20")
                 .containsEntry("transaction.timeout.ms", "900000");
     }
 
