@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics (group {@code sensorcast}): {@code forecasts}, {@code baselineForecasts}, {@code
  * modelsRejected}, {@code modelsServed} counters; {@code inferenceMillis} (one forward pass) and
- * {@code readingToForecastMillis} (a reading's arrival in the sequence operator to its forecast)
+ * {@code readingToForecastMillis} (a reading's arrival in the sequence function to its forecast)
  * histograms; per group {@code model.<group>.version} gauges.
  */
 public final class ModelForecastFunction

@@ -17,7 +17,7 @@ public final class SensorWindow implements ReadingWindow {
     /** Event time of the newest reading (the forecast's origin), epoch ms. */
     public long timestamp;
 
-    /** Processing time (epoch ms) at which the newest reading entered the sequence operator. */
+    /** Processing time (epoch ms) at which the newest reading entered the sequence function. */
     public long ingestMillis;
 
     /** Feature names, in the order of {@link #values}' inner dimension. */

@@ -18,6 +18,8 @@ import org.apache.flink.util.OutputTag;
  * sensor's newest readings, up to {@code window} of them with their seasonal channels, once it has
  * {@code minWindow}: so a new sensor is forecast (by persistence until a model can read its
  * windows) from its {@code minWindow}-th reading on, not only once its first window is complete.
+ * {@code ForecastJob} runs it inside the forecasting operator ({@link MicroBatchOperator#keyed}):
+ * its windows go into the model's batch without crossing a network channel.
  *
  * <ul>
  *   <li>A reading waits until the watermark passes its time, then joins the ring in order, so

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * All of one sensor's state in {@link ForecastScorer}, in one keyed value so that a forecast costs
  * one state lookup: the forecast waiting for the reading it predicts, a detector per target and the
- * idle deadline (as {@code SensorSequence} keeps the sequence operator's). Separate values for each
+ * idle deadline (as {@code SensorSequence} keeps the sequence function's). Separate values for each
  * were a fifth of the scoring thread in {@code sensorcast bench}'s profile. A Flink POJO.
  */
 public final class SensorScoring {
