@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -60,6 +62,13 @@ record BenchRun(
                 p99);
     }
 
+    /** Checkpoints every second, or at {@code -D execution.checkpointing.interval}. */
+    static long checkpointMillis(Configuration flink) {
+        return flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+                .orElse(DEFAULT_CHECKPOINT_INTERVAL)
+                .toMillis();
+    }
+
     /**
      * Runs ForecastJob on {@code stack}'s broker with {@code base} (its own transactional ids and
      * forecasts topic, {@code flinkConf} over a MiniCluster of {@code parallelism}) until {@code
@@ -85,7 +94,8 @@ record BenchRun(
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         JobMetricsReporter.register(flink);
         JobMetricsReporter.reset();
-        StreamExecutionEnvironment env = LocalStack.forecast(config, flink, 1000, feed == null);
+        StreamExecutionEnvironment env =
+                LocalStack.forecast(config, flink, checkpointMillis(flink), feed == null);
         env.setParallelism(parallelism);
 
         List<long[]> progress = new CopyOnWriteArrayList<>();
@@ -157,6 +167,9 @@ record BenchRun(
 
     private static final String PACED_TOPIC = "sensorcast.readings.paced";
 
+    /** Harder on the job than a cluster's 10 s: a flush and a commit per output every second. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
     void printLatency(PrintWriter out, double rate, double load) {
         out.printf(
                 Locale.ROOT,
@@ -174,11 +187,16 @@ record BenchRun(
             PrintWriter out,
             int sensors,
             int parallelism,
+            long checkpointMillis,
             BenchRun baseline,
             BenchRun model,
             double modelRate) {
         out.printf(
-                Locale.ROOT, "%nForecastJob, %d sensors, parallelism %d:%n", sensors, parallelism);
+                Locale.ROOT,
+                "%nForecastJob, %d sensors, parallelism %d, checkpoints every %d ms:%n",
+                sensors,
+                parallelism,
+                checkpointMillis);
         baseline.print(out, "persistence forecaster");
         model.print(out, "BiLSTM");
         if (model.baseline() > model.forecasts() / 10) {

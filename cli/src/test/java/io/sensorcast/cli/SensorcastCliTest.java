@@ -439,6 +439,7 @@ class SensorcastCliTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("20 sensors, 620 readings on Kafka")
+                .contains("parallelism 1, checkpoints every 1000 ms")
                 .contains("persistence forecaster")
                 .contains("warm-up run (the BiLSTM, not counted)")
                 .contains("400 forecasts (400 by persistence) in") // the pipeline alone
@@ -456,9 +457,16 @@ class SensorcastCliTest {
     void benchTrainsItsModelWithTheJobsOptions() {
         int code =
                 smallBench(
-                        10, "--latency-load", "0", "-D", "sensorcast.forecast.seasonal-lookback=0");
+                        10,
+                        "--latency-load",
+                        "0",
+                        "-D",
+                        "sensorcast.forecast.seasonal-lookback=0",
+                        "-D",
+                        "execution.checkpointing.interval=2s");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
+                .contains("checkpoints every 2000 ms") // a Flink option reaches the job too
                 .contains("200 forecasts (200 by persistence) in") // the pipeline alone
                 .contains("ratio BiLSTM job / bare model")
                 .doesNotContain("WARNING");
