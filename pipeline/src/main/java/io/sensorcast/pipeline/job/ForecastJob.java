@@ -256,9 +256,9 @@ public final class ForecastJob {
                         // sequence operator this one replaced; the models served (operator state)
                         // start afresh, see README "Upgrading from a savepoint"
                         .uid("sensor-sequences");
-        // The forecasting operator's input is keyed by sensor and forwarded, so its output is
-        // still partitioned by sensor: the scorer keeps keyed state without another shuffle and
-        // is chained to it.
+        // The forecasting operator's input is keyed by sensor, so its output is still
+        // partitioned by sensor: the scorer keeps keyed state without another shuffle and is
+        // chained to it.
         SingleOutputStreamOperator<ScoreRecord> scores =
                 DataStreamUtils.reinterpretAsKeyedStream(made, WindowForecast::sensor, Types.STRING)
                         .process(
