@@ -13,6 +13,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * Builds Kafka sinks from {@link KafkaOptions}: exactly-once by default (transactions committed
@@ -46,11 +47,11 @@ public final class KafkaSinks {
     static Properties producerProperties(Configuration config) {
         Properties props = KafkaOptions.clientProperties(config);
         props.putIfAbsent(
-                "transaction.timeout.ms",
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(config.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()));
-        props.putIfAbsent("batch.size", BATCH_BYTES);
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
         if (config.get(KafkaOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE) {
-            props.putIfAbsent("linger.ms", EXACTLY_ONCE_LINGER_MS);
+            props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, EXACTLY_ONCE_LINGER_MS);
         }
         return props;
     }
