@@ -2,6 +2,7 @@ package io.sensorcast.connectors.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
@@ -188,6 +189,33 @@ public final class KafkaOptions {
             throw new IllegalArgumentException(
                     TRANSACTIONAL_ID_PREFIX.key() + " must not be empty");
         }
+        deliveryGuarantee(config);
+    }
+
+    /**
+     * The sinks' delivery guarantee: {@code EXACTLY_ONCE} or {@code AT_LEAST_ONCE}, as this
+     * option's description writes them, or Flink's own spelling ({@code exactly-once}, {@code
+     * at-least-once}), in any case. Read it through this method, not {@code config.get}: Flink's
+     * enum conversion takes only the second spelling ({@code DeliveryGuarantee.toString()}) and
+     * fails with a message that names no allowed value.
+     */
+    public static DeliveryGuarantee deliveryGuarantee(Configuration config) {
+        String raw = config.toMap().get(DELIVERY_GUARANTEE.key());
+        if (raw == null) {
+            return DELIVERY_GUARANTEE.defaultValue();
+        }
+        String name = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        if (name.equals(DeliveryGuarantee.EXACTLY_ONCE.name())) {
+            return DeliveryGuarantee.EXACTLY_ONCE;
+        }
+        if (name.equals(DeliveryGuarantee.AT_LEAST_ONCE.name())) {
+            return DeliveryGuarantee.AT_LEAST_ONCE;
+        }
+        throw new IllegalArgumentException(
+                DELIVERY_GUARANTEE.key()
+                        + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got '"
+                        + raw
+                        + "'");
     }
 
     /** The pass-through client properties, prefix removed. */

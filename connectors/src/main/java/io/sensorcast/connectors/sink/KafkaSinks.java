@@ -50,7 +50,7 @@ public final class KafkaSinks {
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(config.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()));
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
-        if (config.get(KafkaOptions.DELIVERY_GUARANTEE) == DeliveryGuarantee.EXACTLY_ONCE) {
+        if (KafkaOptions.deliveryGuarantee(config) == DeliveryGuarantee.EXACTLY_ONCE) {
             props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, EXACTLY_ONCE_LINGER_MS);
         }
         return props;
@@ -64,12 +64,7 @@ public final class KafkaSinks {
     public static <T> KafkaSink<T> create(
             Configuration config, String name, JsonRecordSerializer<T> serializer) {
         KafkaOptions.validate(config);
-        DeliveryGuarantee guarantee = config.get(KafkaOptions.DELIVERY_GUARANTEE);
-        if (guarantee == DeliveryGuarantee.NONE) {
-            throw new IllegalArgumentException(
-                    KafkaOptions.DELIVERY_GUARANTEE.key()
-                            + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got NONE");
-        }
+        DeliveryGuarantee guarantee = KafkaOptions.deliveryGuarantee(config);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
                 .setKafkaProducerConfig(producerProperties(config))

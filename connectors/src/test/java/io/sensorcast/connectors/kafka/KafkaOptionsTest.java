@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 
 class KafkaOptionsTest {
@@ -53,6 +54,46 @@ class KafkaOptionsTest {
         features.set(KafkaOptions.MAX_FEATURES, 0);
         assertThatThrownBy(() -> KafkaOptions.validate(features))
                 .hasMessage("sensorcast.readings.max-features must be in [1, 100000], got 0");
+    }
+
+    /**
+     * The documented spelling (EXACTLY_ONCE, AT_LEAST_ONCE) parses as well as Flink's own: Flink's
+     * enum conversion of this option took only "exactly-once" and failed on the README's values.
+     */
+    @Test
+    void takesTheDeliveryGuaranteeInEitherSpellingAndNamesTheAllowedValuesOtherwise() {
+        for (String v : new String[] {"AT_LEAST_ONCE", "at-least-once", "At_Least_Once "}) {
+            Configuration config = new Configuration();
+            config.setString(KafkaOptions.DELIVERY_GUARANTEE.key(), v);
+            KafkaOptions.validate(config);
+            assertThat(KafkaOptions.deliveryGuarantee(config))
+                    .as(v)
+                    .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        }
+        for (String v : new String[] {"EXACTLY_ONCE", "exactly-once"}) {
+            Configuration config = new Configuration();
+            config.setString(KafkaOptions.DELIVERY_GUARANTEE.key(), v);
+            assertThat(KafkaOptions.deliveryGuarantee(config))
+                    .as(v)
+                    .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        }
+        Configuration typed = new Configuration();
+        typed.set(KafkaOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(KafkaOptions.deliveryGuarantee(typed))
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(KafkaOptions.deliveryGuarantee(new Configuration()))
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+
+        for (String v : new String[] {"NONE", "twice"}) {
+            Configuration config = new Configuration();
+            config.setString(KafkaOptions.DELIVERY_GUARANTEE.key(), v);
+            assertThatThrownBy(() -> KafkaOptions.validate(config))
+                    .hasMessage(
+                            "sensorcast.kafka.delivery-guarantee must be EXACTLY_ONCE or"
+                                    + " AT_LEAST_ONCE, got '"
+                                    + v
+                                    + "'");
+        }
     }
 
     @Test
