@@ -202,14 +202,7 @@ final class BenchCommand implements Callable<Integer> {
                 BenchRun.measure(stack, config, conf, "persistence", p, null, expected, out);
         new ModelPublisher(config, "bench").publish("fleet", artifact);
         BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
-        BenchRun.print(
-                out,
-                sensors,
-                p,
-                BenchRun.checkpointMillis(Configuration.fromMap(conf)),
-                baseline,
-                model,
-                modelRate);
+        BenchRun.print(out, sensors, p, baseline, model, modelRate);
         if (latencyLoad > 0) {
             BenchRun paced =
                     BenchRun.paced(

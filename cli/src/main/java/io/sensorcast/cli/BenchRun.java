@@ -27,13 +27,15 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * One measured run of ForecastJob for {@code sensorcast bench}: its steady forecasts/s (between 10%
- * and 90% of the forecasts, from the job's own {@code forecasts} counters, sampled every 100 ms),
- * the process's CPU time per forecast over the same span (broker, job and model threads of this one
- * JVM: a cost that, unlike a rate, other load on the machine hardly moves) and its
- * reading-to-forecast latency percentiles (the job's {@code readingToForecastMillis} histograms).
+ * One measured run of ForecastJob for {@code sensorcast bench}: the checkpoint interval it ran
+ * with, its steady forecasts/s (between 10% and 90% of the forecasts, from the job's own {@code
+ * forecasts} counters, sampled every 100 ms), the process's CPU time per forecast over the same
+ * span (broker, job and model threads of this one JVM: a cost that, unlike a rate, other load on
+ * the machine hardly moves) and its reading-to-forecast latency percentiles (the job's {@code
+ * readingToForecastMillis} histograms).
  */
 record BenchRun(
+        long checkpointMillis,
         double steady,
         double cpuMicros,
         double jitShare,
@@ -63,7 +65,7 @@ record BenchRun(
     }
 
     /** Checkpoints every second, or at {@code -D execution.checkpointing.interval}. */
-    static long checkpointMillis(Configuration flink) {
+    private static long checkpointMillis(Configuration flink) {
         return flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)
                 .orElse(DEFAULT_CHECKPOINT_INTERVAL)
                 .toMillis();
@@ -94,8 +96,9 @@ record BenchRun(
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         JobMetricsReporter.register(flink);
         JobMetricsReporter.reset();
+        long checkpointMillis = checkpointMillis(flink);
         StreamExecutionEnvironment env =
-                LocalStack.forecast(config, flink, checkpointMillis(flink), feed == null);
+                LocalStack.forecast(config, flink, checkpointMillis, feed == null);
         env.setParallelism(parallelism);
 
         List<long[]> progress = new CopyOnWriteArrayList<>();
@@ -128,7 +131,7 @@ record BenchRun(
         if (n < expected) {
             out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
         }
-        return of(progress, n, JobMetricsReporter.baselineForecasts(), seconds);
+        return of(checkpointMillis, progress, n, JobMetricsReporter.baselineForecasts(), seconds);
     }
 
     /**
@@ -187,7 +190,6 @@ record BenchRun(
             PrintWriter out,
             int sensors,
             int parallelism,
-            long checkpointMillis,
             BenchRun baseline,
             BenchRun model,
             double modelRate) {
@@ -196,7 +198,7 @@ record BenchRun(
                 "%nForecastJob, %d sensors, parallelism %d, checkpoints every %d ms:%n",
                 sensors,
                 parallelism,
-                checkpointMillis);
+                model.checkpointMillis());
         baseline.print(out, "persistence forecaster");
         model.print(out, "BiLSTM");
         if (model.baseline() > model.forecasts() / 10) {
@@ -263,7 +265,8 @@ record BenchRun(
     private static final OperatingSystemMXBean CPU =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    private static BenchRun of(List<long[]> progress, long n, long baseline, double seconds) {
+    private static BenchRun of(
+            long checkpointMillis, List<long[]> progress, long n, long baseline, double seconds) {
         // steady rate: from the sample where 10% were done to the one where 90% were
         long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
         long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
@@ -277,6 +280,7 @@ record BenchRun(
                         .sorted()
                         .toArray();
         return new BenchRun(
+                checkpointMillis,
                 steady,
                 cpuMicros,
                 jitShare,
