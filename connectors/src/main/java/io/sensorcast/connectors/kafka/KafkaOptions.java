@@ -65,6 +65,10 @@ public final class KafkaOptions {
                             "EXACTLY_ONCE (transactions committed on checkpoints; read outputs"
                                     + " with isolation.level=read_committed) or AT_LEAST_ONCE.");
 
+    /** {@link #DELIVERY_GUARANTEE}'s value as written, for {@link #deliveryGuarantee}. */
+    private static final ConfigOption<String> DELIVERY_GUARANTEE_TEXT =
+            ConfigOptions.key(DELIVERY_GUARANTEE.key()).stringType().noDefaultValue();
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("sensorcast.kafka.transactional-id-prefix")
                     .stringType()
@@ -200,7 +204,7 @@ public final class KafkaOptions {
      * fails with a message that names no allowed value.
      */
     public static DeliveryGuarantee deliveryGuarantee(Configuration config) {
-        String raw = config.toMap().get(DELIVERY_GUARANTEE.key());
+        String raw = config.getOptional(DELIVERY_GUARANTEE_TEXT).orElse(null);
         if (raw == null) {
             return DELIVERY_GUARANTEE.defaultValue();
         }

@@ -40,9 +40,10 @@ public final class KafkaSinks {
      * job in {@code sensorcast bench}, its largest cost after the forecasting chain (produce
      * requests of at most 16 KiB after at most 5 ms, Kafka's defaults): batches of up to 256 KiB,
      * and for exactly-once sinks a linger of 20 ms, cut the CPU a forecast costs by about a quarter
-     * (README "Performance"). A longer linger (50 ms) was no faster and lengthened the latency's
-     * tail: the writer's flush before each barrier, which the task waits for, had more to send.
-     * At-least-once sinks keep Kafka's linger: their records are read as soon as they are written.
+     * (README "Performance"). A longer linger (50 ms) was no faster and its latency's tail longer,
+     * probably because the writer's flush before each barrier, which the task waits for, had more
+     * to send. At-least-once sinks keep Kafka's linger: their records are read as soon as they are
+     * written.
      */
     static Properties producerProperties(Configuration config) {
         Properties props = KafkaOptions.clientProperties(config);
