@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.ConfigOption;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The topics sensorcast uses, their layout, and their creation or verification: {@code sensorcast
@@ -141,11 +143,16 @@ public final class KafkaTopics {
                 present.removeAll(created);
             }
             Map<String, TopicDescription> described =
-                    admin.describeTopics(present).allTopicNames().get(60, TimeUnit.SECONDS);
+                    untilKnown(
+                            () ->
+                                    admin.describeTopics(present)
+                                            .allTopicNames()
+                                            .get(60, TimeUnit.SECONDS));
             List<ConfigResource> resources = new ArrayList<>();
             present.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
             Map<ConfigResource, org.apache.kafka.clients.admin.Config> configs =
-                    admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
+                    untilKnown(
+                            () -> admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS));
             List<Status> out = new ArrayList<>();
             for (Spec s : specs) {
                 String name = config.get(s.option());
@@ -164,6 +171,26 @@ public final class KafkaTopics {
                                 policy == null ? "" : policy.value()));
             }
             return out;
+        }
+    }
+
+    /**
+     * Asks {@code request} again, for up to 60 s, while topics just created are unknown: the
+     * controller acknowledges a creation before every broker's metadata has it, and a broker that
+     * does not have it yet answers "does not host this topic-partition".
+     */
+    private static <T> T untilKnown(Callable<T> request) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return request.call();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
