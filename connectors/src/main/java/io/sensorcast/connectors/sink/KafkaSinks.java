@@ -3,6 +3,7 @@ package io.sensorcast.connectors.sink;
 import io.sensorcast.connectors.format.DeadLetter;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.IsoInstants;
+import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
@@ -12,6 +13,7 @@ import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -63,7 +65,7 @@ public final class KafkaSinks {
      * @param name distinguishes this sink's transactional ids from the job's other sinks
      */
     public static <T> KafkaSink<T> create(
-            Configuration config, String name, JsonRecordSerializer<T> serializer) {
+            Configuration config, String name, KafkaRecordSerializationSchema<T> serializer) {
         KafkaOptions.validate(config);
         DeliveryGuarantee guarantee = KafkaOptions.deliveryGuarantee(config);
         return KafkaSink.<T>builder()
@@ -92,51 +94,51 @@ public final class KafkaSinks {
                         d -> d.recordTimestamp));
     }
 
-    // The sinks below use serializable lambdas, not method references: javac's
+    /**
+     * The forecasting job's sink: forecasts, scores, anomalies and late readings, each to its topic
+     * ({@link Published#topic}), in one transaction per checkpoint. Key = sensor; record time = a
+     * forecast's origin, a score's (and an anomaly's) scored reading, a late reading's own.
+     */
+    public static KafkaSink<Published> published(Configuration config) {
+        return create(
+                config,
+                "outputs",
+                new PublishedSerializer(
+                        forecastRecords(config),
+                        scoreRecords(config, KafkaOptions.SCORES_TOPIC),
+                        scoreRecords(config, KafkaOptions.ANOMALIES_TOPIC),
+                        lateReadings(config)));
+    }
+
+    // The serializers below use serializable lambdas, not method references: javac's
     // $deserializeLambda$ confuses two serializable references to the same method
     // (JsonFormats::json) that differ only in their instantiated type, and the score sink got the
     // forecast sink's function (ClassCastException).
 
-    /** The forecasts sink: key = sensor, record time = the forecast's origin. */
-    public static KafkaSink<ForecastRecord> forecasts(Configuration config) {
-        return create(
-                config,
-                "forecasts",
-                new JsonRecordSerializer<>(
-                        config.get(KafkaOptions.FORECASTS_TOPIC),
-                        f -> f.sensor(),
-                        f -> JsonFormats.forecast(f),
-                        f -> IsoInstants.parse(f.originTs())));
+    static JsonRecordSerializer<ForecastRecord> forecastRecords(Configuration config) {
+        return new JsonRecordSerializer<>(
+                config.get(KafkaOptions.FORECASTS_TOPIC),
+                f -> f.sensor(),
+                f -> JsonFormats.forecast(f),
+                f -> IsoInstants.parse(f.originTs()));
     }
 
-    /**
-     * A score sink (scores, or the flagged ones on the anomalies topic): key = sensor, record time
-     * = the scored reading's.
-     *
-     * @param name distinguishes its transactional ids
-     */
-    public static KafkaSink<ScoreRecord> scores(
-            Configuration config, String name, ConfigOption<String> topic) {
-        return create(
-                config,
-                name,
-                new JsonRecordSerializer<>(
-                        config.get(topic),
-                        r -> r.sensor(),
-                        r -> JsonFormats.score(r),
-                        r -> IsoInstants.parse(r.targetTs())));
+    static JsonRecordSerializer<ScoreRecord> scoreRecords(
+            Configuration config, ConfigOption<String> topic) {
+        return new JsonRecordSerializer<>(
+                config.get(topic),
+                r -> r.sensor(),
+                r -> JsonFormats.score(r),
+                r -> IsoInstants.parse(r.targetTs()));
     }
 
-    /** The late-readings sink: the readings as they came, key = sensor. */
-    public static KafkaSink<SensorReading> late(Configuration config) {
-        return create(
-                config,
-                "late",
-                new JsonRecordSerializer<>(
-                        config.get(KafkaOptions.LATE_TOPIC),
-                        r -> r.sensor,
-                        JsonFormats::reading,
-                        r -> r.timestamp));
+    /** The readings as they came. */
+    static JsonRecordSerializer<SensorReading> lateReadings(Configuration config) {
+        return new JsonRecordSerializer<>(
+                config.get(KafkaOptions.LATE_TOPIC),
+                r -> r.sensor,
+                JsonFormats::reading,
+                r -> r.timestamp);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sensorcast.pipeline.job;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ParsedRecord;
+import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
@@ -11,13 +12,16 @@ import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
+import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
@@ -36,18 +40,46 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * readings → watermarks → keyBy sensor
  *          → MicroBatchOperator(SequenceWindowFunction (→ late) → ModelForecastFunction)
  *                ◄── broadcast model updates
- *          ├→ forecasts
- *          └→ ForecastScorer (chained, the same keys) → scores (→ anomalies)
+ *          → ForecastScorer (chained, the same keys): forecasts, scores, anomalies, late readings
+ *          → one sink (chained), each record to its topic
  * </pre>
  */
 public final class ForecastJob {
 
-    /** What the job produces. */
-    public record Outputs(
-            DataStream<ForecastRecord> forecasts,
-            DataStream<ScoreRecord> scores,
-            DataStream<ScoreRecord> anomalies,
-            DataStream<SensorReading> late) {}
+    /**
+     * What the job produces: one stream of everything it publishes, which goes to Kafka through one
+     * sink ({@link #toKafka}), and views of it by topic, for other sinks (tests). Each view adds an
+     * operator to the graph, chained to the scorer.
+     */
+    public record Outputs(DataStream<Published> published) {
+
+        public DataStream<ForecastRecord> forecasts() {
+            return view(Published.Topic.FORECASTS, Published::forecast, ForecastRecord.class);
+        }
+
+        public DataStream<ScoreRecord> scores() {
+            return view(Published.Topic.SCORES, Published::score, ScoreRecord.class);
+        }
+
+        public DataStream<ScoreRecord> anomalies() {
+            return view(Published.Topic.ANOMALIES, Published::score, ScoreRecord.class);
+        }
+
+        public DataStream<SensorReading> late() {
+            return view(Published.Topic.LATE, Published::reading, SensorReading.class);
+        }
+
+        private <T> DataStream<T> view(
+                Published.Topic topic, MapFunction<Published, T> value, Class<T> type) {
+            String name = topic.name().toLowerCase(Locale.ROOT);
+            return published
+                    .filter(p -> p.topic() == topic)
+                    .name(name)
+                    .map(value)
+                    .returns(TypeInformation.of(type))
+                    .name(name);
+        }
+    }
 
     private ForecastJob() {}
 
@@ -158,21 +190,12 @@ public final class ForecastJob {
                 .name("no-model-updates");
     }
 
-    /** Writes the job's outputs to their topics through exactly-once (or at-least-once) sinks. */
+    /**
+     * Writes the job's outputs to their topics through one exactly-once (or at-least-once) sink,
+     * chained to the scorer: one transaction per checkpoint for all four topics.
+     */
     public static Outputs toKafka(Outputs out, Configuration config) {
-        out.forecasts()
-                .sinkTo(KafkaSinks.forecasts(config))
-                .name("forecast-sink")
-                .uid("forecast-sink");
-        out.scores()
-                .sinkTo(KafkaSinks.scores(config, "scores", KafkaOptions.SCORES_TOPIC))
-                .name("score-sink")
-                .uid("score-sink");
-        out.anomalies()
-                .sinkTo(KafkaSinks.scores(config, "anomalies", KafkaOptions.ANOMALIES_TOPIC))
-                .name("anomaly-sink")
-                .uid("anomaly-sink");
-        out.late().sinkTo(KafkaSinks.late(config)).name("late-sink").uid("late-sink");
+        out.published().sinkTo(KafkaSinks.published(config)).name("output-sink").uid("output-sink");
         return out;
     }
 
@@ -236,46 +259,42 @@ public final class ForecastJob {
         // The sequence function runs inside the forecasting operator, not as an operator of its
         // own: Flink chains no two-input operator to the one before it, so every window crossed a
         // network channel, serialized and deserialized, on its way to the batch.
+        MicroBatchOperator<SensorReading, SensorWindow, String, WindowForecast> forecasting =
+                MicroBatchOperator.keyed(
+                                new SequenceWindowFunction(
+                                        config.get(ForecastOptions.WINDOW),
+                                        config.get(ForecastOptions.MIN_WINDOW),
+                                        ForecastOptions.seasonalChannels(config),
+                                        config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()),
+                                model,
+                                config.get(ForecastOptions.BATCH_SIZE),
+                                config.get(ForecastOptions.BATCH_DELAY).toMillis())
+                        .joining(SequenceWindowFunction.LATE, WindowForecast::late);
         SingleOutputStreamOperator<WindowForecast> made =
                 readings.keyBy(r -> r.sensor)
                         .connect(modelUpdates.broadcast())
                         .transform(
                                 "sequence-forecast",
                                 TypeInformation.of(WindowForecast.class),
-                                MicroBatchOperator.keyed(
-                                        new SequenceWindowFunction(
-                                                config.get(ForecastOptions.WINDOW),
-                                                config.get(ForecastOptions.MIN_WINDOW),
-                                                ForecastOptions.seasonalChannels(config),
-                                                config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT)
-                                                        .toMillis()),
-                                        model,
-                                        config.get(ForecastOptions.BATCH_SIZE),
-                                        config.get(ForecastOptions.BATCH_DELAY).toMillis()))
+                                forecasting)
                         // the sequences' keyed state and timers are restored from the uid of the
                         // sequence operator this one replaced; the models served (operator state)
                         // start afresh, see README "Upgrading from a savepoint"
                         .uid("sensor-sequences");
         // The forecasting operator's input is keyed by sensor, so its output is still
         // partitioned by sensor: the scorer keeps keyed state without another shuffle and is
-        // chained to it.
-        SingleOutputStreamOperator<ScoreRecord> scores =
+        // chained to it. It emits everything the job publishes, the forecasts and the late
+        // readings passed through it, so one sink chained behind it writes them all.
+        SingleOutputStreamOperator<Published> published =
                 DataStreamUtils.reinterpretAsKeyedStream(made, WindowForecast::sensor, Types.STRING)
                         .process(
                                 new ForecastScorer(
                                         ForecastOptions.detector(config),
                                         ForecastOptions.groupThresholds(config),
                                         config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
+                        .returns(TypeInformation.of(Published.class))
                         .name("score")
                         .uid("sensor-scores");
-        DataStream<ForecastRecord> forecasts =
-                made.map(f -> f.forecast)
-                        .returns(TypeInformation.of(ForecastRecord.class))
-                        .name("forecasts");
-        return new Outputs(
-                forecasts,
-                scores,
-                scores.filter(ScoreRecord::isAnomaly).name("anomalies"),
-                made.getSideOutput(SequenceWindowFunction.LATE));
+        return new Outputs(published);
     }
 }

@@ -1,7 +1,9 @@
 package io.sensorcast.pipeline.operators;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
 import org.apache.flink.api.common.functions.util.FunctionUtils;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
@@ -44,7 +46,8 @@ import org.apache.flink.util.OutputTag;
  * timers and side outputs, and what it emits is batched. A watermark fires its timers first, so
  * what they release is forecast in the batch the watermark closes. This is what a chain of the two
  * would do, without serializing every element between them: Flink chains no operator with two
- * inputs to the one before it.
+ * inputs to the one before it. A side output of the keyed function may join the main output instead
+ * ({@link #joining}).
  *
  * <p>Nothing buffered is ever in a checkpoint: the buffer is flushed in {@link
  * #prepareSnapshotPreBarrier} (before the barrier goes downstream) and at the end of input, so
@@ -73,6 +76,11 @@ public final class MicroBatchOperator<R, IN, C, OUT> extends AbstractStreamOpera
     private final BatchFunction<IN, C, OUT> function;
     private final int maxBatch;
     private final long maxDelayMillis;
+
+    /** A side output of the keyed function that joins the main output; null: none does. */
+    private OutputTag<?> joining;
+
+    private Joined<?, OUT> joined;
 
     private transient List<IN> buffer;
     private transient long flushTimer;
@@ -120,6 +128,29 @@ public final class MicroBatchOperator<R, IN, C, OUT> extends AbstractStreamOpera
             int maxBatch,
             long maxDelayMillis) {
         return new MicroBatchOperator<>(keyed, function, maxBatch, maxDelayMillis);
+    }
+
+    /** Turns an element of a side output into a result. */
+    @FunctionalInterface
+    public interface Joined<X, OUT> extends Serializable {
+        OUT apply(X element);
+    }
+
+    /**
+     * Sends what the keyed function emits to side output {@code tag} to the main output instead, as
+     * {@code as} turns it into a result, at once (it waits for no batch). One stream of results
+     * then carries everything on to one consumer chained behind, which a side output of its own
+     * could reach only as a second input, and Flink chains no operator with two.
+     *
+     * @return this operator
+     */
+    public <X> MicroBatchOperator<R, IN, C, OUT> joining(OutputTag<X> tag, Joined<X, OUT> as) {
+        if (keyed == null) {
+            throw new IllegalStateException("only a keyed function has side outputs to join");
+        }
+        this.joining = Objects.requireNonNull(tag, "tag");
+        this.joined = Objects.requireNonNull(as, "as");
+        return this;
     }
 
     @Override
@@ -373,6 +404,15 @@ public final class MicroBatchOperator<R, IN, C, OUT> extends AbstractStreamOpera
         private <X> void side(OutputTag<X> tag, X value, Long timestamp) {
             if (tag == null) {
                 throw new IllegalArgumentException("OutputTag must not be null.");
+            }
+            if (tag.equals(joining)) {
+                @SuppressWarnings("unchecked")
+                OUT r = ((Joined<X, OUT>) joined).apply(value);
+                output.collect(
+                        timestamp == null
+                                ? new StreamRecord<>(r)
+                                : new StreamRecord<>(r, timestamp));
+                return;
             }
             output.collect(
                     tag,

@@ -1,14 +1,19 @@
 package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.SensorReading;
 
 /**
  * A forecast together with the newest reading of the window it was made from: the reading settles
  * the sensor's previous forecast, the forecast waits for the next reading. What the forecasting
  * operator hands to the scorer chained behind it, so a sensor's forecasts and readings meet in one
- * keyed operator without another shuffle. A Flink POJO.
+ * keyed operator without another shuffle. Or, with {@link #late} set and nothing else, a late
+ * reading on its way to the job's one sink. A Flink POJO.
  */
 public final class WindowForecast {
+
+    /** A reading that came behind the watermark (and nothing else is set), else null. */
+    public SensorReading late;
 
     /** The forecast as published. */
     public ForecastRecord forecast;
@@ -46,8 +51,15 @@ public final class WindowForecast {
         return f;
     }
 
+    /** {@code reading}, late. */
+    public static WindowForecast late(SensorReading reading) {
+        WindowForecast f = new WindowForecast();
+        f.late = reading;
+        return f;
+    }
+
     /** The sensor, the scorer's key. */
     public String sensor() {
-        return forecast.sensor();
+        return late != null ? late.sensor : forecast.sensor();
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.scoring;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import java.util.HashMap;
@@ -24,9 +25,12 @@ import org.apache.flink.util.Collector;
  * reading, whatever its exact timestamp. Forecasts arrive in event-time order per sensor, so pairs
  * complete in order and the detector state evolves deterministically; the state is the last
  * forecast and the detectors, one {@link SensorScoring} per sensor.
+ *
+ * <p>What it emits is everything the job publishes, for the one sink chained behind it: each
+ * forecast as it arrives, then the scores it settles (a flagged one twice, as a score and as an
+ * anomaly); a late reading passes through.
  */
-public final class ForecastScorer
-        extends KeyedProcessFunction<String, WindowForecast, ScoreRecord> {
+public final class ForecastScorer extends KeyedProcessFunction<String, WindowForecast, Published> {
 
     private static final long serialVersionUID = 1L;
 
@@ -94,8 +98,13 @@ public final class ForecastScorer
     }
 
     @Override
-    public void processElement(WindowForecast next, Context ctx, Collector<ScoreRecord> out)
+    public void processElement(WindowForecast next, Context ctx, Collector<Published> out)
             throws Exception {
+        if (next.late != null) {
+            out.collect(Published.late(next.late));
+            return;
+        }
+        out.collect(Published.forecast(next.forecast));
         SensorScoring s = state.value();
         long deadline = next.origin + idleTimeoutMillis;
         if (s == null) {
@@ -138,7 +147,7 @@ public final class ForecastScorer
             ForecastRecord forecast,
             WindowForecast actual,
             Context ctx,
-            Collector<ScoreRecord> out) {
+            Collector<Published> out) {
         Map<String, Double> predicted = forecast.steps().get(0).predicted();
         DetectorSettings settings = byGroup.getOrDefault(forecast.modelGroup(), this.settings);
         long now = ctx.timerService().currentProcessingTime();
@@ -164,7 +173,7 @@ public final class ForecastScorer
                 anomalies.inc();
                 groupCounter(forecast.modelGroup()).inc();
             }
-            out.collect(
+            ScoreRecord r =
                     new ScoreRecord(
                             forecast.sensor(),
                             forecast.originTs(),
@@ -179,13 +188,17 @@ public final class ForecastScorer
                             flagged,
                             forecast.modelGroup(),
                             forecast.modelVersion(),
-                            Math.max(0, now - actual.ingestMillis)));
+                            Math.max(0, now - actual.ingestMillis));
+            out.collect(Published.score(r));
+            if (flagged) {
+                out.collect(Published.anomaly(r));
+            }
         }
     }
 
     /** A sensor silent for the idle timeout loses its scoring state. */
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoreRecord> out)
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Published> out)
             throws Exception {
         SensorScoring s = state.value();
         if (s == null) {

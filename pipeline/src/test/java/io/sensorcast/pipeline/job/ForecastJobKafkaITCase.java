@@ -124,13 +124,29 @@ class ForecastJobKafkaITCase {
             }
             assertThat(forecasts).hasSize(expected); // none missing ...
             assertThat(origins).hasSize(expected); // ... none twice
+            List<ConsumerRecord<byte[], byte[]>> scores =
+                    Topics.readCommitted(
+                            kafka.bootstrapServers(),
+                            "sensorcast.scores",
+                            expected - 1,
+                            Duration.ofSeconds(30));
+            assertThat(scores).hasSize(expected - 1);
+            // the flagged scores, once more on the anomalies topic, through the same sink
+            List<String> flagged =
+                    scores.stream()
+                            .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                            .filter(v -> v.contains("\"is_anomaly\":true"))
+                            .toList();
+            assertThat(flagged).isNotEmpty();
             assertThat(
                             Topics.readCommitted(
-                                    kafka.bootstrapServers(),
-                                    "sensorcast.scores",
-                                    expected - 1,
-                                    Duration.ofSeconds(30)))
-                    .hasSize(expected - 1);
+                                            kafka.bootstrapServers(),
+                                            "sensorcast.anomalies",
+                                            flagged.size() + 1,
+                                            Duration.ofSeconds(3))
+                                    .stream()
+                                    .map(r -> new String(r.value(), StandardCharsets.UTF_8)))
+                    .containsExactlyInAnyOrderElementsOf(flagged);
             List<ConsumerRecord<byte[], byte[]>> dead =
                     Topics.readCommitted(
                             kafka.bootstrapServers(),

@@ -141,6 +141,30 @@ class KeyedMicroBatchTest {
     }
 
     @Test
+    void aJoiningSideOutputGoesToTheMainOutputAtOnceWithItsTimestamp() throws Exception {
+        harness.close();
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        MicroBatchOperator.keyed(new HoldUntilWatermark(), new BatchSizes(), 3, 20)
+                                .joining(LATE, s -> "late " + s),
+                        KEY,
+                        null,
+                        Types.STRING);
+        harness.setProcessingTime(1_000);
+        harness.open();
+        send("a:1", 5);
+        harness.processWatermark1(new Watermark(10));
+        send("a:2", 12); // held for its watermark
+        send("b:3", 8); // behind the watermark
+        assertThat(harness.getOutput())
+                .containsExactly(
+                        new StreamRecord<>("a:1@a/1"),
+                        new Watermark(10),
+                        new StreamRecord<>("late b:3", 8));
+        assertThat(harness.getSideOutput(LATE)).isNull();
+    }
+
+    @Test
     void aFullBatchGoesOutWhileTheWatermarksTimersFire() throws Exception {
         for (int i = 0; i < 4; i++) {
             send("k" + i + ":" + i, 5);

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.testutils.FlinkPojos;
@@ -28,7 +30,7 @@ class ForecastScorerTest {
     /** The job's default sensor idle timeout, 7 days. */
     private static final long IDLE = 7 * 86_400_000L;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, ScoreRecord> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, Published> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -36,7 +38,7 @@ class ForecastScorerTest {
         harness.open();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, ScoreRecord>
+    private static KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, Published>
             harness(ForecastScorer scorer) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(scorer), WindowForecast::sensor, Types.STRING);
@@ -76,6 +78,15 @@ class ForecastScorerTest {
                 w);
     }
 
+    /** The scores out so far. */
+    private List<ScoreRecord> scores() {
+        return published(Published.Topic.SCORES).stream().map(Published::score).toList();
+    }
+
+    private List<Published> published(Published.Topic topic) {
+        return harness.extractOutputValues().stream().filter(p -> p.topic() == topic).toList();
+    }
+
     private void arrives(WindowForecast f) throws Exception {
         harness.processElement(new StreamRecord<>(f));
     }
@@ -85,7 +96,7 @@ class ForecastScorerTest {
         arrives(made("a", -60_000, 0, 9, 10));
         arrives(made("a", 0, 65_000, 12, 11.5)); // irregular sampling: 65 s, not 60 s
         arrives(made("a", 65_000, 125_000, 11, 11));
-        List<ScoreRecord> out = harness.extractOutputValues();
+        List<ScoreRecord> out = scores();
         assertThat(out).hasSize(2);
         assertThat(out.get(0).predicted()).isEqualTo(10);
         assertThat(out.get(0).actual()).isEqualTo(12);
@@ -102,7 +113,7 @@ class ForecastScorerTest {
         // the reading at 60 s went missing: the forecast made at 0 s predicted it, not this one
         arrives(made("a", 60_000, 120_000, 12, 11));
         arrives(made("a", 120_000, 180_000, 11, 11));
-        List<ScoreRecord> out = harness.extractOutputValues();
+        List<ScoreRecord> out = scores();
         assertThat(out)
                 .singleElement()
                 .satisfies(r -> assertThat(r.originTs()).isEqualTo(iso(120_000)));
@@ -115,11 +126,51 @@ class ForecastScorerTest {
             arrives(made("a", t - 60_000, t, 10 + (i % 2 == 0 ? 0.1 : -0.1), 10));
             t += 60_000;
         }
-        assertThat(harness.extractOutputValues()).noneMatch(ScoreRecord::isAnomaly);
+        assertThat(scores()).noneMatch(ScoreRecord::isAnomaly);
         arrives(made("a", t - 60_000, t, 25, 10));
-        ScoreRecord last = harness.extractOutputValues().get(39);
+        ScoreRecord last = scores().get(39);
         assertThat(last.isAnomaly()).isTrue();
         assertThat(last.score()).isGreaterThanOrEqualTo(0.99);
+    }
+
+    @Test
+    void publishesEachForecastBeforeTheScoresItSettlesAndAFlaggedScoreAlsoAsAnAnomaly()
+            throws Exception {
+        long t = 0;
+        for (int i = 0; i < 40; i++) {
+            arrives(made("a", t - 60_000, t, 10 + (i % 2 == 0 ? 0.1 : -0.1), 10));
+            t += 60_000;
+        }
+        arrives(made("a", t - 60_000, t, 25, 10));
+        List<Published> out = harness.extractOutputValues();
+        assertThat(published(Published.Topic.FORECASTS)).hasSize(41);
+        assertThat(scores()).hasSize(40);
+        // the last forecast, then the score of the one before it, then that score as an anomaly
+        assertThat(out.subList(out.size() - 3, out.size()))
+                .extracting(Published::topic)
+                .containsExactly(
+                        Published.Topic.FORECASTS,
+                        Published.Topic.SCORES,
+                        Published.Topic.ANOMALIES);
+        assertThat(out.get(out.size() - 3).forecast().originTs()).isEqualTo(iso(t));
+        assertThat(published(Published.Topic.ANOMALIES))
+                .singleElement()
+                .satisfies(p -> assertThat(p.score()).isEqualTo(scores().get(39)));
+    }
+
+    @Test
+    void aLateReadingPassesThroughAndTouchesNoState() throws Exception {
+        SensorReading late = SensorReading.of("a", 5_000, 3);
+        arrives(WindowForecast.late(late));
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.topic()).isEqualTo(Published.Topic.LATE);
+                            assertThat(p.reading()).isEqualTo(late);
+                        });
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -135,7 +186,7 @@ class ForecastScorerTest {
         }
         arrives(made("a", t - 60_000, t, 25, 10));
         arrives(made("b", t - 60_000, t, 25, 10));
-        List<ScoreRecord> out = harness.extractOutputValues();
+        List<ScoreRecord> out = scores();
         ScoreRecord a = out.get(out.size() - 2);
         ScoreRecord b = out.get(out.size() - 1);
         // the same excursion: 0.9987, above the default 0.5 and below group a's 0.999
@@ -160,7 +211,7 @@ class ForecastScorerTest {
         harness.initializeState(snapshot);
         harness.open();
         arrives(made("a", t - 3_600_000, t, 25, 10));
-        ScoreRecord restored = harness.extractOutputValues().get(0);
+        ScoreRecord restored = scores().get(0);
         assertThat(restored.isAnomaly()).isTrue(); // the restored range and history judged it
     }
 
@@ -189,7 +240,7 @@ class ForecastScorerTest {
             // every other reading went missing: no forecast is ever settled
             arrives(made("a", 2 * k * 1000 - 1000, 2 * k * 1000, k, k));
         }
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(scores()).isEmpty();
         // one value: the last forecast, the detector, the idle deadline
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
@@ -221,7 +272,7 @@ class ForecastScorerTest {
         for (int i = 1; i < n; i++) {
             arrives(made("a", times[i - 1], times[i], values[i], values[i]));
         }
-        List<ScoreRecord> out = harness.extractOutputValues();
+        List<ScoreRecord> out = scores();
         assertThat(out).hasSize(n - 1);
         for (int i = 1; i < n; i++) {
             assertThat(out.get(i - 1).alertScore()).as("reading %d", i).isEqualTo(expected[i]);
@@ -244,7 +295,7 @@ class ForecastScorerTest {
             double next = values[i] + 0.5 * (values[i] - values[i - 1]);
             arrives(made("a", times[i - 1], times[i], values[i], next));
         }
-        List<ScoreRecord> out = harness.extractOutputValues();
+        List<ScoreRecord> out = scores();
         assertThat(out).hasSize(n - 2);
         double[] recorded = new double[n];
         recorded[0] = Double.NaN;
