@@ -145,6 +145,9 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The model group of the measured runs. */
+    private static final String FLEET = "fleet";
+
     /** The model group and run name of the uncounted first run. */
     private static final String WARM_UP = "warm-up";
 
@@ -163,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
         Configuration config = stack.job();
         config.set(ForecastOptions.WINDOW, window);
         config.set(ForecastOptions.MIN_WINDOW, window); // complete windows only
-        config.set(ForecastOptions.GROUPS, "sensor-.*=fleet");
+        config.set(ForecastOptions.GROUPS, "sensor-.*=" + FLEET);
         config.set(ForecastOptions.BATCH_SIZE, batchSize);
         config.set(ForecastOptions.SERVING_ENGINE, engine);
         conf.forEach(config::setString);
@@ -200,7 +203,7 @@ final class BenchCommand implements Callable<Integer> {
                 warmUp.baseline());
         BenchRun baseline =
                 BenchRun.measure(stack, config, conf, "persistence", p, null, expected, out);
-        new ModelPublisher(config, "bench").publish("fleet", artifact);
+        new ModelPublisher(config, "bench").publish(FLEET, artifact);
         BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
         BenchRun.print(out, sensors, p, baseline, model, modelRate);
         if (latencyLoad > 0) {

@@ -61,6 +61,11 @@ public final class JobMetricsReporter implements MetricReporter {
                 && gauges.stream().allMatch(g -> g.getValue() instanceof Long v && v >= version);
     }
 
+    /** The forecasting subtasks open so far. */
+    static int forecastingSubtasks() {
+        return FORECASTS.size();
+    }
+
     static long forecasts() {
         return FORECASTS.stream().mapToLong(Counter::getCount).sum();
     }

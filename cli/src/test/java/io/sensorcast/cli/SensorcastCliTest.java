@@ -446,6 +446,10 @@ class SensorcastCliTest {
                 .contains("us CPU a forecast")
                 .contains("ratio BiLSTM job / bare model")
                 .contains("of the BiLSTM job's maximum")
+                // latency over the last 90% of the 380 forecasts the paced run waits for
+                .containsPattern(
+                        "p50 \\d+ ms, p99 \\d+ ms \\(last 342 forecasts\\);"
+                                + " \\d+ us CPU a forecast, [0-9.]+ of \\d+ cores busy")
                 .doesNotContain("WARNING");
     }
 

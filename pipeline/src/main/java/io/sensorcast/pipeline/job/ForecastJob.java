@@ -255,7 +255,8 @@ public final class ForecastJob {
                         ForecastOptions.groups(config),
                         config.get(ForecastOptions.WINDOW),
                         config.get(ForecastOptions.INTRA_OP_THREADS),
-                        ForecastOptions.registry(config));
+                        ForecastOptions.registry(config),
+                        config.get(ForecastOptions.LATENCY_SAMPLES));
         // The sequence function runs inside the forecasting operator, not as an operator of its
         // own: Flink chains no two-input operator to the one before it, so every window crossed a
         // network channel, serialized and deserialized, on its way to the batch.

@@ -87,6 +87,15 @@ public final class ForecastOptions {
                             "The longest a window waits for its batch to fill; a watermark"
                                     + " closes the batch sooner.");
 
+    public static final ConfigOption<Integer> LATENCY_SAMPLES =
+            ConfigOptions.key("sensorcast.metrics.latency-samples")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "The newest forecasts whose reading-to-forecast latency each subtask's"
+                                    + " readingToForecastMillis histogram keeps: its percentiles"
+                                    + " are over these.");
+
     public static final ConfigOption<Duration> MODEL_RETRY_MAX_BACKOFF =
             ConfigOptions.key("sensorcast.models.load-retry-max-backoff")
                     .durationType()
@@ -313,6 +322,7 @@ public final class ForecastOptions {
         OptionChecks.range(c, MIN_WINDOW, 2, c.get(WINDOW));
         OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
         OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
+        OptionChecks.range(c, LATENCY_SAMPLES, 1, 10_000_000);
         detector(c);
         seasonalChannels(c);
         registry(c);

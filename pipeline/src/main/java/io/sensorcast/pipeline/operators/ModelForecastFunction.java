@@ -61,6 +61,7 @@ public final class ModelForecastFunction
     private final int maxWindow;
     private final int intraOpThreads;
     private final ModelRegistry.Settings registrySettings;
+    private final int latencySamples;
 
     private transient ModelRegistry registry;
     private transient ListState<String> servedState;
@@ -80,18 +81,22 @@ public final class ModelForecastFunction
      * @param maxWindow readings the job keeps per sensor; models needing more are refused
      * @param intraOpThreads libtorch threads per call; 1 scales best with parallelism = cores
      * @param registrySettings how model loads are retried and unused groups released
+     * @param latencySamples the newest forecasts whose latency the {@code readingToForecastMillis}
+     *     histogram keeps
      */
     public ModelForecastFunction(
             ModelStore store,
             GroupMapping groups,
             int maxWindow,
             int intraOpThreads,
-            ModelRegistry.Settings registrySettings) {
+            ModelRegistry.Settings registrySettings,
+            int latencySamples) {
         this.store = store;
         this.groups = groups;
         this.maxWindow = maxWindow;
         this.intraOpThreads = intraOpThreads;
         this.registrySettings = registrySettings;
+        this.latencySamples = latencySamples;
     }
 
     @Override
@@ -133,7 +138,8 @@ public final class ModelForecastFunction
                 metrics.histogram("inferenceMillis", new DescriptiveStatisticsHistogram(1000));
         readingToForecastMillis =
                 metrics.histogram(
-                        "readingToForecastMillis", new DescriptiveStatisticsHistogram(10_000));
+                        "readingToForecastMillis",
+                        new DescriptiveStatisticsHistogram(latencySamples));
         versions = new ConcurrentHashMap<>();
         registry =
                 new ModelRegistry(

@@ -77,6 +77,11 @@ class ForecastOptionsTest {
         assertThatThrownBy(() -> ForecastOptions.validate(delay))
                 .hasMessage("sensorcast.forecast.batch-delay must be > 0, got PT0S");
 
+        Configuration samples = new Configuration();
+        samples.set(ForecastOptions.LATENCY_SAMPLES, 0);
+        assertThatThrownBy(() -> ForecastOptions.validate(samples))
+                .hasMessage("sensorcast.metrics.latency-samples must be in [1, 10000000], got 0");
+
         Configuration threshold = new Configuration();
         threshold.set(ForecastOptions.THRESHOLD, 1.5);
         assertThatThrownBy(() -> ForecastOptions.validate(threshold))
