@@ -154,8 +154,11 @@ record BenchRun(
         config.set(KafkaOptions.READINGS_TOPIC, PACED_TOPIC);
         if (!config.contains(ForecastOptions.LATENCY_SAMPLES)) {
             // the latencies of the last 90% of the run, its start (the model's first load) left
-            // out; the histogram's default window would hold its last second or two
-            config.set(ForecastOptions.LATENCY_SAMPLES, (int) (0.9 * expected / parallelism));
+            // out; the histogram's default window would hold its last second or two. At least
+            // one: a run expecting none (one forecast per sensor) must not fail the option's check
+            config.set(
+                    ForecastOptions.LATENCY_SAMPLES,
+                    Math.max(1, (int) (0.9 * expected / parallelism)));
         }
         stack.replayer().ensureTopic(PACED_TOPIC, 2 * parallelism);
         return measure(

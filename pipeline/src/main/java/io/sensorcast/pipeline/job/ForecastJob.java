@@ -38,7 +38,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * readings → watermarks → keyBy sensor
- *          → MicroBatchOperator(SequenceWindowFunction (→ late) → ModelForecastFunction)
+ *          → MicroBatchOperator(SequenceWindowFunction (late readings join the output)
+ *                               → ModelForecastFunction)
  *                ◄── broadcast model updates
  *          → ForecastScorer (chained, the same keys): forecasts, scores, anomalies, late readings
  *          → one sink (chained), each record to its topic
