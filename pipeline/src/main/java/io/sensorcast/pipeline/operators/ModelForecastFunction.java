@@ -212,7 +212,7 @@ public final class ModelForecastFunction
                 }
                 continue;
             }
-            forecast(e.getKey(), served.get(), e.getValue(), now, out);
+            forecast(e.getKey(), served.get(), e.getValue(), out);
         }
         forecasts.inc(out.size());
         return out;
@@ -222,13 +222,14 @@ public final class ModelForecastFunction
             String group,
             ModelRegistry.Served served,
             List<SensorWindow> windows,
-            long now,
             List<WindowForecast> out) {
         ForecastModel model = served.model();
         ModelManifest m = model.manifest();
         long start = System.nanoTime();
         float[][] predicted = model.forecast(windows);
         inferenceMillis.update((System.nanoTime() - start) / 1_000_000);
+        // a forecast is made when its forward pass returns: its latency includes the pass
+        long now = System.currentTimeMillis();
         int h = m.horizon();
         int t = m.targets().size();
         for (int i = 0; i < windows.size(); i++) {
