@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -101,6 +102,15 @@ final class BenchCommand implements Callable<Integer> {
     double latencyLoad;
 
     @Option(
+            names = "--latency-warm-up-passes",
+            defaultValue = "5",
+            description =
+                    "The latency is measured over a pass of the fleet's readings once the JIT"
+                            + " compiler threads took under 5%% of the CPU over the pass before, or"
+                            + " after this many passes (default: ${DEFAULT-VALUE}).")
+    int warmUpPasses;
+
+    @Option(
             names = {"-D", "--conf"},
             paramLabel = "KEY=VALUE",
             description =
@@ -117,6 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         check("--window", window, 2, 10_000);
         check("--batch-size", batchSize, 1, 65_536);
         check("--parallelism", p, 1, 1024);
+        check("--latency-warm-up-passes", warmUpPasses, 1, 100);
         if (!(latencyLoad >= 0 && latencyLoad < 1)) {
             throw new IllegalArgumentException(
                     "--latency-load must be in [0, 1), got " + latencyLoad);
@@ -128,7 +139,8 @@ final class BenchCommand implements Callable<Integer> {
                         data != null
                                 ? data
                                 : Defaults.dataDir().resolve("nab/data/realKnownCause"));
-        List<SensorReading> readings = fleet.readings(files);
+        List<List<SensorReading>> series = BenchFleet.series(files);
+        List<SensorReading> readings = fleet.readings(series, 0);
         try (LocalStack stack = LocalStack.start("bench")) {
             out.printf(
                     Locale.ROOT,
@@ -140,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
             Path artifact = stack.work().resolve("artifact");
             fleet.train(files.get(0), hidden, layers, conf, artifact);
-            measure(stack, fleet, readings, artifact, p, out);
+            measure(stack, fleet, series, readings, artifact, p, out);
         }
         return 0;
     }
@@ -158,6 +170,7 @@ final class BenchCommand implements Callable<Integer> {
     private void measure(
             LocalStack stack,
             BenchFleet fleet,
+            List<List<SensorReading>> series,
             List<SensorReading> readings,
             Path artifact,
             int p,
@@ -207,18 +220,40 @@ final class BenchCommand implements Callable<Integer> {
         BenchRun model = BenchRun.measure(stack, config, conf, "model", p, null, expected, out);
         BenchRun.print(out, sensors, p, baseline, model, modelRate);
         if (latencyLoad > 0) {
-            BenchRun paced =
-                    BenchRun.paced(
+            // The maximum above reads a topic filled before the job started; fed live, the same
+            // cores also produce the readings and append them on the broker
+            IntFunction<List<SensorReading>> passes =
+                    k -> k == 0 ? readings : fleet.readings(series, k * fleet.length());
+            // the newest step of a pass waits for a watermark the next pass brings
+            int firstForecasts = expected - sensors;
+            out.printf(Locale.ROOT, "%nReadings fed while the job runs (the BiLSTM):%n");
+            BenchRun live =
+                    BenchRun.live(
                             stack,
                             config,
                             conf,
-                            readings,
+                            "live",
+                            passes,
                             p,
-                            latencyLoad * model.steady(),
-                            // the newest step waits for a watermark no later reading brings
-                            expected - sensors,
+                            0,
+                            firstForecasts,
+                            warmUpPasses,
                             out);
-            paced.printLatency(out, latencyLoad * model.steady(), latencyLoad);
+            live.printLive(out, 0, 1);
+            double rate = latencyLoad * live.steady();
+            BenchRun paced =
+                    BenchRun.live(
+                            stack,
+                            config,
+                            conf,
+                            "paced",
+                            passes,
+                            p,
+                            rate,
+                            firstForecasts,
+                            warmUpPasses,
+                            out);
+            paced.printLive(out, rate, latencyLoad);
         }
     }
 

@@ -50,20 +50,31 @@ record BenchFleet(int sensors, int window, int perSensor) {
         }
     }
 
-    /**
-     * Sensor i replays series i mod the files, from an offset, every 5 minutes at its own offset
-     * into the interval (as a fleet reports, not all at one instant): window + forecasts-per-sensor
-     * - 1 readings each, interleaved in event-time order.
-     */
-    List<SensorReading> readings(List<Path> files) throws IOException {
+    /** The NAB series of {@code files}, each one sensor's readings. */
+    static List<List<SensorReading>> series(List<Path> files) throws IOException {
         List<List<SensorReading>> series = new ArrayList<>();
         for (Path f : files) {
             series.add(CsvReadings.read(f, "x"));
         }
-        int length = window + perSensor - 1;
+        return series;
+    }
+
+    /** Readings per sensor and pass: its first window and then one for each forecast. */
+    int length() {
+        return window + perSensor - 1;
+    }
+
+    /**
+     * Sensor i replays series i mod {@code series}, from an offset, every 5 minutes at its own
+     * offset into the interval (as a fleet reports, not all at one instant): {@link #length()}
+     * readings each from its step {@code from} on, interleaved in event-time order. {@code from =
+     * length()} gives what the same sensors report next.
+     */
+    List<SensorReading> readings(List<List<SensorReading>> series, int from) {
+        int length = length();
         long t0 = 1_700_000_000_000L;
         List<SensorReading> out = new ArrayList<>(sensors * length);
-        for (int step = 0; step < length; step++) {
+        for (int step = from; step < from + length; step++) {
             for (int i = 0; i < sensors; i++) {
                 List<SensorReading> s = series.get(i % series.size());
                 int offset = (i / series.size() * 37) % Math.max(1, s.size() - length);

@@ -12,15 +12,17 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -43,9 +45,32 @@ record BenchRun(
         double seconds,
         long forecasts,
         long baseline,
-        long p50,
-        long p99,
-        int latencies) {
+        Latency latency,
+        List<Pass> warmUp) {
+
+    /**
+     * Reading-to-forecast percentiles over the forecasts the job's histograms hold.
+     *
+     * @param samples how many forecasts they are over
+     */
+    record Latency(long p50, long p99, int samples) {
+
+        /** Over what the job's {@code readingToForecastMillis} histograms hold now. */
+        static Latency now() {
+            long[] sorted =
+                    JobMetricsReporter.LATENCIES.stream()
+                            .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
+                            .sorted()
+                            .toArray();
+            return new Latency(percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length);
+        }
+
+        private static long percentile(long[] sorted, double q) {
+            return sorted.length == 0
+                    ? 0
+                    : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+        }
+    }
 
     void print(PrintWriter out, String what) {
         out.printf(
@@ -61,8 +86,8 @@ record BenchRun(
                 forecasts,
                 baseline,
                 seconds,
-                p50,
-                p99);
+                latency.p50(),
+                latency.p99());
     }
 
     /** Checkpoints every second, or at {@code -D execution.checkpointing.interval}. */
@@ -85,7 +110,7 @@ record BenchRun(
             Map<String, String> flinkConf,
             String name,
             int parallelism,
-            Callable<?> feed,
+            Feed feed,
             int expected,
             PrintWriter out)
             throws Exception {
@@ -102,6 +127,7 @@ record BenchRun(
                 LocalStack.forecast(config, flink, checkpointMillis, feed == null);
         env.setParallelism(parallelism);
 
+        Fed fed = null;
         List<long[]> progress = new CopyOnWriteArrayList<>();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(
@@ -116,8 +142,8 @@ record BenchRun(
             } else {
                 JobClient job = env.executeAsync("sensorcast-bench-" + name);
                 try {
-                    feed.call();
-                    awaitForecasts(expected, TimeUnit.MINUTES.toNanos(10));
+                    fed = feed.call();
+                    awaitForecasts(fed.expected(), TimeUnit.MINUTES.toNanos(10));
                 } finally {
                     job.cancel().get();
                 }
@@ -129,74 +155,190 @@ record BenchRun(
         long n = JobMetricsReporter.forecasts();
         // the last sample: a run shorter than the sampling interval still has one with every count
         progress.add(sample(n));
-        if (n < expected) {
-            out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
+        long due = fed == null ? expected : fed.expected();
+        if (n < due) {
+            out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, due);
         }
-        return of(checkpointMillis, progress, n, JobMetricsReporter.baselineForecasts(), seconds);
+        return of(
+                checkpointMillis,
+                progress,
+                fed == null ? 0 : fed.before(),
+                n,
+                JobMetricsReporter.baselineForecasts(),
+                seconds,
+                fed == null ? List.of() : fed.warmUp());
+    }
+
+    /** Publishes a run's readings while the job runs. */
+    @FunctionalInterface
+    interface Feed {
+        Fed call() throws Exception;
     }
 
     /**
-     * ForecastJob once more, on {@code stack}'s broker, while {@code readings} are fed to a topic
-     * of their own at {@code rate} per second, from when all its forecasting subtasks are open: the
-     * job's latency at that load.
+     * What a feed published: the forecasts its readings make, how many of them came before the
+     * measured part, and its warm-up passes.
      */
-    static BenchRun paced(
+    record Fed(long expected, long before, List<Pass> warmUp) {}
+
+    /**
+     * A warm-up pass of the paced run: the JIT compiler threads' share of the process's CPU while
+     * it was fed, and the latency of (up to) its last forecasts.
+     */
+    record Pass(double jitShare, Latency latency) {}
+
+    /** The JIT's share of the CPU under which a paced run's next pass is measured. */
+    static final double SETTLED_JIT_SHARE = 0.05;
+
+    /**
+     * ForecastJob once more, on {@code stack}'s broker, while the fleet's readings are fed to a
+     * topic of the run's own ({@code sensorcast.readings.<name>}) from when all its forecasting
+     * subtasks are open, in passes ({@code pass.apply(k)}: what the sensors report in pass k, each
+     * pass going on from the one before), at {@code rate} readings/s, or with {@code rate} 0 as
+     * fast as the feeder can while the job keeps within {@link #LIVE_LAG} readings of it (so the
+     * job's rate is its maximum with the readings' production and the broker's appends on the same
+     * cores). The run's figures are over its last pass, the latency over that pass's last 90%. The
+     * first time the broker, the Kafka clients and the job run live in this JVM, the JIT compiles
+     * their per-request code (fetches, produce requests) for about a minute, at up to half a core;
+     * the run measures a pass once the compiler threads took under {@link #SETTLED_JIT_SHARE} of
+     * the CPU over the pass before, or after {@code maxWarmUp} passes.
+     *
+     * @param firstForecasts the forecasts pass 0 makes by itself (its sensors' newest readings wait
+     *     for a watermark the next pass brings); each pass after it makes one per reading
+     */
+    static BenchRun live(
             LocalStack stack,
             Configuration base,
             Map<String, String> flinkConf,
-            List<SensorReading> readings,
+            String name,
+            IntFunction<List<SensorReading>> pass,
             int parallelism,
             double rate,
-            int expected,
+            int firstForecasts,
+            int maxWarmUp,
             PrintWriter out)
             throws Exception {
+        List<SensorReading> first = pass.apply(0);
+        int passForecasts = first.size();
+        String topic = "sensorcast.readings." + name;
         Configuration config = new Configuration(base);
-        config.set(KafkaOptions.READINGS_TOPIC, PACED_TOPIC);
+        config.set(KafkaOptions.READINGS_TOPIC, topic);
         if (!config.contains(ForecastOptions.LATENCY_SAMPLES)) {
-            // the latencies of the last 90% of the run, its start (the model's first load) left
-            // out; the histogram's default window would hold its last second or two. At least
-            // one: a run expecting none (one forecast per sensor) must not fail the option's check
+            // the latencies of the last 90% of a pass; the histogram's default window would hold
+            // its last second or two. Pass 0 makes fewer forecasts: its snapshot holds them all
             config.set(
                     ForecastOptions.LATENCY_SAMPLES,
-                    Math.max(1, (int) (0.9 * expected / parallelism)));
+                    Math.max(1, (int) (0.9 * passForecasts / parallelism)));
         }
-        stack.replayer().ensureTopic(PACED_TOPIC, 2 * parallelism);
+        stack.replayer().ensureTopic(topic, 2 * parallelism);
+        Pacing pacing = rate > 0 ? new Pacing.Rate(rate) : new Pacing.Max();
         return measure(
                 stack,
                 config,
                 flinkConf,
-                "paced",
+                name,
                 parallelism,
                 () -> {
                     // fed earlier, the readings would queue while the job starts and be forecast
                     // at its maximum rate, with its latency, until it caught up
                     awaitOpen(parallelism, TimeUnit.MINUTES.toNanos(5));
-                    return stack.replayer()
-                            .replay(readings, PACED_TOPIC, new Pacing.Rate(rate), (a, b, c) -> {});
+                    List<Pass> warmUp = new ArrayList<>();
+                    List<SensorReading> next = first;
+                    long due = 0;
+                    while (true) {
+                        long[] before = sample(0);
+                        // the forecasts the readings sent so far can have made: pass 0's first
+                        // windows and every pass's newest step make none yet
+                        long made = warmUp.isEmpty() ? firstForecasts - first.size() : due;
+                        stack.replayer()
+                                .replay(
+                                        next,
+                                        topic,
+                                        pacing,
+                                        (sent, total, time) -> {
+                                            if (rate <= 0) {
+                                                awaitLag(made + sent - LIVE_LAG);
+                                            }
+                                        });
+                        boolean measured =
+                                !warmUp.isEmpty()
+                                        && (warmUp.get(warmUp.size() - 1).jitShare()
+                                                        < SETTLED_JIT_SHARE
+                                                || warmUp.size() >= maxWarmUp);
+                        long start = due;
+                        due = warmUp.isEmpty() ? firstForecasts : due + passForecasts;
+                        if (measured) {
+                            return new Fed(due, start, warmUp);
+                        }
+                        next = pass.apply(warmUp.size() + 1); // built before the wait, not fed
+                        awaitForecasts(due, TimeUnit.MINUTES.toNanos(10));
+                        long[] after = sample(0);
+                        warmUp.add(
+                                new Pass(
+                                        (double) (after[3] - before[3]) / (after[2] - before[2]),
+                                        Latency.now()));
+                    }
                 },
-                expected,
+                0,
                 out);
     }
 
-    private static final String PACED_TOPIC = "sensorcast.readings.paced";
+    /**
+     * How far (readings) the job may fall behind a feeder publishing as fast as it can: about a
+     * second of its work, so that it always has readings waiting and never a backlog of minutes.
+     */
+    static final long LIVE_LAG = 20_000;
 
     /** Harder on the job than a cluster's 10 s: a flush and a commit per output every second. */
     static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
-    void printLatency(PrintWriter out, double rate, double load) {
+    /** The figures of a run fed live (its rate 0: as fast as the job kept up). */
+    void printLive(PrintWriter out, double rate, double load) {
+        if (rate > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "  at %.0f readings/s (%.0f%% of that maximum), in passes of the fleet's"
+                            + " readings:%n",
+                    rate,
+                    100 * load);
+        } else {
+            out.printf(
+                    Locale.ROOT,
+                    "  with readings fed live, as fast as the job keeps up, in passes of the"
+                            + " fleet's readings:%n");
+        }
+        for (int k = 0; k < warmUp.size(); k++) {
+            Pass p = warmUp.get(k);
+            out.printf(
+                    Locale.ROOT,
+                    "    warm-up pass %d: JIT %.0f%% of the CPU; reading->forecast p50 %d ms, p99 %d"
+                            + " ms%n",
+                    k + 1,
+                    100 * p.jitShare(),
+                    p.latency().p50(),
+                    p.latency().p99());
+        }
         out.printf(
                 Locale.ROOT,
-                "  at %.0f readings/s (%.0f%% of the BiLSTM job's maximum):"
-                        + " reading->forecast p50 %d ms, p99 %d ms (last %d forecasts);"
-                        + " %.0f us CPU a forecast, %.1f of %d cores busy%n",
-                rate,
-                100 * load,
-                p50,
-                p99,
-                latencies,
+                "    measured pass %d: %.0f forecasts/s, JIT %.0f%% of the CPU; reading->forecast p50"
+                        + " %d ms, p99 %d ms (last %d forecasts); %.0f us CPU a forecast, %.1f of %d"
+                        + " cores busy%n",
+                warmUp.size() + 1,
+                steady,
+                100 * jitShare,
+                latency.p50(),
+                latency.p99(),
+                latency.samples(),
                 cpuMicros,
                 cpuMicros * steady / 1e6,
                 Runtime.getRuntime().availableProcessors());
+        if (warmUp.isEmpty() || warmUp.get(warmUp.size() - 1).jitShare() >= SETTLED_JIT_SHARE) {
+            out.printf(
+                    Locale.ROOT,
+                    "    (the JIT had not settled: it took %.0f%%+ of the CPU in the pass before;"
+                            + " the latency includes it)%n",
+                    100 * SETTLED_JIT_SHARE);
+        }
     }
 
     /** The two job runs beside the bare model, and their ratios. */
@@ -250,7 +392,16 @@ record BenchRun(
         }
     }
 
-    private static void awaitForecasts(int expected, long limitNanos) throws InterruptedException {
+    /** Waits until the job made {@code forecasts}, called back from a feeder's progress. */
+    private static void awaitLag(long forecasts) {
+        try {
+            awaitForecasts(forecasts, TimeUnit.MINUTES.toNanos(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the feeder's next wait ends the run
+        }
+    }
+
+    private static void awaitForecasts(long expected, long limitNanos) throws InterruptedException {
         long deadline = System.nanoTime() + limitNanos;
         while (JobMetricsReporter.forecasts() < expected && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -268,17 +419,26 @@ record BenchRun(
     /**
      * The CPU time of this JVM's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s,
      * from Linux's {@code /proc/self/task}; the MXBean's compilation time is elapsed time, which on
-     * busy cores includes waiting for one), ns; 0 where {@code /proc} is not there.
+     * busy cores includes waiting for one), ns; 0 where {@code /proc} is not there. Reads the stat
+     * file of a thread it has not seen before and of each compiler thread, not of all of a broker's
+     * and a job's hundreds of threads ten times a second.
      */
     static long compilerCpu() {
         long ticks = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
+                String tid = task.getFileName().toString();
+                Boolean compiler = COMPILER_THREADS.get(tid);
+                if (Boolean.FALSE.equals(compiler)) {
+                    continue;
+                }
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     int close = stat.lastIndexOf(')');
                     String name = stat.substring(stat.indexOf('(') + 1, close);
-                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    boolean is = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler");
+                    COMPILER_THREADS.put(tid, is);
+                    if (is) {
                         String[] f = stat.substring(close + 2).split(" ");
                         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
                     }
@@ -292,23 +452,42 @@ record BenchRun(
         return ticks * 10_000_000L; // clock ticks of 10 ms (USER_HZ 100)
     }
 
+    /**
+     * Whether a thread id is a JIT compiler thread's. Linux reuses a thread id only after the ids
+     * wrap around (2^22 by default), which no bench run comes near.
+     */
+    private static final Map<String, Boolean> COMPILER_THREADS = new ConcurrentHashMap<>();
+
     private static final OperatingSystemMXBean CPU =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    /**
+     * The run's figures from its progress samples: steady rate, CPU and the JIT's share between 10%
+     * and 90% of the forecasts after the first {@code from} (a first pass's).
+     */
     private static BenchRun of(
-            long checkpointMillis, List<long[]> progress, long n, long baseline, double seconds) {
-        // steady rate: from the sample where 10% were done to the one where 90% were
-        long[] lo = progress.stream().filter(s -> s[1] >= n / 10).findFirst().orElseThrow();
-        long[] hi = progress.stream().filter(s -> s[1] >= n * 9 / 10).findFirst().orElseThrow();
+            long checkpointMillis,
+            List<long[]> progress,
+            long from,
+            long n,
+            long baseline,
+            double seconds,
+            List<Pass> warmUp) {
+        long start = Math.min(from, n);
+        long[] lo =
+                progress.stream()
+                        .filter(s -> s[1] >= start + (n - start) / 10)
+                        .findFirst()
+                        .orElseThrow();
+        long[] hi =
+                progress.stream()
+                        .filter(s -> s[1] >= start + (n - start) * 9 / 10)
+                        .findFirst()
+                        .orElseThrow();
         // a run too short for two samples between 10% and 90%: its mean rate
         double steady = hi[0] > lo[0] ? (hi[1] - lo[1]) / ((hi[0] - lo[0]) / 1e9) : n / seconds;
         double cpuMicros = hi[1] > lo[1] ? (hi[2] - lo[2]) / 1e3 / (hi[1] - lo[1]) : Double.NaN;
         double jitShare = hi[2] > lo[2] ? (double) (hi[3] - lo[3]) / (hi[2] - lo[2]) : Double.NaN;
-        long[] latencies =
-                JobMetricsReporter.LATENCIES.stream()
-                        .flatMapToLong(h -> Arrays.stream(h.getStatistics().getValues()))
-                        .sorted()
-                        .toArray();
         return new BenchRun(
                 checkpointMillis,
                 steady,
@@ -317,14 +496,7 @@ record BenchRun(
                 seconds,
                 n,
                 baseline,
-                percentile(latencies, 0.50),
-                percentile(latencies, 0.99),
-                latencies.length);
-    }
-
-    private static long percentile(long[] sorted, double q) {
-        return sorted.length == 0
-                ? 0
-                : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+                Latency.now(),
+                warmUp);
     }
 }

@@ -435,7 +435,7 @@ class SensorcastCliTest {
     @Test
     void benchRunsThePipelineAloneAndWithTheModelAndPrintsTheirRatios() {
         // a small fleet: what is checked is that every run completes, not how fast
-        int code = smallBench(20, "--latency-load", "0.5");
+        int code = smallBench(20, "--latency-load", "0.5", "--latency-warm-up-passes", "2");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("20 sensors, 620 readings on Kafka")
@@ -445,12 +445,27 @@ class SensorcastCliTest {
                 .contains("400 forecasts (400 by persistence) in") // the pipeline alone
                 .contains("us CPU a forecast")
                 .contains("ratio BiLSTM job / bare model")
-                .contains("of the BiLSTM job's maximum")
-                // latency over the last 90% of the 380 forecasts the paced run waits for
+                .contains("Readings fed while the job runs (the BiLSTM):")
+                .contains("with readings fed live, as fast as the job keeps up, in passes")
+                .contains("of that maximum), in passes of the fleet's readings:")
                 .containsPattern(
-                        "p50 \\d+ ms, p99 \\d+ ms \\(last 342 forecasts\\);"
-                                + " \\d+ us CPU a forecast, [0-9.]+ of \\d+ cores busy")
+                        "warm-up pass 1: JIT \\d+% of the CPU; reading->forecast p50 \\d+ ms,"
+                                + " p99 \\d+ ms")
+                // after at most two warm-up passes, latency over the last 90% of a pass: the
+                // 620 forecasts of its 620 readings (each pass's newest ones wait for the next)
+                .containsPattern(
+                        "measured pass [23]: \\d+ forecasts/s, JIT \\d+% of the CPU;"
+                                + " reading->forecast p50 \\d+ ms, p99 \\d+ ms \\(last 558"
+                                + " forecasts\\); \\d+ us CPU a forecast, [0-9.]+ of \\d+ cores"
+                                + " busy")
                 .doesNotContain("WARNING");
+    }
+
+    @Test
+    void benchOptionsOutOfRangeFailBeforeAnythingStarts() {
+        assertThat(smallBench(2, "--latency-warm-up-passes", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--latency-warm-up-passes must be in [1, 100], got 0");
+        assertThat(out.toString()).doesNotContain("readings on Kafka");
     }
 
     /**
