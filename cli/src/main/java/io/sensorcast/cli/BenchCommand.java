@@ -240,6 +240,10 @@ final class BenchCommand implements Callable<Integer> {
                             warmUpPasses,
                             out);
             live.printLive(out, 0, 1);
+            out.printf(
+                    Locale.ROOT,
+                    "  ratio BiLSTM job fed live / bare model %6.3f (target >= 0.8)%n",
+                    live.steady() / modelRate);
             double rate = latencyLoad * live.steady();
             BenchRun paced =
                     BenchRun.live(

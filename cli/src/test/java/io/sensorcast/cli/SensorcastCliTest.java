@@ -447,6 +447,7 @@ class SensorcastCliTest {
                 .contains("ratio BiLSTM job / bare model")
                 .contains("Readings fed while the job runs (the BiLSTM):")
                 .contains("with readings fed live, as fast as the job keeps up, in passes")
+                .contains("ratio BiLSTM job fed live / bare model")
                 .contains("of that maximum), in passes of the fleet's readings:")
                 .containsPattern(
                         "warm-up pass 1: JIT \\d+% of the CPU; reading->forecast p50 \\d+ ms,"
