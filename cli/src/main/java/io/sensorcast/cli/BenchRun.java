@@ -190,6 +190,11 @@ record BenchRun(
     /** The JIT's share of the CPU under which a paced run's next pass is measured. */
     static final double SETTLED_JIT_SHARE = 0.05;
 
+    /** Whether the JIT took under {@link #SETTLED_JIT_SHARE} of the CPU in the last pass. */
+    private static boolean settled(List<Pass> warmUp) {
+        return !warmUp.isEmpty() && warmUp.get(warmUp.size() - 1).jitShare() < SETTLED_JIT_SHARE;
+    }
+
     /**
      * ForecastJob once more, on {@code stack}'s broker, while the fleet's readings are fed to a
      * topic of the run's own ({@code sensorcast.readings.<name>}) from when all its forecasting
@@ -261,10 +266,7 @@ record BenchRun(
                                             }
                                         });
                         boolean measured =
-                                !warmUp.isEmpty()
-                                        && (warmUp.get(warmUp.size() - 1).jitShare()
-                                                        < SETTLED_JIT_SHARE
-                                                || warmUp.size() >= maxWarmUp);
+                                settled(warmUp) || !warmUp.isEmpty() && warmUp.size() >= maxWarmUp;
                         long start = due;
                         due = warmUp.isEmpty() ? firstForecasts : due + passForecasts;
                         if (measured) {
@@ -273,10 +275,7 @@ record BenchRun(
                         next = pass.apply(warmUp.size() + 1); // built before the wait, not fed
                         awaitForecasts(due, TimeUnit.MINUTES.toNanos(10));
                         long[] after = sample(0);
-                        warmUp.add(
-                                new Pass(
-                                        (double) (after[3] - before[3]) / (after[2] - before[2]),
-                                        Latency.now()));
+                        warmUp.add(new Pass(jitShare(before, after), Latency.now()));
                     }
                 },
                 0,
@@ -332,7 +331,7 @@ record BenchRun(
                 cpuMicros,
                 cpuMicros * steady / 1e6,
                 Runtime.getRuntime().availableProcessors());
-        if (warmUp.isEmpty() || warmUp.get(warmUp.size() - 1).jitShare() >= SETTLED_JIT_SHARE) {
+        if (!settled(warmUp)) {
             out.printf(
                     Locale.ROOT,
                     "    (the JIT had not settled: it took %.0f%%+ of the CPU in the pass before;"
@@ -458,6 +457,11 @@ record BenchRun(
      */
     private static final Map<String, Boolean> COMPILER_THREADS = new ConcurrentHashMap<>();
 
+    /** The JIT compiler threads' share of the process's CPU between two {@link #sample}s. */
+    private static double jitShare(long[] from, long[] to) {
+        return to[2] > from[2] ? (double) (to[3] - from[3]) / (to[2] - from[2]) : Double.NaN;
+    }
+
     private static final OperatingSystemMXBean CPU =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -487,7 +491,7 @@ record BenchRun(
         // a run too short for two samples between 10% and 90%: its mean rate
         double steady = hi[0] > lo[0] ? (hi[1] - lo[1]) / ((hi[0] - lo[0]) / 1e9) : n / seconds;
         double cpuMicros = hi[1] > lo[1] ? (hi[2] - lo[2]) / 1e3 / (hi[1] - lo[1]) : Double.NaN;
-        double jitShare = hi[2] > lo[2] ? (double) (hi[3] - lo[3]) / (hi[2] - lo[2]) : Double.NaN;
+        double jitShare = jitShare(lo, hi);
         return new BenchRun(
                 checkpointMillis,
                 steady,
