@@ -7,9 +7,11 @@ import java.util.Arrays;
 /**
  * A bounded ring of a sensor's most recent readings: the keyed state behind {@link
  * SequenceWindowFunction}, the window and, before it, the readings its seasonal channels reach back
- * to. Its arrays grow (doubling) as readings arrive until they hold {@code capacity} readings, so a
- * young sensor costs what it has, not a week of readings; from then on the newest reading
- * overwrites the oldest. A Flink POJO; its size never exceeds {@code capacity} readings.
+ * to. Its slots come in {@link ReadingBlock}s of {@link #BLOCK}, added as readings arrive until
+ * they hold {@code capacity} readings, so a young sensor costs what it has, not a week of readings;
+ * from then on the newest reading overwrites the oldest. A Flink POJO; its size never exceeds
+ * {@code capacity} readings. Copies of a ring (the heap state backend's, during a checkpoint) share
+ * its blocks; a ring copies a shared block before writing into it.
  *
  * <p>A reading's seasonal channels depend only on it and the readings before it, so the ring keeps
  * those of its newest {@code window} readings: each window computes its newest row's and copies the
@@ -18,14 +20,26 @@ import java.util.Arrays;
  */
 public final class ReadingRing {
 
-    /** Slots allocated before the first growth. */
-    static final int INITIAL_SLOTS = 128;
+    /**
+     * Slots a block holds (the last block of a ring fewer, when its capacity is not a multiple).
+     */
+    static final int BLOCK = 64;
 
     public String[] names;
-    public double[] values; // slots × names.length
-    public long[] timestamps; // slots
+
+    /** The slots, {@link #BLOCK} a block: slot {@code i} is block {@code i / BLOCK}'s. */
+    public ReadingBlock[] blocks;
+
     public int size;
     public int next;
+
+    /**
+     * The slots' values and times in state written before rings kept blocks (then {@link #blocks}
+     * is null); moved into blocks when the ring is first used, null after.
+     */
+    public double[] values;
+
+    public long[] timestamps;
 
     /** The most readings the ring holds; 0 in state written before rings grew (then: the slots). */
     public int limit;
@@ -54,9 +68,8 @@ public final class ReadingRing {
     public ReadingRing(int capacity, String[] names) {
         this.names = names.clone();
         this.limit = capacity;
-        int slots = Math.min(capacity, INITIAL_SLOTS);
-        this.values = new double[slots * names.length];
-        this.timestamps = new long[slots];
+        this.blocks =
+                new ReadingBlock[] {new ReadingBlock(Math.min(capacity, BLOCK), names.length)};
     }
 
     /** The channels' names, made once per ring (not state: transient fields are not a POJO's). */
@@ -71,11 +84,34 @@ public final class ReadingRing {
 
     /** The most readings the ring holds. */
     public int capacity() {
-        return limit > 0 ? limit : timestamps.length;
+        return limit > 0 ? limit : slots();
     }
 
+    /** The ring's slots; moves the slots of state written before blocks into blocks. */
     private int slots() {
-        return timestamps.length;
+        if (blocks == null) {
+            blocks = new ReadingBlock[(timestamps.length + BLOCK - 1) / BLOCK];
+            int f = names.length;
+            for (int b = 0; b < blocks.length; b++) {
+                int from = b * BLOCK;
+                int n = Math.min(BLOCK, timestamps.length - from);
+                blocks[b] = new ReadingBlock(n, f);
+                System.arraycopy(timestamps, from, blocks[b].timestamps, 0, n);
+                System.arraycopy(values, from * f, blocks[b].values, 0, n * f);
+            }
+            values = null;
+            timestamps = null;
+        }
+        int last = blocks.length - 1;
+        return last < 0 ? 0 : last * BLOCK + blocks[last].slots();
+    }
+
+    private long time(int slot) {
+        return blocks[slot / BLOCK].timestamps[slot % BLOCK];
+    }
+
+    private double value(int slot, int feature) {
+        return blocks[slot / BLOCK].values[(slot % BLOCK) * names.length + feature];
     }
 
     /** Whether {@code r} has the same features as the ring (a sensor may change its schema). */
@@ -86,17 +122,22 @@ public final class ReadingRing {
     /** Appends {@code r}, overwriting the oldest reading when full. */
     public void add(SensorReading r) {
         int f = names.length;
-        if (size == slots() && slots() < capacity()) {
+        int slots = slots();
+        if (size == slots && slots < capacity()) {
             // never overwritten: the readings are slots 0..size-1, in order
-            int grown = (int) Math.min(capacity(), 2L * slots());
-            values = Arrays.copyOf(values, grown * f);
-            timestamps = Arrays.copyOf(timestamps, grown);
+            blocks = Arrays.copyOf(blocks, blocks.length + 1);
+            blocks[blocks.length - 1] = new ReadingBlock(Math.min(BLOCK, capacity() - slots), f);
+            slots = slots();
             next = size;
         }
-        System.arraycopy(r.values, 0, values, next * f, f);
-        timestamps[next] = r.timestamp;
-        next = (next + 1) % slots();
-        size = Math.min(size + 1, slots());
+        int b = next / BLOCK;
+        ReadingBlock block = blocks[b].writable();
+        blocks[b] = block;
+        int at = next % BLOCK;
+        System.arraycopy(r.values, 0, block.values, at * f, f);
+        block.timestamps[at] = r.timestamp;
+        next = (next + 1) % slots;
+        size = Math.min(size + 1, slots);
         added++;
     }
 
@@ -120,8 +161,9 @@ public final class ReadingRing {
         int first = size - n;
         for (int i = 0; i < n; i++) {
             int slot = (oldest + first + i) % slots;
-            w.timestamps[i] = timestamps[slot];
-            System.arraycopy(values, slot * f, w.values, i * f, f);
+            ReadingBlock block = blocks[slot / BLOCK];
+            w.timestamps[i] = block.timestamps[slot % BLOCK];
+            System.arraycopy(block.values, (slot % BLOCK) * f, w.values, i * f, f);
         }
         w.timestamp = w.timestamps[n - 1];
         w.ingestMillis = ingestMillis;
@@ -154,12 +196,12 @@ public final class ReadingRing {
                 new SeasonalChannels.Series() {
                     @Override
                     public long time(int i) {
-                        return timestamps[(oldest + i) % slots];
+                        return ReadingRing.this.time((oldest + i) % slots);
                     }
 
                     @Override
                     public double value(int i, int c) {
-                        return values[((oldest + i) % slots) * f + c];
+                        return ReadingRing.this.value((oldest + i) % slots, c);
                     }
                 };
         double[] out = new double[n * width];

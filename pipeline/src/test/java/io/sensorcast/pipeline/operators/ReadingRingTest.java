@@ -8,6 +8,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class ReadingRingTest {
@@ -18,7 +23,7 @@ class ReadingRingTest {
     @Test
     void growsAsReadingsArriveThenKeepsTheNewestCapacity() {
         ReadingRing ring = new ReadingRing(300, new String[] {"value"});
-        assertThat(ring.timestamps).hasSize(ReadingRing.INITIAL_SLOTS);
+        assertThat(slots(ring)).isEqualTo(ReadingRing.BLOCK);
         int n = 1_000;
         long[] times = new long[n];
         double[][] values = new double[1][n];
@@ -26,8 +31,8 @@ class ReadingRingTest {
             times[i] = i;
             values[0][i] = i * 0.5;
             ring.add(SensorReading.of("s", i, i * 0.5));
-            int expectedSlots = i < 128 ? 128 : i < 256 ? 256 : 300;
-            assertThat(ring.timestamps).as("after %d readings", i + 1).hasSize(expectedSlots);
+            int expectedSlots = Math.min(300, (i / ReadingRing.BLOCK + 1) * ReadingRing.BLOCK);
+            assertThat(slots(ring)).as("after %d readings", i + 1).isEqualTo(expectedSlots);
             assertThat(ring.size).isEqualTo(Math.min(i + 1, 300));
             SensorWindow w = ring.toWindow("s", 0, 10, CHANNELS);
             int steps = Math.min(i + 1, 10);
@@ -137,5 +142,89 @@ class ReadingRingTest {
         }
         assertThat(old.capacity()).isEqualTo(3);
         assertThat(old.toWindow("s", 0, 3, SeasonalChannels.NONE).values).containsExactly(2, 3, 4);
+    }
+
+    /**
+     * The state backend's copy of a sensor's state (during a checkpoint) shares the ring's blocks:
+     * the copy and the original then change apart, each copying only the block it writes into.
+     */
+    @Test
+    void copiesShareBlocksAndChangeApart() throws Exception {
+        TypeSerializer<SensorSequence> serializer =
+                TypeInformation.of(SensorSequence.class)
+                        .createSerializer(new SerializerConfigImpl());
+        SensorSequence original = new SensorSequence();
+        original.ring = new ReadingRing(10 + 290, new String[] {"value"});
+        for (int i = 0; i < 400; i++) {
+            original.ring.add(SensorReading.of("s", i, i));
+        }
+        SensorSequence copy = serializer.copy(original);
+        assertThat(copy.ring).isNotSameAs(original.ring);
+        for (int b = 0; b < copy.ring.blocks.length; b++) {
+            assertThat(copy.ring.blocks[b]).isSameAs(original.ring.blocks[b]);
+            assertThat(copy.ring.blocks[b].isShared()).isTrue();
+        }
+        copy.ring.add(SensorReading.of("s", 400, -1));
+        original.ring.add(SensorReading.of("s", 400, -2));
+        assertThat(copy.ring.toWindow("s", 0, 3, SeasonalChannels.NONE).values)
+                .containsExactly(398, 399, -1);
+        assertThat(original.ring.toWindow("s", 0, 3, SeasonalChannels.NONE).values)
+                .containsExactly(398, 399, -2);
+        int written = 400 % 300 / ReadingRing.BLOCK;
+        for (int b = 0; b < copy.ring.blocks.length; b++) {
+            if (b == written) {
+                assertThat(copy.ring.blocks[b]).isNotSameAs(original.ring.blocks[b]);
+            } else {
+                assertThat(copy.ring.blocks[b]).isSameAs(original.ring.blocks[b]);
+            }
+        }
+        // what a checkpoint writes of the copy restores its windows, channels included
+        DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+        serializer.serialize(copy, out);
+        SensorSequence restored =
+                serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        for (int window : new int[] {1, 10, 300}) {
+            SensorWindow expected = copy.ring.toWindow("s", 0, window, CHANNELS);
+            SensorWindow actual = restored.ring.toWindow("s", 0, window, CHANNELS);
+            assertThat(actual.timestamps).containsExactly(expected.timestamps);
+            assertThat(actual.values).containsExactly(expected.values);
+            assertThat(actual.channels).containsExactly(expected.channels);
+        }
+    }
+
+    /** A ring in state written before blocks (one array of slots, wrapped) keeps its readings. */
+    @Test
+    void aRingWithoutBlocksMovesItsSlotsIntoBlocks() {
+        ReadingRing written = new ReadingRing(150, new String[] {"a", "b"});
+        ReadingRing old = new ReadingRing();
+        old.names = new String[] {"a", "b"};
+        old.limit = 150;
+        old.values = new double[150 * 2];
+        old.timestamps = new long[150];
+        for (int i = 0; i < 170; i++) { // wrapped: slot i % 150, next at 20
+            SensorReading r =
+                    new SensorReading("s", i, new String[] {"a", "b"}, new double[] {i, -i});
+            written.add(r);
+            old.values[i % 150 * 2] = i;
+            old.values[i % 150 * 2 + 1] = -i;
+            old.timestamps[i % 150] = i;
+        }
+        old.size = 150;
+        old.next = 20;
+        old.added = 170;
+        SensorWindow expected = written.toWindow("s", 0, 150, SeasonalChannels.NONE);
+        SensorWindow actual = old.toWindow("s", 0, 150, SeasonalChannels.NONE);
+        assertThat(actual.timestamps).containsExactly(expected.timestamps);
+        assertThat(actual.values).containsExactly(expected.values);
+        assertThat(old.values).isNull();
+        assertThat(old.timestamps).isNull();
+        assertThat(slots(old)).isEqualTo(150);
+        old.add(new SensorReading("s", 170, new String[] {"a", "b"}, new double[] {7, 8}));
+        assertThat(old.toWindow("s", 0, 2, SeasonalChannels.NONE).values)
+                .containsExactly(169, -169, 7, 8);
+    }
+
+    private static int slots(ReadingRing ring) {
+        return Arrays.stream(ring.blocks).mapToInt(ReadingBlock::slots).sum();
     }
 }
