@@ -201,7 +201,10 @@ public final class ReadingBlock {
             int values = source.readInt();
             target.writeInt(slots);
             target.writeInt(values);
-            target.write(source, 8 * (slots + values));
+            // not target.write(source, n): DataOutputSerializer refuses more than its buffer holds
+            for (int i = 0; i < slots + values; i++) {
+                target.writeLong(source.readLong());
+            }
         }
 
         @Override
