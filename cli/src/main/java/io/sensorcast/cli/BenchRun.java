@@ -272,7 +272,7 @@ record BenchRun(
                         if (measured) {
                             return new Fed(due, start, warmUp);
                         }
-                        next = pass.apply(warmUp.size() + 1); // built before the wait, not fed
+                        next = pass.apply(warmUp.size() + 1); // fed once this pass is forecast
                         awaitForecasts(due, TimeUnit.MINUTES.toNanos(10));
                         long[] after = sample(0);
                         warmUp.add(new Pass(jitShare(before, after), Latency.now()));
