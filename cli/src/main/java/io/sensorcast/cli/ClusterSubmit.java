@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
             "Upload the job jar and run ForecastJob (forecast) or RetrainJob (retrain) on the"
                     + " cluster.",
             "Job options are the ones the forecast and retrain commands take as -D (see"
-                    + " README)."
+                    + " docs/configuration.md)."
         })
 final class ClusterSubmit implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -68,7 +68,7 @@ final class ClusterSubmit implements Callable<Integer> {
             description =
                     "With --savepoint: drop the savepoint's state of operators this job no longer"
                             + " has, e.g. after an upgrade that changed an operator's state (see"
-                            + " the README's upgrade notes).")
+                            + " docs/cluster.md, \"Upgrading from a savepoint\").")
     boolean allowNonRestoredState;
 
     @Option(

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
             "Run ForecastJob in this JVM (Flink MiniCluster) until Ctrl-C: readings from Kafka,"
                     + " forecasts, scores, anomalies, late readings and dead letters back to Kafka,"
                     + " exactly-once; models from the store, replaced as model updates arrive.",
-            "The same job runs on a cluster from the job jar (see README)."
+            "The same job runs on a cluster from the job jar (see docs/cluster.md)."
         })
 final class ForecastCommand implements Callable<Integer> {
 
