@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * job's forecasts topic is set only in the cluster's config.yaml.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class StandaloneClusterIT {
+class StandaloneClusterITCase {
 
     private static final int WINDOW = 24;
     private static final int PARTITIONS = 2;
@@ -66,7 +66,7 @@ class StandaloneClusterIT {
                     new String[] {"artificialWithAnomaly", "art_daily_jumpsup"});
     private static final Duration START = Duration.ofSeconds(90);
     private static final double READINGS_PER_SECOND = 200;
-    private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterIT.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterITCase.class);
 
     /** deploy/target: the jars under test, and the cluster's home (its logs stay for a look). */
     private static final Path TARGET = Path.of(System.getProperty("sensorcast.deploy.target"));
