@@ -7,7 +7,7 @@ import java.util.Objects;
  * forecasts, scores, anomalies and late readings) leave through one Kafka sink, which picks each
  * record's topic from {@link #topic}: an exactly-once sink opens a transaction at every checkpoint
  * and commits it after, each a round trip to the broker that the task waits for, so one sink
- * instead of four shortens the task's stop at each checkpoint (README "Performance").
+ * instead of four shortens the task's stop at each checkpoint (docs/performance.md).
  *
  * <p>An anomaly is written twice, as a score and as an anomaly: two records.
  *

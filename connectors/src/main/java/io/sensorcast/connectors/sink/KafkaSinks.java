@@ -42,7 +42,7 @@ public final class KafkaSinks {
      * job in {@code sensorcast bench}, its largest cost after the forecasting chain (produce
      * requests of at most 16 KiB after at most 5 ms, Kafka's defaults): batches of up to 256 KiB,
      * and for exactly-once sinks a linger of 20 ms, cut the CPU a forecast costs by about a quarter
-     * (README "Performance"). A longer linger (50 ms) was no faster and its latency's tail longer,
+     * (docs/performance.md). A longer linger (50 ms) was no faster and its latency's tail longer,
      * probably because the writer's flush before each barrier, which the task waits for, had more
      * to send. At-least-once sinks keep Kafka's linger: their records are read as soon as they are
      * written.

@@ -4,7 +4,7 @@ package io.sensorcast.model.serving;
  * Which engine runs a served model's forward passes. Training and the GPU path are always
  * libtorch's. On the CPU, ONNX Runtime runs the same network 3-9 times faster at the small batches
  * a live fleet makes, and faster at every batch for larger networks or where libtorch's oneDNN must
- * be capped (README, "Performance"), so it is what {@link #AUTO} picks there.
+ * be capped (docs/performance.md, "Model inference"), so it is what {@link #AUTO} picks there.
  */
 public enum ServingEngine {
     /** ONNX Runtime on a CPU-only machine, libtorch where the engine sees a GPU. */

@@ -281,7 +281,7 @@ public final class ForecastJob {
                                 forecasting)
                         // the sequences' keyed state and timers are restored from the uid of the
                         // sequence operator this one replaced; the models served (operator state)
-                        // start afresh, see README "Upgrading from a savepoint"
+                        // start afresh, see docs/cluster.md, "Upgrading from a savepoint"
                         .uid("sensor-sequences");
         // The forecasting operator's input is keyed by sensor, so its output is still
         // partitioned by sensor: the scorer keeps keyed state without another shuffle and is

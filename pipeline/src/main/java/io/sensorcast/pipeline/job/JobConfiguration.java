@@ -86,7 +86,7 @@ public final class JobConfiguration {
                             + key
                             + " (did you mean "
                             + nearest(key)
-                            + "?); the options are listed in the README");
+                            + "?); the options are listed in docs/configuration.md");
         }
     }
 

@@ -38,7 +38,7 @@ public record DetectorSettings(
         double persistenceWeight)
         implements Serializable {
 
-    /** The defaults, tuned on the bundled NAB development subset (see the README). */
+    /** The defaults, tuned on the bundled NAB development subset (see docs/detector.md). */
     public static DetectorSettings defaults() {
         return new DetectorSettings(10, 8640, 100, 300, 0.001, 5, 0.02, 300, 0.5, 300, 4032, 0.5);
     }

@@ -46,8 +46,8 @@ class JobConfigurationTest {
                                         new String[] {"--sensorcast.forecast.windw", "64"}))
                 .hasMessage(
                         "unknown option sensorcast.forecast.windw (did you mean"
-                                + " sensorcast.forecast.window?); the options are listed in the"
-                                + " README");
+                                + " sensorcast.forecast.window?); the options are listed in"
+                                + " docs/configuration.md");
         assertThatThrownBy(
                         () ->
                                 JobConfiguration.of(
