@@ -167,8 +167,8 @@ record BenchFleet(int sensors, int window, int perSensor) {
             PrintWriter out)
             throws Exception {
         try (ForecastModel model =
-                ModelArtifact.load(
-                        artifact, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT, engine)) {
+                ModelArtifact.load(artifact, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT)
+                        .servedOn(engine)) {
             // every feature (the reading, its seasonal channels) a reading of the fleet
             int features = model.manifest().features().size();
             float[] batch = new float[batchSize * window * features];

@@ -2,14 +2,15 @@ package io.sensorcast.cli;
 
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.dataset.WindowedSeries;
 import io.sensorcast.model.evaluation.Comparison;
-import io.sensorcast.model.evaluation.ForecastMetrics;
 import io.sensorcast.model.evaluation.Forecaster;
+import io.sensorcast.model.evaluation.NetworkForecaster;
+import io.sensorcast.model.manifest.ForecastMetrics;
+import io.sensorcast.model.manifest.ModelManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class EvaluateCommand implements Callable<Integer> {
             WindowedSeries train =
                     WindowedSeries.of(table, targets, m.scaler(), trainWindows, timeSplit.train());
             List<Forecaster> forecasters = new ArrayList<>();
-            forecasters.add(model.forecaster(512));
+            forecasters.add(new NetworkForecaster("model", model.block(), model.manager(), 512));
             forecasters.addAll(
                     Comparison.baselines(
                             targets, season == null ? m.seasonPeriod() : season, train));

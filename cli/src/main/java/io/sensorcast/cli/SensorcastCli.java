@@ -1,6 +1,6 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.model.artifact.InvalidModelException;
+import io.sensorcast.model.manifest.InvalidModelException;
 import io.sensorcast.model.engine.KernelCheckException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;

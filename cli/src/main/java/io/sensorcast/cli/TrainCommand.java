@@ -1,13 +1,13 @@
 package io.sensorcast.cli;
 
 import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.evaluation.Comparison;
-import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.manifest.ModelManifest;
+import io.sensorcast.model.manifest.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;

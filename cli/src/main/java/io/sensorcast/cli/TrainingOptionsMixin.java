@@ -1,6 +1,6 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.manifest.TrainingOptions;
 import picocli.CommandLine.Option;
 
 /** {@code sensorcast train}'s options for the training loop. */

@@ -1,6 +1,7 @@
 package io.sensorcast.cli;
 
 import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.job.ForecastOptions;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -44,6 +45,7 @@ final class ReferenceDocs {
     static {
         OPTION_CLASSES.put(KafkaOptions.class, "Kafka: brokers, topics, delivery, readings");
         OPTION_CLASSES.put(ForecastOptions.class, "ForecastJob, models served, the detector");
+        OPTION_CLASSES.put(SharedOptions.class, "Both jobs: seasonal inputs and engine threads");
         OPTION_CLASSES.put(ModelStoreOptions.class, "Model store");
         OPTION_CLASSES.put(RetrainOptions.class, "RetrainJob");
     }

@@ -1,11 +1,18 @@
 package io.sensorcast.model;
 
 import ai.djl.Model;
-import io.sensorcast.model.artifact.ModelManifest;
+import ai.onnxruntime.OrtException;
 import io.sensorcast.model.block.ForecastBlock;
+import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.dataset.Standardizer;
-import io.sensorcast.model.evaluation.NetworkForecaster;
+import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.manifest.IncompatibleModelException;
+import io.sensorcast.model.manifest.ModelManifest;
+import io.sensorcast.model.serving.EngineParity;
+import io.sensorcast.model.serving.OnnxExport;
+import io.sensorcast.model.serving.OrtNetwork;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.model.serving.ServingNetwork;
 import io.sensorcast.model.serving.TorchNetwork;
 import java.util.Arrays;
@@ -57,14 +64,64 @@ public final class ForecastModel implements AutoCloseable {
         return new ForecastModel(model, block, manifest, network);
     }
 
+    /**
+     * This model on {@code engine}: itself where that is libtorch; for ONNX Runtime its network
+     * exported to ONNX, served only if both engines forecast a probe batch alike ({@link
+     * EngineParity}). The returned model takes over this one's native resources; if ONNX Runtime is
+     * refused, this model is closed and the exception says why.
+     */
+    public ForecastModel servedOn(ServingEngine engine) throws IncompatibleModelException {
+        if (engine.resolve(DjlRuntime.engine().getGpuCount()) != ServingEngine.ONNXRUNTIME) {
+            return this;
+        }
+        try {
+            return servedBy(onnxRuntime());
+        } catch (IncompatibleModelException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The network on ONNX Runtime, if it forecasts the probe batch as libtorch does. */
+    private ServingNetwork onnxRuntime() throws IncompatibleModelException {
+        NetworkConfig network = manifest.network();
+        OrtNetwork ort;
+        try {
+            ort =
+                    OrtNetwork.load(
+                            OnnxExport.export(block), network, DjlRuntime.facts().intraOpThreads());
+        } catch (OrtException e) {
+            throw new IncompatibleModelException(
+                    "serving engine", "a network ONNX Runtime can load", e.getMessage());
+        }
+        double difference;
+        try {
+            difference = EngineParity.difference(serving, ort, network);
+        } catch (RuntimeException e) {
+            ort.close();
+            throw e;
+        }
+        if (!(difference <= EngineParity.TOLERANCE)) {
+            ort.close();
+            throw new IncompatibleModelException(
+                    "serving engine",
+                    "ONNX Runtime forecasts within " + EngineParity.TOLERANCE + " of libtorch's",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "a difference of %.3g on the probe batch",
+                            difference));
+        }
+        return ort;
+    }
+
     /** The network {@link #predict} runs, on its engine. */
     public ServingNetwork serving() {
         return serving;
     }
 
-    /** A standardised-scale {@link NetworkForecaster} over this model, for evaluation. */
-    public NetworkForecaster forecaster(int batchSize) {
-        return new NetworkForecaster("model", block, model.getNDManager(), batchSize);
+    /** The manager of the model's native memory, under which evaluation runs its passes. */
+    public ai.djl.ndarray.NDManager manager() {
+        return model.getNDManager();
     }
 
     /**

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,11 +14,10 @@ import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.engine.DjlRuntime;
-import io.sensorcast.model.serving.EngineParity;
-import io.sensorcast.model.serving.OnnxExport;
-import io.sensorcast.model.serving.OrtNetwork;
-import io.sensorcast.model.serving.ServingEngine;
-import io.sensorcast.model.serving.ServingNetwork;
+import io.sensorcast.model.manifest.CorruptModelException;
+import io.sensorcast.model.manifest.IncompatibleModelException;
+import io.sensorcast.model.manifest.InvalidModelException;
+import io.sensorcast.model.manifest.ModelManifest;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -192,65 +190,7 @@ public final class ModelArtifact {
      */
     public static ForecastModel load(Path dir, ModelRequirements requirements, Limits limits)
             throws InvalidModelException {
-        return load(dir, requirements, limits, ServingEngine.PYTORCH);
-    }
-
-    /**
-     * {@link #load(Path, ModelRequirements, Limits)}, serving on {@code engine}. For ONNX Runtime
-     * the loaded network is exported to ONNX and served only if both engines forecast a probe batch
-     * alike ({@link EngineParity}); otherwise the model is refused.
-     */
-    public static ForecastModel load(
-            Path dir, ModelRequirements requirements, Limits limits, ServingEngine engine)
-            throws InvalidModelException {
-        ForecastModel model = loadTorch(dir, requirements, limits);
-        if (engine.resolve(DjlRuntime.engine().getGpuCount()) != ServingEngine.ONNXRUNTIME) {
-            return model;
-        }
-        try {
-            return model.servedBy(onnxRuntime(model));
-        } catch (InvalidModelException | RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /**
-     * The model's network on ONNX Runtime, if it forecasts the probe batch as libtorch does. Closes
-     * nothing of {@code model}.
-     */
-    private static ServingNetwork onnxRuntime(ForecastModel model)
-            throws IncompatibleModelException {
-        NetworkConfig network = model.manifest().network();
-        OrtNetwork ort;
-        try {
-            ort =
-                    OrtNetwork.load(
-                            OnnxExport.export(model.block()),
-                            network,
-                            DjlRuntime.facts().intraOpThreads());
-        } catch (OrtException e) {
-            throw new IncompatibleModelException(
-                    "serving engine", "a network ONNX Runtime can load", e.getMessage());
-        }
-        double difference;
-        try {
-            difference = EngineParity.difference(model.serving(), ort, network);
-        } catch (RuntimeException e) {
-            ort.close();
-            throw e;
-        }
-        if (!(difference <= EngineParity.TOLERANCE)) {
-            ort.close();
-            throw new IncompatibleModelException(
-                    "serving engine",
-                    "ONNX Runtime forecasts within " + EngineParity.TOLERANCE + " of libtorch's",
-                    String.format(
-                            java.util.Locale.ROOT,
-                            "a difference of %.3g on the probe batch",
-                            difference));
-        }
-        return ort;
+        return loadTorch(dir, requirements, limits);
     }
 
     private static ForecastModel loadTorch(Path dir, ModelRequirements requirements, Limits limits)

@@ -1,6 +1,8 @@
 package io.sensorcast.model.artifact;
 
 import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.model.manifest.IncompatibleModelException;
+import io.sensorcast.model.manifest.ModelManifest;
 import java.util.List;
 
 /**

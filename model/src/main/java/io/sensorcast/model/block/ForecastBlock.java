@@ -16,7 +16,7 @@ import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.sensorcast.model.dataset.WindowedSeries;
-import io.sensorcast.model.evaluation.LeastSquares;
+import io.sensorcast.model.math.LeastSquares;
 
 /**
  * The forecaster: a {@link BiRecurrentBlock} over the input window, a linear head, and an optional

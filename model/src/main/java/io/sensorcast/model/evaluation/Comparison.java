@@ -2,6 +2,7 @@ package io.sensorcast.model.evaluation;
 
 import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.WindowedSeries;
+import io.sensorcast.model.manifest.ForecastMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -2,8 +2,8 @@ package io.sensorcast.model.evaluation;
 
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.ReadingWindow;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.manifest.ModelManifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

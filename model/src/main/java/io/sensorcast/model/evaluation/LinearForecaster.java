@@ -1,6 +1,7 @@
 package io.sensorcast.model.evaluation;
 
 import io.sensorcast.model.dataset.WindowedSeries;
+import io.sensorcast.model.math.LeastSquares;
 
 /**
  * Least squares from the whole window (every feature, every step, plus an intercept) to each

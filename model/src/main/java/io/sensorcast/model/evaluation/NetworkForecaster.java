@@ -1,12 +1,10 @@
 package io.sensorcast.model.evaluation;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import io.sensorcast.model.dataset.WindowedSeries;
+import io.sensorcast.model.serving.TorchNetwork;
 
 /**
  * A {@link Forecaster} over a trained block: inference in batches, each in its own NDManager scope
@@ -42,7 +40,7 @@ public final class NetworkForecaster implements Forecaster {
         for (int from = 0; from < all.length; from += batchSize) {
             int to = Math.min(all.length, from + batchSize);
             float[] y =
-                    forward(
+                    TorchNetwork.forward(
                             block,
                             manager,
                             windows.gatherInputs(all, from, to),
@@ -50,19 +48,5 @@ public final class NetworkForecaster implements Forecaster {
             System.arraycopy(y, 0, out, from * stride, y.length);
         }
         return out;
-    }
-
-    /**
-     * One inference pass of {@code block} over {@code inputs} of {@code shape}, with every NDArray
-     * it makes freed in a scope under {@code manager}: the one way batches are run for evaluation,
-     * serving and benchmarks.
-     */
-    public static float[] forward(Block block, NDManager manager, float[] inputs, Shape shape) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(inputs, shape);
-            return block.forward(new ParameterStore(scope, false), new NDList(x), false)
-                    .head()
-                    .toFloatArray();
-        }
     }
 }

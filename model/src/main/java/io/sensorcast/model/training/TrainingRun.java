@@ -1,7 +1,5 @@
 package io.sensorcast.model.training;
 
-import io.sensorcast.model.artifact.DataRange;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.block.ForecastBlock;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.Standardizer;
@@ -11,9 +9,13 @@ import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.dataset.WindowedSeries;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.evaluation.Comparison;
-import io.sensorcast.model.evaluation.ForecastMetrics;
 import io.sensorcast.model.evaluation.Forecaster;
 import io.sensorcast.model.evaluation.NetworkForecaster;
+import io.sensorcast.model.manifest.DataRange;
+import io.sensorcast.model.manifest.EpochStats;
+import io.sensorcast.model.manifest.ForecastMetrics;
+import io.sensorcast.model.manifest.ModelManifest;
+import io.sensorcast.model.manifest.TrainingOptions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -11,8 +11,12 @@ import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.engine.DjlRuntime;
+import io.sensorcast.model.manifest.CorruptModelException;
+import io.sensorcast.model.manifest.IncompatibleModelException;
+import io.sensorcast.model.manifest.InvalidModelException;
+import io.sensorcast.model.manifest.ModelManifest;
+import io.sensorcast.model.manifest.TrainingOptions;
 import io.sensorcast.model.serving.ServingEngine;
-import io.sensorcast.model.training.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -196,16 +200,12 @@ class ModelArtifactTest {
     void servesOnOnnxRuntimeWhatLibtorchForecasts() throws Exception {
         try (ForecastModel onnx =
                         ModelArtifact.load(
-                                saved,
-                                ModelRequirements.ANY,
-                                ModelArtifact.Limits.DEFAULT,
-                                ServingEngine.ONNXRUNTIME);
+                                        saved, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT)
+                                .servedOn(ServingEngine.ONNXRUNTIME);
                 ForecastModel torch =
                         ModelArtifact.load(
-                                saved,
-                                ModelRequirements.ANY,
-                                ModelArtifact.Limits.DEFAULT,
-                                ServingEngine.PYTORCH)) {
+                                        saved, ModelRequirements.ANY, ModelArtifact.Limits.DEFAULT)
+                                .servedOn(ServingEngine.PYTORCH)) {
             assertThat(onnx.serving().engine()).startsWith("ONNX Runtime");
             assertThat(torch.serving().engine()).startsWith("PyTorch");
             float[] actual = onnx.predict(windows, 3);

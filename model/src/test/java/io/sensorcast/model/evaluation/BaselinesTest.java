@@ -9,6 +9,7 @@ import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.dataset.WindowedSeries;
+import io.sensorcast.model.manifest.ForecastMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

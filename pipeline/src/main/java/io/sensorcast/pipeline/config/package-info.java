@@ -1,5 +1,7 @@
 /**
- * Range checks shared by every option class ({@code sensorcast.*}), failing with the key and the
- * allowed range; depends on nothing else of sensorcast.
+ * What every option class ({@code sensorcast.*}) shares: range checks that fail with the key and
+ * the allowed range, and the options both jobs read ({@link
+ * io.sensorcast.pipeline.config.SharedOptions}), so that neither job's package imports the other.
+ * Depends on no other package of the pipeline.
  */
 package io.sensorcast.pipeline.config;

@@ -10,6 +10,7 @@ import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.DeadLetterRouter;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
+import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
@@ -255,7 +256,7 @@ public final class ForecastJob {
                         ModelStoreOptions.store(config),
                         ForecastOptions.groups(config),
                         config.get(ForecastOptions.WINDOW),
-                        config.get(ForecastOptions.INTRA_OP_THREADS),
+                        config.get(SharedOptions.INTRA_OP_THREADS),
                         ForecastOptions.registry(config),
                         config.get(ForecastOptions.LATENCY_SAMPLES));
         // The sequence function runs inside the forecasting operator, not as an operator of its
@@ -266,7 +267,7 @@ public final class ForecastJob {
                                 new SequenceWindowFunction(
                                         config.get(ForecastOptions.WINDOW),
                                         config.get(ForecastOptions.MIN_WINDOW),
-                                        ForecastOptions.seasonalChannels(config),
+                                        SharedOptions.seasonalChannels(config),
                                         config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()),
                                 model,
                                 config.get(ForecastOptions.BATCH_SIZE),

@@ -1,15 +1,14 @@
 package io.sensorcast.pipeline.job;
 
-import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.OptionChecks;
+import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.ModelRegistry;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -23,26 +22,6 @@ public final class ForecastOptions {
                     .intType()
                     .defaultValue(96)
                     .withDescription("Readings kept per sensor; models read the newest ones.");
-
-    public static final ConfigOption<List<Duration>> SEASONAL_LAGS =
-            ConfigOptions.key("sensorcast.forecast.seasonal-lags")
-                    .durationType()
-                    .asList()
-                    .defaultValues(Duration.ofDays(1), Duration.ofDays(7))
-                    .withDescription(
-                            "Seasonal input channels: beside each reading of a window, the reading"
-                                    + " each lag before the one after it (increasing, ';'"
-                                    + " separated). Retraining gives new models these inputs;"
-                                    + " set the same value for both jobs.");
-
-    public static final ConfigOption<Integer> SEASONAL_LOOKBACK =
-            ConfigOptions.key("sensorcast.forecast.seasonal-lookback")
-                    .intType()
-                    .defaultValue(2016)
-                    .withDescription(
-                            "Readings a seasonal channel may reach back, kept per sensor beside"
-                                    + " the window (2016: a week of 5-minute readings); 0 for no"
-                                    + " seasonal channels. Set the same value for both jobs.");
 
     public static final ConfigOption<Integer> MIN_WINDOW =
             ConfigOptions.key("sensorcast.forecast.min-window")
@@ -127,15 +106,6 @@ public final class ForecastOptions {
                     .withDescription(
                             "regex=group rules separated by ';' (first match wins); unmatched"
                                     + " sensors have a model of their own.");
-
-    public static final ConfigOption<Integer> INTRA_OP_THREADS =
-            ConfigOptions.key("sensorcast.forecast.intra-op-threads")
-                    .intType()
-                    .defaultValue(1)
-                    .withDescription(
-                            "Threads a subtask's forward pass may use (libtorch intra-op threads;"
-                                    + " on ONNX Runtime one single-threaded session each, a batch"
-                                    + " in as many parts); 1 with parallelism = cores.");
 
     public static final ConfigOption<ServingEngine> SERVING_ENGINE =
             ConfigOptions.key("sensorcast.models.serving-engine")
@@ -291,16 +261,6 @@ public final class ForecastOptions {
                 OptionChecks.range(c, SCORE_PERSISTENCE_WEIGHT, 0, 1));
     }
 
-    /** The seasonal input channels of {@link #SEASONAL_LAGS} and {@link #SEASONAL_LOOKBACK}. */
-    public static SeasonalChannels seasonalChannels(Configuration c) {
-        int lookback = OptionChecks.range(c, SEASONAL_LOOKBACK, 0, 1_000_000);
-        try {
-            return new SeasonalChannels(c.get(SEASONAL_LAGS), lookback);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(SEASONAL_LAGS.key() + ": " + e.getMessage(), e);
-        }
-    }
-
     /** The sensor-to-model-group mapping of {@code sensorcast.models.groups}. */
     public static GroupMapping groups(Configuration c) {
         return GroupMapping.parse(GROUPS.key(), c.get(GROUPS));
@@ -321,10 +281,9 @@ public final class ForecastOptions {
         OptionChecks.range(c, WINDOW, 2, 100_000);
         OptionChecks.range(c, MIN_WINDOW, 2, c.get(WINDOW));
         OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
-        OptionChecks.range(c, INTRA_OP_THREADS, 0, 1024);
         OptionChecks.range(c, LATENCY_SAMPLES, 1, 10_000_000);
         detector(c);
-        seasonalChannels(c);
+        SharedOptions.validate(c);
         registry(c);
         groupThresholds(c);
         OptionChecks.positive(c, OUT_OF_ORDERNESS, true);

@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.job;
 
 import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.lang.reflect.Field;
@@ -31,7 +32,8 @@ public final class JobConfiguration {
                     KafkaOptions.class,
                     ForecastOptions.class,
                     RetrainOptions.class,
-                    ModelStoreOptions.class);
+                    ModelStoreOptions.class,
+                    SharedOptions.class);
 
     private JobConfiguration() {}
 

@@ -2,11 +2,11 @@ package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.ForecastModel;
-import io.sensorcast.model.artifact.IncompatibleModelException;
-import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.manifest.IncompatibleModelException;
+import io.sensorcast.model.manifest.InvalidModelException;
+import io.sensorcast.model.manifest.ModelManifest;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.model.ForecastModel;
-import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.manifest.InvalidModelException;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;

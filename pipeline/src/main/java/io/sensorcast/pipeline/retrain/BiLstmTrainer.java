@@ -8,7 +8,7 @@ import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
-import io.sensorcast.model.training.TrainingOptions;
+import io.sensorcast.model.manifest.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
-import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.store.ModelPublisher;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class GroupRetrainFunction
     public void open(OpenContext context) {
         DjlRuntime.engine(
                 EngineSettings.defaults()
-                        .withIntraOpThreads(config.get(ForecastOptions.INTRA_OP_THREADS)));
+                        .withIntraOpThreads(config.get(SharedOptions.INTRA_OP_THREADS)));
         readings =
                 getRuntimeContext()
                         .getListState(

@@ -1,7 +1,7 @@
 package io.sensorcast.pipeline.retrain;
 
 import io.sensorcast.model.dataset.SeasonalChannels;
-import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.config.SharedOptions;
 import java.io.Serializable;
 import org.apache.flink.configuration.Configuration;
 
@@ -43,6 +43,6 @@ public record RetrainSettings(
                 c.get(RetrainOptions.MAX_GAP_FRACTION),
                 c.get(RetrainOptions.COLD_START_GATE),
                 c.get(RetrainOptions.FINE_TUNE),
-                ForecastOptions.seasonalChannels(c));
+                SharedOptions.seasonalChannels(c));
     }
 }

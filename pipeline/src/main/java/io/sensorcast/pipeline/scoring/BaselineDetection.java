@@ -1,6 +1,6 @@
 package io.sensorcast.pipeline.scoring;
 
-import io.sensorcast.model.evaluation.LeastSquares;
+import io.sensorcast.model.math.LeastSquares;
 import java.util.Locale;
 
 /**

@@ -3,7 +3,7 @@ package io.sensorcast.pipeline.store;
 import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.kafka.KafkaTopics;
-import io.sensorcast.model.artifact.InvalidModelException;
+import io.sensorcast.model.manifest.InvalidModelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

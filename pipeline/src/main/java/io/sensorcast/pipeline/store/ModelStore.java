@@ -2,10 +2,10 @@ package io.sensorcast.pipeline.store;
 
 import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.model.ForecastModel;
-import io.sensorcast.model.artifact.InvalidModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.artifact.ModelRequirements;
+import io.sensorcast.model.manifest.InvalidModelException;
+import io.sensorcast.model.manifest.ModelManifest;
 import io.sensorcast.model.serving.ServingEngine;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -267,8 +267,8 @@ public final class ModelStore implements Serializable {
             ModelArtifact.Limits limits,
             ServingEngine engine)
             throws IOException, InvalidModelException {
-        return ModelArtifact.load(
-                localCopy(location, limits.maxFileBytes()), requirements, limits, engine);
+        return ModelArtifact.load(localCopy(location, limits.maxFileBytes()), requirements, limits)
+                .servedOn(engine);
     }
 
     /**

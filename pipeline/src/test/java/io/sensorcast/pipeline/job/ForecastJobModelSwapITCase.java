@@ -13,6 +13,7 @@ import io.sensorcast.pipeline.store.ModelPublisher;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.testutils.JobMetrics;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.TestClusters;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,12 +50,7 @@ class ForecastJobModelSwapITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+            TestClusters.flink(2, METRICS.addToConfiguration(new Configuration()));
 
     @TempDir Path work;
 

@@ -9,6 +9,7 @@ import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.CollectingSink;
+import io.sensorcast.pipeline.testutils.TestClusters;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -47,13 +47,7 @@ class ForecastJobShuffleITCase {
         {"artificialNoAnomaly", "art_noisy"},
     };
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.flink(2);
 
     @TempDir Path models;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.serving.ServingEngine;
+import io.sensorcast.pipeline.config.SharedOptions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -32,18 +33,18 @@ class ForecastOptionsTest {
 
     @Test
     void seasonalChannelsDefaultToADayAndAWeekAndRefuseBadLags() {
-        SeasonalChannels defaults = ForecastOptions.seasonalChannels(new Configuration());
+        SeasonalChannels defaults = SharedOptions.seasonalChannels(new Configuration());
         assertThat(defaults.names(List.of("value"))).containsExactly("value@1d", "value@7d");
         assertThat(defaults.lookback()).isEqualTo(2016);
 
         Configuration parsed = new Configuration();
         parsed.setString("sensorcast.forecast.seasonal-lags", "12 h;1 d");
-        assertThat(ForecastOptions.seasonalChannels(parsed).names(List.of("v")))
+        assertThat(SharedOptions.seasonalChannels(parsed).names(List.of("v")))
                 .containsExactly("v@12h", "v@1d");
 
         Configuration off = new Configuration();
-        off.set(ForecastOptions.SEASONAL_LOOKBACK, 0);
-        assertThat(ForecastOptions.seasonalChannels(off).enabled()).isFalse();
+        off.set(SharedOptions.SEASONAL_LOOKBACK, 0);
+        assertThat(SharedOptions.seasonalChannels(off).enabled()).isFalse();
 
         Configuration order = new Configuration();
         order.setString("sensorcast.forecast.seasonal-lags", "7 d;1 d");
@@ -53,7 +54,7 @@ class ForecastOptionsTest {
                                 + " then PT24H");
 
         Configuration lookback = new Configuration();
-        lookback.set(ForecastOptions.SEASONAL_LOOKBACK, -1);
+        lookback.set(SharedOptions.SEASONAL_LOOKBACK, -1);
         assertThatThrownBy(() -> ForecastOptions.validate(lookback))
                 .hasMessage(
                         "sensorcast.forecast.seasonal-lookback must be in [0, 1000000], got -1");

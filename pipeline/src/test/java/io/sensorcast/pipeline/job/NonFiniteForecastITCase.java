@@ -12,6 +12,7 @@ import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.CollectingSink;
+import io.sensorcast.pipeline.testutils.TestClusters;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -38,13 +38,7 @@ class NonFiniteForecastITCase {
     private static final String SENSOR = "ec2_request_latency_system_failure";
     private static final int WINDOW = 24;
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.flink(2);
 
     @TempDir Path work;
 

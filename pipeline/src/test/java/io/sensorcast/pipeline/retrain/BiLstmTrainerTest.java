@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
-import io.sensorcast.model.artifact.ModelManifest;
 import io.sensorcast.model.dataset.Standardizer;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.manifest.ModelManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.sensorcast.pipeline.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sensorcast.model.artifact.CorruptModelException;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.manifest.CorruptModelException;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sensorcast.model.evaluation;
+package io.sensorcast.model.manifest;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,7 +21,7 @@ public record ForecastMetrics(
     public ForecastMetrics {}
 
     /**
-     * @param predictions {@code (n, horizon, targets)} standardised, as a {@link Forecaster} gives
+     * @param predictions {@code (n, horizon, targets)} standardised, as a forecaster gives
      * @param targetColumns each target's column in {@code scaler}
      */
     public static ForecastMetrics of(

@@ -1,4 +1,4 @@
-package io.sensorcast.model.training;
+package io.sensorcast.model.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

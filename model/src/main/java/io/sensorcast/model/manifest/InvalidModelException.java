@@ -1,4 +1,4 @@
-package io.sensorcast.model.artifact;
+package io.sensorcast.model.manifest;
 
 /** A model artifact that must not be served: corrupt, or made for other inputs. */
 public class InvalidModelException extends Exception {

@@ -1,11 +1,11 @@
-package io.sensorcast.model.training;
+package io.sensorcast.model.manifest;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * How a {@link ForecastTrainer} trains: Adam with a fixed learning rate, gradients clipped to a
- * global L2 norm, shuffled mini-batches, early stopping on validation loss.
+ * How the trainer trains: Adam with a fixed learning rate, gradients clipped to a global L2 norm,
+ * shuffled mini-batches, early stopping on validation loss.
  *
  * @param epochs the most epochs to run
  * @param batchSize windows per optimiser step

@@ -1,4 +1,4 @@
-package io.sensorcast.model.artifact;
+package io.sensorcast.model.manifest;
 
 /** An artifact whose files are missing, unreadable or do not match their SHA-256. */
 public final class CorruptModelException extends InvalidModelException {

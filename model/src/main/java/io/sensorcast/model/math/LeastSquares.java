@@ -1,4 +1,4 @@
-package io.sensorcast.model.evaluation;
+package io.sensorcast.model.math;
 
 /**
  * Multi-output least squares by the normal equations, accumulated one example at a time: {@code β =

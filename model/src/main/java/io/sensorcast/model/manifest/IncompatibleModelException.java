@@ -1,4 +1,4 @@
-package io.sensorcast.model.artifact;
+package io.sensorcast.model.manifest;
 
 /**
  * An intact artifact made for different inputs or by an unsupported format: the message names the

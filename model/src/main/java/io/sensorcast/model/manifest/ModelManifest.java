@@ -1,11 +1,8 @@
-package io.sensorcast.model.artifact;
+package io.sensorcast.model.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.model.dataset.Standardizer;
-import io.sensorcast.model.evaluation.ForecastMetrics;
-import io.sensorcast.model.training.TrainingOptions;
-import io.sensorcast.model.training.TrainingResult;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

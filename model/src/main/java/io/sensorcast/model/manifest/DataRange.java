@@ -1,4 +1,4 @@
-package io.sensorcast.model.artifact;
+package io.sensorcast.model.manifest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sensorcast.model.dataset.TimeSplit;

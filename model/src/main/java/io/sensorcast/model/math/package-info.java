@@ -1,0 +1,2 @@
+/** Numerics that the network's skip path and the linear baseline share: least squares. */
+package io.sensorcast.model.math;
