@@ -34,6 +34,8 @@ final class DemoTally implements OutputReader.Listener {
     private final Map<String, List<ScoreRecord>> scores = new ConcurrentHashMap<>();
     private final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     private final List<RetrainReport> retrains = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.Queue<RetrainReport> unprinted =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @Override
     public void forecast(ForecastRecord f) {
@@ -63,6 +65,7 @@ final class DemoTally implements OutputReader.Listener {
     @Override
     public void report(RetrainReport r) {
         retrains.add(r);
+        unprinted.add(r);
     }
 
     long forecasts() {
@@ -90,8 +93,14 @@ final class DemoTally implements OutputReader.Listener {
         return groups.containsAll(sensors);
     }
 
-    /** One progress line, over the last. */
+    /**
+     * The retraining decisions that arrived since the last call, each a line of its own, then the
+     * progress line, drawn over the last one.
+     */
     void progress(PrintWriter err, int total, long began) {
+        for (RetrainReport r; (r = unprinted.poll()) != null; ) {
+            err.printf(Locale.ROOT, "\r%-100s%n", decision(r));
+        }
         long promoted;
         synchronized (retrains) {
             promoted = retrains.stream().filter(r -> r.decision().equals("PROMOTED")).count();
@@ -108,6 +117,21 @@ final class DemoTally implements OutputReader.Listener {
                 anomalies.get(),
                 deadLetters.get());
         err.flush();
+    }
+
+    /** A retraining decision as one line: group, outcome, versions and why. */
+    static String decision(RetrainReport r) {
+        String versions =
+                r.decision().equals(RetrainReport.PROMOTED)
+                        ? " v" + r.currentVersion() + " -> v" + r.version()
+                        : "";
+        return String.format(
+                Locale.ROOT,
+                "retraining %s: %s%s (%s)",
+                r.group(),
+                r.decision(),
+                versions,
+                r.reason());
     }
 
     /** Each sensor's scores in event-time order. */

@@ -1,7 +1,7 @@
 package io.sensorcast.cli;
 
-import io.sensorcast.model.manifest.InvalidModelException;
 import io.sensorcast.model.engine.KernelCheckException;
+import io.sensorcast.model.manifest.InvalidModelException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
@@ -34,9 +34,24 @@ import picocli.CommandLine.Command;
         })
 public final class SensorcastCli implements Runnable {
 
+    /** The system property the CLI's log configuration reads for the console's level. */
+    static final String CONSOLE_LEVEL = "sensorcast.console.level";
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "Also show the log on the console (it always goes to logs/sensorcast.log).")
+    boolean verbose;
+
     public static void main(String[] args) {
+        // Before anything logs: the log configuration reads the console's level once, when the
+        // first logger is made, which may be long before picocli hands over the option.
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty(CONSOLE_LEVEL, "INFO");
+        }
         System.exit(execute(args));
     }
 
@@ -71,7 +86,16 @@ public final class SensorcastCli implements Runnable {
         }
         err.println("error: " + e);
         e.printStackTrace(err);
+        err.println("the log: " + logFile());
         return 1;
+    }
+
+    /** Where the log goes (see log4j2.xml): the launcher sets the directory to the project's. */
+    static String logFile() {
+        return java.nio.file.Path.of(
+                        System.getProperty("sensorcast.log.dir", "logs"), "sensorcast.log")
+                .toAbsolutePath()
+                .toString();
     }
 
     @Override
