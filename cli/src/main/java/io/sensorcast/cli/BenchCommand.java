@@ -6,7 +6,6 @@ import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
-import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.job.ForecastOptions;
 import io.sensorcast.pipeline.store.ModelPublisher;
 import java.io.PrintWriter;
@@ -84,13 +83,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long the bare model is measured (default: ${DEFAULT-VALUE}).")
     double modelSeconds;
 
-    @Option(
-            names = "--serving-engine",
-            defaultValue = "AUTO",
-            description =
-                    "auto, onnxruntime or pytorch (sensorcast.models.serving-engine; default:"
-                            + " ${DEFAULT-VALUE}).")
-    ServingEngine engine;
+    @CommandLine.Mixin ServingEngineOption serving = new ServingEngineOption();
 
     @Option(
             names = "--latency-load",
@@ -181,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
         config.set(ForecastOptions.MIN_WINDOW, window); // complete windows only
         config.set(ForecastOptions.GROUPS, "sensor-.*=" + FLEET);
         config.set(ForecastOptions.BATCH_SIZE, batchSize);
-        config.set(ForecastOptions.SERVING_ENGINE, engine);
+        config.set(ForecastOptions.SERVING_ENGINE, serving.engine);
         conf.forEach(config::setString);
         stack.ensureReadings(2 * p);
         Replayer.Result sent =
@@ -198,7 +191,8 @@ final class BenchCommand implements Callable<Integer> {
                 sent.records(),
                 sent.recordsPerSecond());
         double modelRate =
-                fleet.modelRate(artifact, engine, readings, batchSize, p, modelSeconds, out);
+                fleet.modelRate(
+                        artifact, serving.engine, readings, batchSize, p, modelSeconds, out);
         out.flush();
         int expected = sensors * perSensor;
         // A first run of the job over the same readings, with the model (published for a group of

@@ -4,7 +4,6 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
-import io.sensorcast.model.serving.ServingEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,13 +48,7 @@ final class NabCommand implements Callable<Integer> {
 
     @CommandLine.Mixin NabData nab = new NabData();
 
-    @Option(
-            names = "--serving-engine",
-            defaultValue = "AUTO",
-            description =
-                    "auto, onnxruntime or pytorch (sensorcast.models.serving-engine; default:"
-                            + " ${DEFAULT-VALUE}).")
-    ServingEngine engine;
+    @CommandLine.Mixin ServingEngineOption serving = new ServingEngineOption();
 
     @Option(
             names = "--out",
@@ -105,7 +98,7 @@ final class NabCommand implements Callable<Integer> {
         Map<String, List<NabScorer.Window>> windows = nab.windows();
         List<Path> files = nab.files();
         long began = System.nanoTime();
-        NabRun run = new NabRun(firstModelAfter, retrainEvery, epochs, engine, conf, o);
+        NabRun run = new NabRun(firstModelAfter, retrainEvery, epochs, serving.engine, conf, o);
         for (NabRun.Scored f : run.run(files)) {
             write(f, windows);
         }
