@@ -49,12 +49,8 @@ class QuietConsoleITCase {
 
     private Run demo() throws Exception {
         Path ec2 =
-                Paths.get(
-                        System.getProperty("sensorcast.data.dir", "../data"),
-                        "nab",
-                        "data",
-                        "realKnownCause",
-                        "ec2_request_latency_system_failure.csv");
+                SensorcastCliTest.data(
+                        "nab", "data", "realKnownCause", "ec2_request_latency_system_failure.csv");
         return runCli(
                 List.of(
                         "demo",

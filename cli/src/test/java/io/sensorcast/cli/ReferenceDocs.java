@@ -3,21 +3,18 @@ package io.sensorcast.cli;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,34 +31,27 @@ import picocli.CommandLine;
 /**
  * The two generated pages of {@code docs/}: the configuration reference, from the {@code
  * ConfigOption} fields of the options classes, and the CLI reference, from picocli's usage help.
- * {@link ReferenceDocsTest} fails when either page differs from what this makes; {@link #main}
- * rewrites both.
+ * {@link ReferenceDocsTest} fails when either page differs from what this makes, and rewrites them
+ * when asked to.
  */
 final class ReferenceDocs {
 
-    /** The documented options classes, each a section of the configuration page, in order. */
-    static final Map<Class<?>, String> OPTION_CLASSES = new LinkedHashMap<>();
-
-    static {
-        OPTION_CLASSES.put(KafkaOptions.class, "Kafka: brokers, topics, delivery, readings");
-        OPTION_CLASSES.put(ForecastOptions.class, "ForecastJob, models served, the detector");
-        OPTION_CLASSES.put(SharedOptions.class, "Both jobs: seasonal inputs and engine threads");
-        OPTION_CLASSES.put(ModelStoreOptions.class, "Model store");
-        OPTION_CLASSES.put(RetrainOptions.class, "RetrainJob");
-    }
+    /**
+     * The title of each options class's section; the sections are the classes whose keys the jobs
+     * know ({@link JobConfiguration#OPTION_CLASSES}), in that order.
+     */
+    private static final Map<Class<?>, String> TITLES =
+            Map.of(
+                    KafkaOptions.class, "Kafka: brokers, topics, delivery, readings",
+                    ForecastOptions.class, "ForecastJob, models served, the detector",
+                    SharedOptions.class, "Both jobs: seasonal inputs and engine threads",
+                    ModelStoreOptions.class, "Model store",
+                    RetrainOptions.class, "RetrainJob");
 
     static final String CONFIGURATION_PAGE = "configuration.md";
     static final String CLI_PAGE = "cli.md";
 
     private ReferenceDocs() {}
-
-    /** Rewrites both pages under the directory given (default {@code ../docs}, from cli/). */
-    public static void main(String[] args) throws IOException {
-        Path docs = Path.of(args.length > 0 ? args[0] : "../docs");
-        Files.createDirectories(docs);
-        Files.writeString(docs.resolve(CONFIGURATION_PAGE), configurationPage());
-        Files.writeString(docs.resolve(CLI_PAGE), cliPage());
-    }
 
     static String configurationPage() {
         StringBuilder md = new StringBuilder();
@@ -84,13 +74,17 @@ final class ReferenceDocs {
                                 + " prefix to every Kafka client the jobs make (SASL, SSL,"
                                 + " timeouts; see [Kafka](kafka.md)). JVM-wide engine settings are"
                                 + " system properties, not options: see [the model](model.md#engine-settings).\n");
-        OPTION_CLASSES.forEach(
-                (type, title) -> {
+        JobConfiguration.OPTION_CLASSES.forEach(
+                type -> {
+                    String title = TITLES.get(type);
+                    if (title == null) {
+                        throw new IllegalStateException("no section title for " + type.getName());
+                    }
                     md.append("\n## ").append(title).append("\n\n");
                     md.append("`").append(type.getName()).append("`\n\n");
                     md.append(
                             "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
-                    for (ConfigOption<?> o : optionsOf(type)) {
+                    for (ConfigOption<?> o : JobConfiguration.optionsOf(type)) {
                         md.append("| `")
                                 .append(o.key())
                                 .append("` | ")
@@ -128,11 +122,7 @@ final class ReferenceDocs {
     }
 
     private static void appendCommand(StringBuilder md, CommandLine cli, String path) {
-        if (!path.equals("sensorcast")) {
-            md.append("\n## `").append(path).append("`\n\n");
-        } else {
-            md.append("\n## `sensorcast`\n\n");
-        }
+        md.append("\n## `").append(path).append("`\n\n");
         md.append("```\n")
                 .append(cli.getUsageMessage(CommandLine.Help.Ansi.OFF).stripTrailing())
                 .append("\n```\n");
@@ -152,23 +142,6 @@ final class ReferenceDocs {
                 + " edit. ReferenceDocsTest fails when it is stale; rewrite it with\n"
                 + "     ./mvnw -B -pl cli -am test -Dtest=ReferenceDocsTest"
                 + " -Dsurefire.failIfNoSpecifiedTests=false -Dsensorcast.docs.write=true -->\n\n";
-    }
-
-    /** The public static {@code ConfigOption} fields of a class, in declaration order. */
-    static List<ConfigOption<?>> optionsOf(Class<?> type) {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field f : type.getDeclaredFields()) {
-            if (Modifier.isStatic(f.getModifiers())
-                    && Modifier.isPublic(f.getModifiers())
-                    && ConfigOption.class.isAssignableFrom(f.getType())) {
-                try {
-                    options.add((ConfigOption<?>) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return options;
     }
 
     /** Every class of ours, found where the class loader keeps {@code io/sensorcast}. */
@@ -212,7 +185,7 @@ final class ReferenceDocs {
 
     private static boolean declaresOptions(Class<?> type) {
         try {
-            return !optionsOf(type).isEmpty();
+            return !JobConfiguration.optionsOf(type).isEmpty();
         } catch (LinkageError e) {
             return false; // refers to a class that is not on this class path: not a main class's
         }

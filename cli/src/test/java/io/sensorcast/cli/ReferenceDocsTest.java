@@ -2,6 +2,7 @@ package io.sensorcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorcast.pipeline.job.JobConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,16 +20,16 @@ class ReferenceDocsTest {
     @Test
     void everyClassDeclaringOptionsIsDocumented() {
         assertThat(ReferenceDocs.classesWithOptions())
-                .as("classes with public static ConfigOption fields")
+                .as("classes with public static ConfigOption fields, against the jobs' known ones")
                 .isNotEmpty()
-                .containsExactlyInAnyOrderElementsOf(ReferenceDocs.OPTION_CLASSES.keySet());
+                .containsExactlyInAnyOrderElementsOf(JobConfiguration.OPTION_CLASSES);
     }
 
     @Test
     void theConfigurationPageListsEveryKeyAsDeclared() throws Exception {
         String page = ReferenceDocs.configurationPage();
-        for (Class<?> type : ReferenceDocs.OPTION_CLASSES.keySet()) {
-            ReferenceDocs.optionsOf(type)
+        for (Class<?> type : JobConfiguration.OPTION_CLASSES) {
+            JobConfiguration.optionsOf(type)
                     .forEach(o -> assertThat(page).contains("| `" + o.key() + "` |"));
         }
         assertThat(page).contains("`sensorcast.scoring.threshold`", "`sensorcast.retrain.mode`");

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,9 +50,8 @@ class SecuredKafkaTest {
     @Test
     void replayPublishModelAndForecastJobGoThroughASaslListener() throws Exception {
         Path csv =
-                Paths.get(
-                        System.getProperty("sensorcast.data.dir", "../data"),
-                        "nab/data/realKnownCause/ec2_request_latency_system_failure.csv");
+                SensorcastCliTest.data(
+                        "nab", "data", "realKnownCause", "ec2_request_latency_system_failure.csv");
         Path model = dir.resolve("model");
         assertThat(run(SensorcastCliTest.smallTraining(csv, "value", model)))
                 .as(err.toString())

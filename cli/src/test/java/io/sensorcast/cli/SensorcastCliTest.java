@@ -53,7 +53,13 @@ class SensorcastCliTest {
 
     /** The bundled ETTh2 file; the tests train on its first rows only (see --split). */
     private static Path csv() {
-        return Paths.get(System.getProperty("sensorcast.data.dir", "../data"), "ett", "ETTh2.csv");
+        return data("ett", "ETTh2.csv");
+    }
+
+    /** A path under the bundled data directory ({@code data/} of the project). */
+    static Path data(String first, String... more) {
+        return Paths.get(System.getProperty("sensorcast.data.dir", "../data"), first)
+                .resolve(Paths.get("", more));
     }
 
     @Test
@@ -235,12 +241,7 @@ class SensorcastCliTest {
 
     @Test
     void replaysSeveralNabFilesIntoARealBroker() {
-        Path nab =
-                Paths.get(
-                        System.getProperty("sensorcast.data.dir", "../data"),
-                        "nab",
-                        "data",
-                        "realKnownCause");
+        Path nab = data("nab", "data", "realKnownCause");
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             int code =
                     run(
@@ -317,13 +318,7 @@ class SensorcastCliTest {
     /** The README's main command, shortened: one sensor, 15 s of replay. */
     @Test
     void theDemoRunsThePipelineAndWritesTheReport() throws Exception {
-        Path ec2 =
-                Paths.get(
-                        System.getProperty("sensorcast.data.dir", "../data"),
-                        "nab",
-                        "data",
-                        "realKnownCause",
-                        "ec2_request_latency_system_failure.csv");
+        Path ec2 = data("nab", "data", "realKnownCause", "ec2_request_latency_system_failure.csv");
         Path report = dir.resolve("report");
         int code =
                 run(
@@ -350,7 +345,7 @@ class SensorcastCliTest {
     /** One NAB file through the live pipeline: NAB's results format, one row per input row. */
     @Test
     void nabWritesOneResultRowPerInputRow() throws Exception {
-        Path nab = Paths.get(System.getProperty("sensorcast.data.dir", "../data"), "nab");
+        Path nab = data("nab");
         Path data = dir.resolve("nab-data/realKnownCause");
         Files.createDirectories(data);
         Path source = nab.resolve("data/realKnownCause/rogue_agent_key_hold.csv");

@@ -27,13 +27,16 @@ public final class JobConfiguration {
     private static final List<String> OPEN_PREFIXES =
             List.of(KafkaOptions.CLIENT_PREFIX, "sensorcast.djl.");
 
-    private static final Set<String> KNOWN =
-            keysOf(
+    /** Every class declaring {@code sensorcast.*} options: the keys a job knows. */
+    public static final List<Class<?>> OPTION_CLASSES =
+            List.of(
                     KafkaOptions.class,
                     ForecastOptions.class,
-                    RetrainOptions.class,
+                    SharedOptions.class,
                     ModelStoreOptions.class,
-                    SharedOptions.class);
+                    RetrainOptions.class);
+
+    private static final Set<String> KNOWN = keysOf(OPTION_CLASSES);
 
     private JobConfiguration() {}
 
@@ -97,20 +100,27 @@ public final class JobConfiguration {
         return KNOWN;
     }
 
-    private static Set<String> keysOf(Class<?>... classes) {
+    private static Set<String> keysOf(List<Class<?>> classes) {
         Set<String> keys = new TreeSet<>();
         for (Class<?> c : classes) {
-            for (Field f : c.getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
-                    try {
-                        keys.add(((ConfigOption<?>) f.get(null)).key());
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    }
+            optionsOf(c).forEach(o -> keys.add(o.key()));
+        }
+        return keys;
+    }
+
+    /** The public static {@code ConfigOption} fields of a class, in declaration order. */
+    public static List<ConfigOption<?>> optionsOf(Class<?> type) {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field f : type.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                try {
+                    options.add((ConfigOption<?>) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
                 }
             }
         }
-        return keys;
+        return options;
     }
 
     private static String nearest(String key) {
