@@ -1,5 +1,21 @@
 package io.sensorcast.cli;
 
+import io.sensorcast.cli.cluster.ClusterCommand;
+import io.sensorcast.cli.evaluation.BenchCommand;
+import io.sensorcast.cli.evaluation.BenchModelCommand;
+import io.sensorcast.cli.evaluation.DemoCommand;
+import io.sensorcast.cli.evaluation.NabAblationCommand;
+import io.sensorcast.cli.evaluation.NabCommand;
+import io.sensorcast.cli.evaluation.NabScoreCommand;
+import io.sensorcast.cli.job.ForecastCommand;
+import io.sensorcast.cli.job.RetrainCommand;
+import io.sensorcast.cli.kafka.KafkaCommand;
+import io.sensorcast.cli.kafka.ReplayCommand;
+import io.sensorcast.cli.kafka.TopicsCommand;
+import io.sensorcast.cli.model.DoctorCommand;
+import io.sensorcast.cli.model.EvaluateCommand;
+import io.sensorcast.cli.model.PublishModelCommand;
+import io.sensorcast.cli.model.TrainCommand;
 import io.sensorcast.model.engine.KernelCheckException;
 import io.sensorcast.model.manifest.InvalidModelException;
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package io.sensorcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorcast.cli.options.KafkaClientOptions;
 import io.sensorcast.connectors.format.ModelUpdate;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.kafka.KafkaOptions;

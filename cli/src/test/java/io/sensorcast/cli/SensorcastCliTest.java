@@ -2,6 +2,7 @@ package io.sensorcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorcast.cli.options.JobOptions;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;

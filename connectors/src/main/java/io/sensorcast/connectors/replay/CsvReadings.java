@@ -87,6 +87,18 @@ public final class CsvReadings {
     }
 
     /** Readings of several files merged into one event-time order (ties keep file order). */
+    /**
+     * The readings of several files merged in time order: each file's from {@code sensor}, or where
+     * that is null from its file name ({@link #sensorFromFilename}).
+     */
+    public static List<SensorReading> readAll(List<Path> files, String sensor) throws IOException {
+        List<List<SensorReading>> series = new ArrayList<>();
+        for (Path file : files) {
+            series.add(read(file, sensor != null ? sensor : sensorFromFilename(file)));
+        }
+        return merge(series);
+    }
+
     public static List<SensorReading> merge(List<List<SensorReading>> series) {
         List<SensorReading> all = new ArrayList<>();
         series.forEach(all::addAll);

@@ -3,8 +3,11 @@ package io.sensorcast.connectors.replay;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.JsonFormats;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,27 @@ public final class Replayer {
     @FunctionalInterface
     public interface Progress {
         void update(long sent, long total, long lastEventTime);
+    }
+
+    /**
+     * A {@link Progress} drawn as one bar on {@code console}, redrawn in place: how many records
+     * were sent of how many, and the event time reached.
+     */
+    public static Progress bar(PrintWriter console) {
+        return (sent, total, eventTime) -> {
+            int width = 30;
+            int filled = total == 0 ? width : (int) (width * sent / total);
+            console.printf(
+                    Locale.ROOT,
+                    "\r[%s%s] %3d%% %d/%d  event time %s",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled),
+                    total == 0 ? 100 : 100 * sent / total,
+                    sent,
+                    total,
+                    Instant.ofEpochMilli(eventTime));
+            console.flush();
+        };
     }
 
     /** What a replay did. */

@@ -1,8 +1,14 @@
 package io.sensorcast.model.evaluation;
 
+import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.dataset.Standardizer;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.dataset.WindowedSeries;
 import io.sensorcast.model.manifest.ForecastMetrics;
+import io.sensorcast.model.manifest.ModelManifest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +18,41 @@ import java.util.Map;
 public final class Comparison {
 
     private Comparison() {}
+
+    /**
+     * A trained model against the standard baselines on the test rows of {@code split}.
+     *
+     * @param windows how many test windows the results are over
+     */
+    public record OfModel(int windows, Map<String, ForecastMetrics> results) {}
+
+    /**
+     * {@code model} and the baselines (the linear one fitted on the training rows) on the test rows
+     * of {@code split} of {@code table} (the model's features), one window per row; {@code
+     * seasonPeriod} for the seasonal-naive baseline.
+     */
+    public static OfModel ofModel(
+            ForecastModel model, TimeSeriesTable table, TimeSplit split, int seasonPeriod) {
+        ModelManifest m = model.manifest();
+        if (split.testEnd() > table.rows()) {
+            throw new IllegalArgumentException(
+                    "split ends at row "
+                            + split.testEnd()
+                            + " but the data has "
+                            + table.rows()
+                            + " rows");
+        }
+        int[] targets = m.network().targetIndices();
+        WindowSpec windows = new WindowSpec(m.window(), m.horizon(), 1);
+        WindowSpec trainWindows = new WindowSpec(m.window(), m.horizon(), m.data().stride());
+        WindowedSeries test = WindowedSeries.of(table, targets, m.scaler(), windows, split.test());
+        WindowedSeries train =
+                WindowedSeries.of(table, targets, m.scaler(), trainWindows, split.train());
+        List<Forecaster> forecasters = new ArrayList<>();
+        forecasters.add(new NetworkForecaster("model", model.block(), model.manager(), 512));
+        forecasters.addAll(baselines(targets, seasonPeriod, train));
+        return new OfModel(test.size(), run(forecasters, test, m.scaler(), targets));
+    }
 
     /** The standard baselines: persistence, seasonal naive and linear least squares. */
     public static List<Forecaster> baselines(

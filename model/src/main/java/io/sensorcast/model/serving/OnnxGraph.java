@@ -15,7 +15,7 @@ import java.util.List;
  *
  * <p>Field numbers are those of {@code onnx/onnx.proto} (proto2: repeated scalars unpacked).
  */
-final class OnnxGraph {
+public final class OnnxGraph {
 
     /** {@code TensorProto.DataType}. */
     private static final int FLOAT = 1;
@@ -32,7 +32,7 @@ final class OnnxGraph {
     private final List<byte[]> outputs = new ArrayList<>();
     private int names;
 
-    OnnxGraph(int opset) {
+    public OnnxGraph(int opset) {
         this.opset = opset;
     }
 
@@ -42,17 +42,17 @@ final class OnnxGraph {
     }
 
     /** A float graph input of {@code dims}; a negative dimension is the symbolic {@code batch}. */
-    void input(String name, long... dims) {
+    public void input(String name, long... dims) {
         inputs.add(valueInfo(name, dims));
     }
 
     /** A float graph output of {@code dims}; a negative dimension is the symbolic {@code batch}. */
-    void output(String name, long... dims) {
+    public void output(String name, long... dims) {
         outputs.add(valueInfo(name, dims));
     }
 
     /** A constant float tensor; returns its name. */
-    String floats(String prefix, float[] values, long... dims) {
+    public String floats(String prefix, float[] values, long... dims) {
         checkSize(values.length, dims);
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
@@ -92,7 +92,7 @@ final class OnnxGraph {
     }
 
     /** Makes the value {@code from} also available as {@code name} (a graph output, say). */
-    void alias(String from, String name) {
+    public void alias(String from, String name) {
         Proto node = new Proto();
         node.string(1, from);
         node.string(2, name);
@@ -102,12 +102,12 @@ final class OnnxGraph {
     }
 
     /** {@link #node(String, String[], int, Attribute...)} with one output. */
-    String op(String op, String[] in, Attribute... attributes) {
+    public String op(String op, String[] in, Attribute... attributes) {
         return node(op, in, 1, attributes)[0];
     }
 
     /** The encoded {@code ModelProto}. */
-    byte[] toBytes(String graphName) {
+    public byte[] toBytes(String graphName) {
         Proto graph = new Proto();
         for (byte[] n : nodes) {
             graph.message(1, n);
@@ -180,7 +180,7 @@ final class OnnxGraph {
     }
 
     /** A node attribute ({@code AttributeProto}). */
-    static final class Attribute {
+    public static final class Attribute {
 
         private final byte[] encoded;
 

@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
 public final class OrtNetwork implements ServingNetwork {
 
     /** ONNX Runtime's session option for busy-waiting intra-op threads. */
-    static final String SPINNING = "session.intra_op.allow_spinning";
+    public static final String SPINNING = "session.intra_op.allow_spinning";
 
     /** One single-threaded session per thread a forward pass may use. */
     private final OrtSession[] sessions;

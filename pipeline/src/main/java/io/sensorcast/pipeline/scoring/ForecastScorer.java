@@ -125,8 +125,8 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
 
     /**
      * A sensor's first reading settles no forecast, yet enters its targets' detectors unscored
-     * (their range and last value start with it), as {@link BaselineDetection} takes in a series'
-     * first reading.
+     * (their range and last value start with it), as the ablation driver takes in a series' first
+     * reading.
      */
     private void takeIn(SensorScoring s, WindowForecast first) {
         Map<String, Double> targets = first.forecast.steps().get(0).predicted();

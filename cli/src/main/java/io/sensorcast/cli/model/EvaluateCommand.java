@@ -1,0 +1,102 @@
+package io.sensorcast.cli.model;
+
+import io.sensorcast.cli.options.EngineOptions;
+import io.sensorcast.model.ForecastModel;
+import io.sensorcast.model.artifact.ModelArtifact;
+import io.sensorcast.model.dataset.TimeSeriesTable;
+import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.evaluation.Comparison;
+import io.sensorcast.model.manifest.ModelManifest;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sensorcast evaluate}: test metrics of a saved model beside the three baselines. */
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score a saved model on the test rows of a CSV beside the persistence, seasonal-naive"
+                    + " and linear baselines (the linear one fit on the same training rows).",
+            "Uses the model's own scaler, features and split unless --split is given."
+        })
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "DIR",
+            description = "Model directory.")
+    Path modelDir;
+
+    @Option(names = "--csv", required = true, paramLabel = "FILE", description = "CSV to score.")
+    Path csv;
+
+    @Option(
+            names = "--split",
+            paramLabel = "TRAIN_END,VAL_END[,TEST_END]",
+            description = "Row split (default: the one the model was trained with).")
+    String split;
+
+    @Option(names = "--season", description = "Seasonal-naive period (default: the model's).")
+    Integer season;
+
+    @Mixin EngineOptions engine;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        engine.apply();
+        try (ForecastModel model = ModelArtifact.load(modelDir)) {
+            ModelManifest m = model.manifest();
+            TimeSeriesTable table = TimeSeriesTable.readCsv(csv).select(m.features());
+            TimeSplit timeSplit =
+                    split == null ? m.data().split() : TimeSplit.parse(split, table.rows());
+            if (timeSplit.testEnd() > table.rows()) {
+                throw new IllegalArgumentException(
+                        "split ends at row "
+                                + timeSplit.testEnd()
+                                + " but "
+                                + csv
+                                + " has "
+                                + table.rows()
+                                + " rows; pass --split");
+            }
+            Comparison.OfModel c =
+                    Comparison.ofModel(
+                            model, table, timeSplit, season == null ? m.seasonPeriod() : season);
+            header(w, m, timeSplit, c.windows());
+            w.print(Comparison.table(c.results()));
+            w.printf(
+                    Locale.ROOT,
+                    "training time %.1f s (%d epochs, best epoch %d)%n",
+                    m.training().seconds(),
+                    m.training().epochs().size(),
+                    m.training().bestEpoch());
+        }
+        return 0;
+    }
+
+    private void header(PrintWriter w, ModelManifest m, TimeSplit timeSplit, int windows) {
+        w.printf(
+                Locale.ROOT,
+                "model %s: %s%ntest rows [%d, %d) of %s: %d windows, window %d, horizon %d,"
+                        + " targets %s%n",
+                modelDir,
+                m.network(),
+                timeSplit.validationEnd(),
+                timeSplit.testEnd(),
+                csv.getFileName(),
+                windows,
+                m.window(),
+                m.horizon(),
+                m.targets());
+    }
+}

@@ -1,0 +1,136 @@
+package io.sensorcast.cli.options;
+
+import io.sensorcast.model.artifact.TempDirs;
+import io.sensorcast.pipeline.job.LocalJobs;
+import io.sensorcast.pipeline.store.ModelStore;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What every command that runs a Flink job in this JVM accepts. */
+public final class JobOptions {
+
+    @Mixin public KafkaClientOptions kafka = new KafkaClientOptions();
+
+    @Option(
+            names = "--models",
+            defaultValue = "models",
+            paramLabel = "ROOT",
+            description = "Model store root, path or URI (default: ${DEFAULT-VALUE}).")
+    public String models;
+
+    @Option(
+            names = {"-p", "--parallelism"},
+            paramLabel = "N",
+            description = "Parallel subtasks (default: one per core; on a cluster, 2).")
+    public Integer parallelism;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "10s",
+            paramLabel = "DURATION",
+            description =
+                    "Checkpoint interval; exactly-once outputs become visible at each checkpoint"
+                            + " (default: ${DEFAULT-VALUE}).")
+    String checkpointInterval;
+
+    @Option(
+            names = {"-D", "--conf"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "Any job or Flink option, e.g. -D sensorcast.forecast.window=48 (see docs/configuration.md).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    /** The job configuration: these flags, then every -D on top. */
+    public Configuration configuration() {
+        Configuration c = new Configuration();
+        kafka.applyTo(c);
+        c.set(ModelStoreOptions.ROOT, models);
+        conf.forEach(c::setString);
+        return c;
+    }
+
+    /**
+     * The options of a job submitted to a cluster: these flags, the model store made absolute (the
+     * cluster's JVMs run in another directory), then every -D on top.
+     */
+    public Map<String, String> submitted() {
+        Configuration c = new Configuration();
+        kafka.applyTo(c);
+        c.set(ModelStoreOptions.ROOT, new ModelStore(models, 1).root());
+        c.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                parseDuration("--checkpoint-interval", checkpointInterval));
+        conf.forEach(c::setString);
+        return c.toMap();
+    }
+
+    /** {@code --parallelism}, else {@code fallback}; in [1, 1024]. */
+    public int parallelism(int fallback) {
+        int p = parallelism != null ? parallelism : fallback;
+        if (p < 1 || p > 1024) {
+            throw new IllegalArgumentException("--parallelism must be in [1, 1024], got " + p);
+        }
+        return p;
+    }
+
+    /** A local (MiniCluster) environment with checkpointing on. */
+    public StreamExecutionEnvironment environment(Configuration config) throws IOException {
+        if (!config.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            Path dir = Files.createTempDirectory("sensorcast-checkpoints");
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> TempDirs.deleteQuietly(dir), "checkpoints"));
+            LocalJobs.checkpointsToFiles(config, dir);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(parallelism(Runtime.getRuntime().availableProcessors()));
+        Duration interval = parseDuration("--checkpoint-interval", checkpointInterval);
+        env.enableCheckpointing(interval.toMillis());
+        return env;
+    }
+
+    public static Duration parseDuration(String name, String value) {
+        Duration d;
+        try {
+            d = org.apache.flink.util.TimeUtils.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a duration like 500ms, 10s or 1min, got '" + value + "'");
+        }
+        if (d.toMillis() < 10) {
+            throw new IllegalArgumentException(name + " must be at least 10ms, got " + value);
+        }
+        return d;
+    }
+
+    /**
+     * {@code 0}, a port, or a range {@code from-to} of ports in [1, 65535]; else fails naming it.
+     */
+    public static void checkPortRange(String name, String value) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?").matcher(value.trim());
+        boolean ok = m.matches();
+        if (ok && !value.trim().equals("0")) {
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            ok = from >= 1 && to <= 65535 && from <= to;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must be 0 (none), a port or a range like 9249-9269 of ports in"
+                            + " [1, 65535], got '"
+                            + value
+                            + "'");
+        }
+    }
+}
