@@ -3,6 +3,7 @@ package io.sensorcast.cli;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.ForecastSettings;
 import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -234,7 +235,7 @@ final class ReferenceDocs {
             c.setString(o.key(), probe);
             try {
                 KafkaOptions.validate(c);
-                ForecastOptions.validate(c);
+                ForecastSettings.of(c);
                 RetrainOptions.validate(c);
             } catch (IllegalArgumentException e) {
                 String m = String.valueOf(e.getMessage());

@@ -116,7 +116,7 @@ class SecuredKafkaTest {
             Configuration config = new Configuration();
             client.applyTo(config);
             config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
-            config.set(ForecastOptions.WINDOW, 12);
+            config.set(ForecastOptions.HISTORY, 12);
             config.set(ForecastOptions.MIN_WINDOW, 12); // complete windows only
             config.set(ModelStoreOptions.ROOT, store.toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

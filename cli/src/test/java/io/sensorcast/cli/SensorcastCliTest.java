@@ -183,9 +183,9 @@ class SensorcastCliTest {
         assertThat(run("nab-ablation", "-D", "sensorcast.scoring.tail-scale=0")).isEqualTo(2);
         assertThat(err.toString())
                 .contains("sensorcast.scoring.tail-scale must be in [0.01, 1000.0], got 0.0");
-        assertThat(run("nab-ablation", "-D", "sensorcast.forecast.window=12")).isEqualTo(2);
+        assertThat(run("nab-ablation", "-D", "sensorcast.forecast.history=12")).isEqualTo(2);
         assertThat(err.toString())
-                .contains("sensorcast.forecast.window: nab-ablation takes detector options");
+                .contains("sensorcast.forecast.history: nab-ablation takes detector options");
         // the live run refuses it before its broker and cluster start
         assertThat(run("nab", "-D", "sensorcast.scoring.refractory=-1")).isEqualTo(2);
         assertThat(err.toString())

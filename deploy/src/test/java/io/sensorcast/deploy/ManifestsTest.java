@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.pipeline.job.ForecastJob;
-import io.sensorcast.pipeline.job.ForecastOptions;
+import io.sensorcast.pipeline.job.ForecastSettings;
 import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -229,7 +229,7 @@ class ManifestsTest {
         }
         Configuration config = ForecastJob.parseArgs(args(args));
         KafkaOptions.validate(config);
-        ForecastOptions.validate(config);
+        ForecastSettings.of(config);
         assertThat(config.get(KafkaOptions.BOOTSTRAP_SERVERS)).isNotEqualTo("localhost:9092");
         assertThat(config.get(ModelStoreOptions.ROOT)).contains("://");
     }

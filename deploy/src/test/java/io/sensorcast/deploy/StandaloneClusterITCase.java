@@ -239,7 +239,7 @@ class StandaloneClusterITCase {
                                     "retrain",
                                     "--sensorcast.models.root",
                                     models.toString(),
-                                    "--sensorcast.forecast.window",
+                                    "--sensorcast.forecast.history",
                                     Integer.toString(WINDOW),
                                     "--sensorcast.retrain.window",
                                     Integer.toString(WINDOW),
@@ -397,7 +397,7 @@ class StandaloneClusterITCase {
                 name + ".scores",
                 "--sensorcast.kafka.topic.anomalies",
                 name + ".anomalies",
-                "--sensorcast.forecast.window",
+                "--sensorcast.forecast.history",
                 Integer.toString(WINDOW),
                 "--sensorcast.forecast.min-window", // complete windows only
                 Integer.toString(WINDOW),

@@ -2,6 +2,7 @@ package io.sensorcast.cli.evaluation;
 
 import io.sensorcast.cli.options.ServingEngineOption;
 import io.sensorcast.evaluation.bench.ForecastBench;
+import io.sensorcast.model.block.NetworkConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Default: ${DEFAULT-VALUE}.")
     int perSensor;
 
-    @Option(names = "--window", defaultValue = "48", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--window",
+            defaultValue = "" + NetworkConfig.DEFAULT_WINDOW,
+            description = "Default: ${DEFAULT-VALUE}.")
     int window;
 
     @Option(names = "--hidden", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")

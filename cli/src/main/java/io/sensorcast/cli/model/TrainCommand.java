@@ -53,7 +53,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--window",
-            defaultValue = "96",
+            defaultValue = "" + NetworkConfig.DEFAULT_WINDOW,
             description = "Input rows (default: ${DEFAULT-VALUE}).")
     int window;
 

@@ -47,7 +47,7 @@ public final class JobOptions {
             names = {"-D", "--conf"},
             paramLabel = "KEY=VALUE",
             description =
-                    "Any job or Flink option, e.g. -D sensorcast.forecast.window=48 (see docs/configuration.md).")
+                    "Any job or Flink option, e.g. -D sensorcast.forecast.history=48 (see docs/configuration.md).")
     Map<String, String> conf = new LinkedHashMap<>();
 
     /** The job configuration: these flags, then every -D on top. */

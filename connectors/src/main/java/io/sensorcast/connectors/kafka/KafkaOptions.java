@@ -133,34 +133,7 @@ public final class KafkaOptions {
      * built, not at the first record.
      */
     public static void validate(Configuration config) {
-        String servers = config.get(BOOTSTRAP_SERVERS);
-        if (servers.isBlank() || !servers.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
-            throw new IllegalArgumentException(
-                    BOOTSTRAP_SERVERS.key()
-                            + " must be host:port[,host:port...], got '"
-                            + servers
-                            + "'");
-        }
-        for (ConfigOption<String> topic :
-                new ConfigOption[] {
-                    READINGS_TOPIC,
-                    FORECASTS_TOPIC,
-                    SCORES_TOPIC,
-                    ANOMALIES_TOPIC,
-                    DEAD_LETTER_TOPIC,
-                    LATE_TOPIC,
-                    MODEL_UPDATES_TOPIC,
-                    RETRAIN_REPORTS_TOPIC
-                }) {
-            String name = config.get(topic);
-            if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
-                throw new IllegalArgumentException(
-                        topic.key()
-                                + " must be 1-249 characters of [a-zA-Z0-9._-], got '"
-                                + name
-                                + "'");
-            }
-        }
+        validateNames(config);
         OffsetsSpec.parse(STARTING_OFFSETS.key(), config.get(STARTING_OFFSETS));
         int maxBytes = config.get(MAX_RECORD_BYTES);
         if (maxBytes < 16 || maxBytes > 100 * 1024 * 1024) {
@@ -194,6 +167,38 @@ public final class KafkaOptions {
                     TRANSACTIONAL_ID_PREFIX.key() + " must not be empty");
         }
         deliveryGuarantee(config);
+    }
+
+    /** The bootstrap servers are host:port pairs, every topic name one Kafka accepts. */
+    private static void validateNames(Configuration config) {
+        String servers = config.get(BOOTSTRAP_SERVERS);
+        if (servers.isBlank() || !servers.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
+            throw new IllegalArgumentException(
+                    BOOTSTRAP_SERVERS.key()
+                            + " must be host:port[,host:port...], got '"
+                            + servers
+                            + "'");
+        }
+        for (ConfigOption<String> topic :
+                new ConfigOption[] {
+                    READINGS_TOPIC,
+                    FORECASTS_TOPIC,
+                    SCORES_TOPIC,
+                    ANOMALIES_TOPIC,
+                    DEAD_LETTER_TOPIC,
+                    LATE_TOPIC,
+                    MODEL_UPDATES_TOPIC,
+                    RETRAIN_REPORTS_TOPIC
+                }) {
+            String name = config.get(topic);
+            if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
+                throw new IllegalArgumentException(
+                        topic.key()
+                                + " must be 1-249 characters of [a-zA-Z0-9._-], got '"
+                                + name
+                                + "'");
+            }
+        }
     }
 
     /**

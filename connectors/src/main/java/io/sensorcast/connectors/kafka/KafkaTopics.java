@@ -142,36 +142,46 @@ public final class KafkaTopics {
             if (!create) {
                 present.removeAll(created);
             }
-            Map<String, TopicDescription> described =
-                    untilKnown(
-                            () ->
-                                    admin.describeTopics(present)
-                                            .allTopicNames()
-                                            .get(60, TimeUnit.SECONDS));
-            List<ConfigResource> resources = new ArrayList<>();
-            present.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
-            Map<ConfigResource, org.apache.kafka.clients.admin.Config> configs =
-                    untilKnown(
-                            () -> admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS));
-            List<Status> out = new ArrayList<>();
-            for (Spec s : specs) {
-                String name = config.get(s.option());
-                if (!present.contains(name)) {
-                    out.add(new Status(name, "missing", 0, ""));
-                    continue;
-                }
-                var policy =
-                        configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
-                                .get("cleanup.policy");
-                out.add(
-                        new Status(
-                                name,
-                                created.contains(name) ? "created" : "exists",
-                                described.get(name).partitions().size(),
-                                policy == null ? "" : policy.value()));
-            }
-            return out;
+            return statuses(admin, config, specs, present, created);
         }
+    }
+
+    /** Each topic of {@code specs}: missing unless {@code present}, its partitions and cleanup. */
+    private static List<Status> statuses(
+            Admin admin,
+            Configuration config,
+            List<Spec> specs,
+            Set<String> present,
+            Set<String> created)
+            throws Exception {
+        Map<String, TopicDescription> described =
+                untilKnown(
+                        () ->
+                                admin.describeTopics(present)
+                                        .allTopicNames()
+                                        .get(60, TimeUnit.SECONDS));
+        List<ConfigResource> resources = new ArrayList<>();
+        present.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
+        Map<ConfigResource, org.apache.kafka.clients.admin.Config> configs =
+                untilKnown(() -> admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS));
+        List<Status> out = new ArrayList<>();
+        for (Spec s : specs) {
+            String name = config.get(s.option());
+            if (!present.contains(name)) {
+                out.add(new Status(name, "missing", 0, ""));
+                continue;
+            }
+            var policy =
+                    configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))
+                            .get("cleanup.policy");
+            out.add(
+                    new Status(
+                            name,
+                            created.contains(name) ? "created" : "exists",
+                            described.get(name).partitions().size(),
+                            policy == null ? "" : policy.value()));
+        }
+        return out;
     }
 
     /**

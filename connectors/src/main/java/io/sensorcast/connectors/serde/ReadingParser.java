@@ -104,27 +104,7 @@ public final class ReadingParser implements Serializable {
     }
 
     private SensorReading read(ConsumerRecord<byte[], byte[]> record) throws BadRecord {
-        byte[] value = record.value();
-        if (value == null || value.length == 0) {
-            throw new BadRecord(DeadLetterReason.EMPTY_PAYLOAD, "record has no value");
-        }
-        if (value.length > maxPayloadBytes) {
-            throw new BadRecord(
-                    DeadLetterReason.PAYLOAD_TOO_LARGE,
-                    "value is " + value.length + " bytes, the maximum is " + maxPayloadBytes);
-        }
-        JsonNode root;
-        try {
-            root = mapper().readTree(strictUtf8(value));
-        } catch (IOException e) {
-            throw new BadRecord(DeadLetterReason.MALFORMED_JSON, firstLine(e.getMessage()));
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadRecord(
-                    DeadLetterReason.MALFORMED_JSON,
-                    "expected a JSON object, got "
-                            + (root == null ? "nothing" : root.getNodeType()));
-        }
+        JsonNode root = object(record.value());
         String sensor = sensor(root, record.key());
         long timestamp = timestamp(root);
         JsonNode single = root.get("value");
@@ -148,6 +128,37 @@ public final class ReadingParser implements Serializable {
         if (many.isEmpty()) {
             throw new BadRecord(DeadLetterReason.MISSING_FIELD, "'values' is empty");
         }
+        return multivariate(sensor, timestamp, many);
+    }
+
+    /** The payload as a JSON object, within the size limit. */
+    private JsonNode object(byte[] value) throws BadRecord {
+        if (value == null || value.length == 0) {
+            throw new BadRecord(DeadLetterReason.EMPTY_PAYLOAD, "record has no value");
+        }
+        if (value.length > maxPayloadBytes) {
+            throw new BadRecord(
+                    DeadLetterReason.PAYLOAD_TOO_LARGE,
+                    "value is " + value.length + " bytes, the maximum is " + maxPayloadBytes);
+        }
+        JsonNode root;
+        try {
+            root = mapper().readTree(strictUtf8(value));
+        } catch (IOException e) {
+            throw new BadRecord(DeadLetterReason.MALFORMED_JSON, firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRecord(
+                    DeadLetterReason.MALFORMED_JSON,
+                    "expected a JSON object, got "
+                            + (root == null ? "nothing" : root.getNodeType()));
+        }
+        return root;
+    }
+
+    /** A reading of several named features, {@code many} a non-empty object. */
+    private SensorReading multivariate(String sensor, long timestamp, JsonNode many)
+            throws BadRecord {
         List<String> names = new ArrayList<>(many.size());
         if (many.size() > maxFeatures) {
             throw new BadRecord(

@@ -128,30 +128,9 @@ public record BenchRun(
                 LocalStack.forecast(config, flink, checkpointMillis, feed == null);
         env.setParallelism(parallelism);
 
-        Fed fed = null;
         List<long[]> progress = new CopyOnWriteArrayList<>();
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(
-                () -> progress.add(sample(JobMetricsReporter.forecasts())),
-                0,
-                100,
-                TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
-        try {
-            if (feed == null) {
-                env.execute("sensorcast-bench-" + name);
-            } else {
-                JobClient job = env.executeAsync("sensorcast-bench-" + name);
-                try {
-                    fed = feed.call();
-                    awaitForecasts(fed.expected(), TimeUnit.MINUTES.toNanos(10));
-                } finally {
-                    job.cancel().get();
-                }
-            }
-        } finally {
-            sampler.shutdownNow();
-        }
+        Fed fed = execute(env, "sensorcast-bench-" + name, feed, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
         long n = JobMetricsReporter.forecasts();
         // the last sample: a run shorter than the sampling interval still has one with every count
@@ -168,6 +147,38 @@ public record BenchRun(
                 JobMetricsReporter.baselineForecasts(),
                 seconds,
                 fed == null ? List.of() : fed.warmUp());
+    }
+
+    /**
+     * Runs the job, bounded when {@code feed} is null, else while {@code feed} publishes and until
+     * the forecasts it is due are counted (or ten minutes), sampling the forecast counters into
+     * {@code progress} every 100 ms; returns what the feed published, null without one.
+     */
+    private static Fed execute(
+            StreamExecutionEnvironment env, String job, Feed feed, List<long[]> progress)
+            throws Exception {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(
+                () -> progress.add(sample(JobMetricsReporter.forecasts())),
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
+        try {
+            if (feed == null) {
+                env.execute(job);
+                return null;
+            }
+            JobClient client = env.executeAsync(job);
+            try {
+                Fed fed = feed.call();
+                awaitForecasts(fed.expected(), TimeUnit.MINUTES.toNanos(10));
+                return fed;
+            } finally {
+                client.cancel().get();
+            }
+        } finally {
+            sampler.shutdownNow();
+        }
     }
 
     /** Publishes a run's readings while the job runs. */
@@ -244,43 +255,73 @@ public record BenchRun(
                 flinkConf,
                 name,
                 parallelism,
-                () -> {
-                    // fed earlier, the readings would queue while the job starts and be forecast
-                    // at its maximum rate, with its latency, until it caught up
-                    awaitOpen(parallelism, TimeUnit.MINUTES.toNanos(5));
-                    List<Pass> warmUp = new ArrayList<>();
-                    List<SensorReading> next = first;
-                    long due = 0;
-                    while (true) {
-                        long[] before = sample(0);
-                        // the forecasts the readings sent so far can have made: pass 0's first
-                        // windows and every pass's newest step make none yet
-                        long made = warmUp.isEmpty() ? firstForecasts - first.size() : due;
-                        stack.replayer()
-                                .replay(
-                                        next,
-                                        topic,
-                                        pacing,
-                                        (sent, total, time) -> {
-                                            if (rate <= 0) {
-                                                awaitLag(made + sent - LIVE_LAG);
-                                            }
-                                        });
-                        boolean measured =
-                                settled(warmUp) || !warmUp.isEmpty() && warmUp.size() >= maxWarmUp;
-                        long start = due;
-                        due = warmUp.isEmpty() ? firstForecasts : due + passForecasts;
-                        if (measured) {
-                            return new Fed(due, start, warmUp);
-                        }
-                        next = pass.apply(warmUp.size() + 1); // fed once this pass is forecast
-                        awaitForecasts(due, TimeUnit.MINUTES.toNanos(10));
-                        long[] after = sample(0);
-                        warmUp.add(new Pass(jitShare(before, after), Latency.now()));
-                    }
-                },
+                new Passes(
+                        stack,
+                        topic,
+                        pacing,
+                        rate,
+                        pass,
+                        first,
+                        firstForecasts,
+                        parallelism,
+                        maxWarmUp),
                 0,
                 out);
+    }
+
+    /**
+     * The feed of a live run: the fleet's passes, each once the one before is forecast, until a
+     * pass is measured (see {@link #live}).
+     */
+    private record Passes(
+            LocalStack stack,
+            String topic,
+            Pacing pacing,
+            double rate,
+            IntFunction<List<SensorReading>> pass,
+            List<SensorReading> first,
+            int firstForecasts,
+            int parallelism,
+            int maxWarmUp)
+            implements Feed {
+
+        @Override
+        public Fed call() throws Exception {
+            // fed earlier, the readings would queue while the job starts and be forecast
+            // at its maximum rate, with its latency, until it caught up
+            awaitOpen(parallelism, TimeUnit.MINUTES.toNanos(5));
+            List<Pass> warmUp = new ArrayList<>();
+            int passForecasts = first.size();
+            List<SensorReading> next = first;
+            long due = 0;
+            while (true) {
+                long[] before = sample(0);
+                // the forecasts the readings sent so far can have made: pass 0's first
+                // windows and every pass's newest step make none yet
+                long made = warmUp.isEmpty() ? firstForecasts - first.size() : due;
+                stack.replayer()
+                        .replay(
+                                next,
+                                topic,
+                                pacing,
+                                (sent, total, time) -> {
+                                    if (rate <= 0) {
+                                        awaitLag(made + sent - LIVE_LAG);
+                                    }
+                                });
+                boolean measured =
+                        settled(warmUp) || !warmUp.isEmpty() && warmUp.size() >= maxWarmUp;
+                long start = due;
+                due = warmUp.isEmpty() ? firstForecasts : due + passForecasts;
+                if (measured) {
+                    return new Fed(due, start, warmUp);
+                }
+                next = pass.apply(warmUp.size() + 1); // fed once this pass is forecast
+                awaitForecasts(due, TimeUnit.MINUTES.toNanos(10));
+                long[] after = sample(0);
+                warmUp.add(new Pass(jitShare(before, after), Latency.now()));
+            }
+        }
     }
 
     /**

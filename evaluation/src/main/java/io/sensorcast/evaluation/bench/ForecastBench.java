@@ -122,7 +122,7 @@ public final class ForecastBench {
 
     private Configuration jobConfiguration(LocalStack stack) {
         Configuration config = stack.job();
-        config.set(ForecastOptions.WINDOW, s.window());
+        config.set(ForecastOptions.HISTORY, s.window());
         config.set(ForecastOptions.MIN_WINDOW, s.window()); // complete windows only
         config.set(ForecastOptions.GROUPS, "sensor-.*=" + FLEET);
         config.set(ForecastOptions.BATCH_SIZE, s.batchSize());

@@ -142,7 +142,7 @@ public final class DemoRun {
 
     /** The demo's settings over the stack's: event-time tolerance and periodic retraining. */
     private static Configuration configure(Configuration c, Duration every) {
-        c.set(ForecastOptions.WINDOW, 48);
+        c.set(ForecastOptions.HISTORY, 48);
         c.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
         c.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(2));
         c.set(RetrainOptions.MODE, RetrainOptions.Mode.PERIODIC);

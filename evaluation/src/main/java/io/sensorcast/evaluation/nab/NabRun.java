@@ -150,26 +150,34 @@ public final class NabRun {
         }
         List<Scored> out = new ArrayList<>();
         for (Replayed r : replayed) {
-            Map<Long, ScoreRecord> byTarget = scores.getOrDefault(r.sensor(), Map.of());
-            double[] alerts = new double[r.rows().size()];
-            double[] forecasts = new double[alerts.length];
-            Set<Long> seen = new HashSet<>();
-            for (int i = 0; i < alerts.length; i++) {
-                long t = r.rows().get(i).timestamp;
-                // a row repeating an earlier row's time (a clock set back an hour) was dropped by
-                // the job as a duplicate or late: the score of that time is the earlier row's
-                ScoreRecord s = seen.add(t) ? byTarget.get(t + r.shift()) : null;
-                alerts[i] = s == null ? 0 : s.alertScore();
-                forecasts[i] = s == null ? Double.NaN : s.predicted();
-            }
-            out.add(new Scored(r.file(), r.rows(), alerts, forecasts));
+            out.add(scored(r));
         }
         return out;
     }
 
+    /**
+     * A file's rows with the score of each, its alert score (0 where none was made) and the
+     * forecast it was scored against (NaN where none).
+     */
+    private Scored scored(Replayed r) {
+        Map<Long, ScoreRecord> byTarget = scores.getOrDefault(r.sensor(), Map.of());
+        double[] alerts = new double[r.rows().size()];
+        double[] forecasts = new double[alerts.length];
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < alerts.length; i++) {
+            long t = r.rows().get(i).timestamp;
+            // a row repeating an earlier row's time (a clock set back an hour) was dropped by
+            // the job as a duplicate or late: the score of that time is the earlier row's
+            ScoreRecord s = seen.add(t) ? byTarget.get(t + r.shift()) : null;
+            alerts[i] = s == null ? 0 : s.alertScore();
+            forecasts[i] = s == null ? Double.NaN : s.predicted();
+        }
+        return new Scored(r.file(), r.rows(), alerts, forecasts);
+    }
+
     /** The job's and the retraining rounds' settings for NAB. */
     private void configure(Configuration config) {
-        config.set(ForecastOptions.WINDOW, 48);
+        config.set(ForecastOptions.HISTORY, 48);
         config.set(ForecastOptions.SERVING_ENGINE, engine);
         // NAB files are in time order: a reading is released as soon as the next arrives
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);

@@ -61,6 +61,21 @@ public final class OnnxExport {
             x = g.op("Sub", new String[] {x, last});
         }
         String finalStates = recurrent(g, block.recurrent(), x);
+        String y = head(g, block, finalStates);
+        if (!block.skipParameters().isEmpty()) {
+            y = g.op("Add", new String[] {y, skip(g, block, x, targets)});
+        }
+        if (anchor != null) {
+            y = g.op("Add", new String[] {y, anchor});
+        }
+        g.alias(y, OUTPUT);
+        g.output(OUTPUT, -1, c.horizon(), c.targets());
+        return g.toBytes("sensorcast_forecast");
+    }
+
+    /** The linear head over the top layer's final states: {@code (batch, horizon, targets)}. */
+    private static String head(OnnxGraph g, ForecastBlock block, String finalStates) {
+        NetworkConfig c = block.config();
         int joinedWidth = c.directions() * c.hiddenSize();
         String joined =
                 g.op(
@@ -79,54 +94,49 @@ public final class OnnxExport {
                             constant(g, head.get("bias").getArray())
                         },
                         Attribute.of("transB", 1));
-        y = g.op("Reshape", new String[] {y, g.longs("shape", 0, c.horizon(), c.targets())});
+        return g.op("Reshape", new String[] {y, g.longs("shape", 0, c.horizon(), c.targets())});
+    }
+
+    /**
+     * The skip path over the window {@code x}: one linear map per target of its series (and of the
+     * newest steps of every feature), {@code (batch, horizon, targets)}.
+     */
+    private static String skip(OnnxGraph g, ForecastBlock block, String x, long[] targets) {
+        NetworkConfig c = block.config();
         List<Parameter> skip = block.skipParameters();
-        if (!skip.isEmpty()) {
-            // (targets, batch, window) x (targets, window, horizon): one GEMM per target
-            String series = g.op("Transpose", new String[] {gather(g, x, targets)}, perm(2, 0, 1));
-            int recent = c.skipRecentSteps();
-            if (recent > 0) {
-                // and the newest steps of every feature, (1, batch, k × F) expanded to each target
-                String tail =
-                        g.op(
-                                "Slice",
-                                new String[] {
-                                    x,
-                                    g.longs("start", c.window() - recent),
-                                    g.longs("end", c.window()),
-                                    g.longs("axes", 1)
-                                });
-                tail =
-                        g.op(
-                                "Reshape",
-                                new String[] {
-                                    tail, g.longs("shape", 1, -1, (long) recent * c.inputFeatures())
-                                });
-                tail = g.op("Expand", new String[] {tail, g.longs("shape", c.targets(), 1, 1)});
-                series = g.op("Concat", new String[] {series, tail}, Attribute.of("axis", 2));
-            }
-            String projected =
-                    g.op("MatMul", new String[] {series, constant(g, skip.get(0).getArray())});
-            float[] bias = skip.get(1).getArray().toFloatArray();
-            projected =
+        // (targets, batch, window) x (targets, window, horizon): one GEMM per target
+        String series = g.op("Transpose", new String[] {gather(g, x, targets)}, perm(2, 0, 1));
+        int recent = c.skipRecentSteps();
+        if (recent > 0) {
+            // and the newest steps of every feature, (1, batch, k × F) expanded to each target
+            String tail =
                     g.op(
-                            "Add",
+                            "Slice",
                             new String[] {
-                                projected, g.floats("skip_bias", bias, c.targets(), 1, c.horizon())
+                                x,
+                                g.longs("start", c.window() - recent),
+                                g.longs("end", c.window()),
+                                g.longs("axes", 1)
                             });
-            y =
+            tail =
                     g.op(
-                            "Add",
+                            "Reshape",
                             new String[] {
-                                y, g.op("Transpose", new String[] {projected}, perm(1, 2, 0))
+                                tail, g.longs("shape", 1, -1, (long) recent * c.inputFeatures())
                             });
+            tail = g.op("Expand", new String[] {tail, g.longs("shape", c.targets(), 1, 1)});
+            series = g.op("Concat", new String[] {series, tail}, Attribute.of("axis", 2));
         }
-        if (anchor != null) {
-            y = g.op("Add", new String[] {y, anchor});
-        }
-        g.alias(y, OUTPUT);
-        g.output(OUTPUT, -1, c.horizon(), c.targets());
-        return g.toBytes("sensorcast_forecast");
+        String projected =
+                g.op("MatMul", new String[] {series, constant(g, skip.get(0).getArray())});
+        float[] bias = skip.get(1).getArray().toFloatArray();
+        projected =
+                g.op(
+                        "Add",
+                        new String[] {
+                            projected, g.floats("skip_bias", bias, c.targets(), 1, c.horizon())
+                        });
+        return g.op("Transpose", new String[] {projected}, perm(1, 2, 0));
     }
 
     /**

@@ -14,6 +14,9 @@ public enum ServingEngine {
     /** libtorch, on the device the model was loaded on. */
     PYTORCH;
 
+    /** The engine where none is chosen: the job option's default and the model registry's. */
+    public static final ServingEngine DEFAULT = AUTO;
+
     /** The engine this choice means on a machine with {@code gpus} GPUs. */
     public ServingEngine resolve(int gpus) {
         if (this == AUTO) {

@@ -10,14 +10,12 @@ import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.DeadLetterRouter;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
-import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
 import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
-import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
@@ -130,12 +128,12 @@ public final class ForecastJob {
             StreamExecutionEnvironment env, Configuration config, boolean bounded)
             throws Exception {
         KafkaOptions.validate(config);
-        ForecastOptions.validate(config);
+        ForecastSettings settings = ForecastSettings.of(config);
         return toKafka(
                 build(
-                        readingsFromKafka(env, config, bounded),
+                        readingsFromKafka(env, config, settings, bounded),
                         modelUpdates(env, config, bounded),
-                        config),
+                        settings),
                 config);
     }
 
@@ -144,14 +142,17 @@ public final class ForecastJob {
      * sink) and never reach the returned stream.
      */
     public static DataStream<SensorReading> readingsFromKafka(
-            StreamExecutionEnvironment env, Configuration config, boolean bounded) {
+            StreamExecutionEnvironment env,
+            Configuration config,
+            ForecastSettings settings,
+            boolean bounded) {
         SingleOutputStreamOperator<SensorReading> readings =
                 env.fromSource(
                                 bounded
                                         ? ReadingSources.boundedReadings(config)
                                         : ReadingSources.readings(config),
                                 ForecastJob.<ParsedRecord>eventTime(
-                                        config,
+                                        settings,
                                         (p, ts) ->
                                                 p.isValid() ? p.reading.timestamp : Long.MIN_VALUE),
                                 "kafka-readings")
@@ -213,16 +214,15 @@ public final class ForecastJob {
      * it waits in its sensor's state until its time comes.
      */
     static <T> WatermarkStrategy<T> eventTime(
-            Configuration config, SerializableTimestampAssigner<T> timestamp) {
+            ForecastSettings settings, SerializableTimestampAssigner<T> timestamp) {
         SerializableTimestampAssigner<T> notAheadOfNow =
                 (element, recordTimestamp) ->
                         Math.min(
                                 timestamp.extractTimestamp(element, recordTimestamp),
                                 System.currentTimeMillis());
-        return WatermarkStrategy.<T>forBoundedOutOfOrderness(
-                        config.get(ForecastOptions.OUT_OF_ORDERNESS))
+        return WatermarkStrategy.<T>forBoundedOutOfOrderness(settings.outOfOrderness())
                 .withTimestampAssigner(notAheadOfNow)
-                .withIdleness(config.get(ForecastOptions.SOURCE_IDLENESS));
+                .withIdleness(settings.sourceIdleness());
     }
 
     /**
@@ -230,48 +230,47 @@ public final class ForecastJob {
      * parallelism (for sources other than Kafka, e.g. in tests).
      */
     public static DataStream<SensorReading> withEventTime(
-            DataStream<SensorReading> readings, Configuration config) {
+            DataStream<SensorReading> readings, ForecastSettings settings) {
         return readings.assignTimestampsAndWatermarks(
-                        ForecastJob.<SensorReading>eventTime(config, (r, ts) -> r.timestamp))
+                        ForecastJob.<SensorReading>eventTime(settings, (r, ts) -> r.timestamp))
                 .setParallelism(readings.getParallelism())
                 .name("event-time");
     }
 
     /**
      * Builds the dataflow on {@code readings}, following {@code modelUpdates} (JSON {@code
-     * ModelUpdate}s); the configuration is checked first. The readings must carry event-time
-     * timestamps and watermarks ({@link #readingsFromKafka}, {@link #withEventTime}).
+     * ModelUpdate}s). The readings must carry event-time timestamps and watermarks ({@link
+     * #readingsFromKafka}, {@link #withEventTime}).
      */
     public static Outputs build(
             DataStream<SensorReading> readings,
             DataStream<String> modelUpdates,
-            Configuration config) {
-        ForecastOptions.validate(config);
+            ForecastSettings settings) {
         // No operator of the job changes a record after emitting it, or one it received: chained
         // operators may share records instead of copying them (a copy of every forecast for the
         // scorer and another for the forecasts' sink was a sixth of the forecasting thread).
         readings.getExecutionEnvironment().getConfig().enableObjectReuse();
         ModelForecastFunction model =
                 new ModelForecastFunction(
-                        ModelStoreOptions.store(config),
-                        ForecastOptions.groups(config),
-                        config.get(ForecastOptions.WINDOW),
-                        config.get(SharedOptions.INTRA_OP_THREADS),
-                        ForecastOptions.registry(config),
-                        config.get(ForecastOptions.LATENCY_SAMPLES));
+                        settings.store(),
+                        settings.groups(),
+                        settings.history(),
+                        settings.intraOpThreads(),
+                        settings.registry(),
+                        settings.latencySamples());
         // The sequence function runs inside the forecasting operator, not as an operator of its
         // own: Flink chains no two-input operator to the one before it, so every window crossed a
         // network channel, serialized and deserialized, on its way to the batch.
         MicroBatchOperator<SensorReading, SensorWindow, String, WindowForecast> forecasting =
                 MicroBatchOperator.keyed(
                                 new SequenceWindowFunction(
-                                        config.get(ForecastOptions.WINDOW),
-                                        config.get(ForecastOptions.MIN_WINDOW),
-                                        SharedOptions.seasonalChannels(config),
-                                        config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()),
+                                        settings.history(),
+                                        settings.minWindow(),
+                                        settings.channels(),
+                                        settings.sensorIdleTimeout().toMillis()),
                                 model,
-                                config.get(ForecastOptions.BATCH_SIZE),
-                                config.get(ForecastOptions.BATCH_DELAY).toMillis())
+                                settings.batchSize(),
+                                settings.batchDelay().toMillis())
                         .joining(SequenceWindowFunction.LATE, WindowForecast::late);
         SingleOutputStreamOperator<WindowForecast> made =
                 readings.keyBy(r -> r.sensor)
@@ -292,9 +291,9 @@ public final class ForecastJob {
                 DataStreamUtils.reinterpretAsKeyedStream(made, WindowForecast::sensor, Types.STRING)
                         .process(
                                 new ForecastScorer(
-                                        ForecastOptions.detector(config),
-                                        ForecastOptions.groupThresholds(config),
-                                        config.get(ForecastOptions.SENSOR_IDLE_TIMEOUT).toMillis()))
+                                        settings.detector(),
+                                        settings.groupThresholds(),
+                                        settings.sensorIdleTimeout().toMillis()))
                         .returns(TypeInformation.of(Published.class))
                         .name("score")
                         .uid("sensor-scores");

@@ -2,7 +2,6 @@ package io.sensorcast.pipeline.job;
 
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.OptionChecks;
-import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.ModelRegistry;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
@@ -14,21 +13,28 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
-/** ForecastJob's settings, typed and declared once; {@link #validate} names a bad key and range. */
+/**
+ * ForecastJob's options, typed and declared once; {@link ForecastSettings#of} reads them, naming a
+ * bad key and its range.
+ */
 public final class ForecastOptions {
 
-    public static final ConfigOption<Integer> WINDOW =
-            ConfigOptions.key("sensorcast.forecast.window")
+    public static final ConfigOption<Integer> HISTORY =
+            ConfigOptions.key("sensorcast.forecast.history")
                     .intType()
                     .defaultValue(96)
-                    .withDescription("Readings kept per sensor; models read the newest ones.");
+                    .withDeprecatedKeys("sensorcast.forecast.window")
+                    .withDescription(
+                            "Readings kept per sensor; a model reads the newest ones, as many as"
+                                    + " its window (sensorcast.retrain.window), at most this."
+                                    + " Formerly sensorcast.forecast.window, still read.");
 
     public static final ConfigOption<Integer> MIN_WINDOW =
             ConfigOptions.key("sensorcast.forecast.min-window")
                     .intType()
                     .defaultValue(2)
                     .withDescription(
-                            "Readings a sensor needs before its first forecast, in [2, window]:"
+                            "Readings a sensor needs before its first forecast, in [2, history]:"
                                     + " shorter windows than a model reads get the persistence"
                                     + " forecast, so from the sensor's third reading on every"
                                     + " reading is scored. Set to the window to forecast"
@@ -110,7 +116,7 @@ public final class ForecastOptions {
     public static final ConfigOption<ServingEngine> SERVING_ENGINE =
             ConfigOptions.key("sensorcast.models.serving-engine")
                     .enumType(ServingEngine.class)
-                    .defaultValue(ServingEngine.AUTO)
+                    .defaultValue(ServingEngine.DEFAULT)
                     .withDescription(
                             "Engine that serves forecasts: onnxruntime (the model's ONNX export,"
                                     + " refused unless it matches libtorch within 1e-5), pytorch,"
@@ -275,22 +281,5 @@ public final class ForecastOptions {
                 OptionChecks.positive(c, MODEL_IDLE_RELEASE, false),
                 ModelStoreOptions.limits(c),
                 OptionChecks.oneOf(c, SERVING_ENGINE));
-    }
-
-    public static void validate(Configuration c) {
-        OptionChecks.range(c, WINDOW, 2, 100_000);
-        OptionChecks.range(c, MIN_WINDOW, 2, c.get(WINDOW));
-        OptionChecks.range(c, BATCH_SIZE, 1, 1 << 16);
-        OptionChecks.range(c, LATENCY_SAMPLES, 1, 10_000_000);
-        detector(c);
-        SharedOptions.validate(c);
-        registry(c);
-        groupThresholds(c);
-        OptionChecks.positive(c, OUT_OF_ORDERNESS, true);
-        OptionChecks.positive(c, SOURCE_IDLENESS, false);
-        OptionChecks.positive(c, SENSOR_IDLE_TIMEOUT, false);
-        OptionChecks.positive(c, BATCH_DELAY, false);
-        ModelStoreOptions.store(c);
-        groups(c);
     }
 }

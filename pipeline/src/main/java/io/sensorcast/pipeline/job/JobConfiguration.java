@@ -38,6 +38,9 @@ public final class JobConfiguration {
 
     private static final Set<String> KNOWN = keysOf(OPTION_CLASSES);
 
+    /** The keys an option had before its rename: still read, never suggested. */
+    private static final Set<String> DEPRECATED = deprecatedKeysOf(OPTION_CLASSES);
+
     private JobConfiguration() {}
 
     /** The cluster's {@code sensorcast.*} keys, then {@code args} over them, checked. */
@@ -83,6 +86,7 @@ public final class JobConfiguration {
         for (String key : new TreeSet<>(config.keySet())) {
             if (!key.startsWith("sensorcast.")
                     || KNOWN.contains(key)
+                    || DEPRECATED.contains(key)
                     || OPEN_PREFIXES.stream().anyMatch(key::startsWith)) {
                 continue;
             }
@@ -104,6 +108,16 @@ public final class JobConfiguration {
         Set<String> keys = new TreeSet<>();
         for (Class<?> c : classes) {
             optionsOf(c).forEach(o -> keys.add(o.key()));
+        }
+        return keys;
+    }
+
+    private static Set<String> deprecatedKeysOf(List<Class<?>> classes) {
+        Set<String> keys = new TreeSet<>();
+        for (Class<?> c : classes) {
+            for (ConfigOption<?> o : optionsOf(c)) {
+                o.fallbackKeys().forEach(k -> keys.add(k.getKey()));
+            }
         }
         return keys;
     }

@@ -133,13 +133,13 @@ public final class RetrainJob {
         ModelStoreOptions.store(config);
         GroupMapping groups = ForecastOptions.groups(config);
         int window = config.get(RetrainOptions.WINDOW);
-        if (window > config.get(ForecastOptions.WINDOW)) {
+        if (window > config.get(ForecastOptions.HISTORY)) {
             throw new IllegalArgumentException(
                     RetrainOptions.WINDOW.key()
                             + " must be at most "
-                            + ForecastOptions.WINDOW.key()
+                            + ForecastOptions.HISTORY.key()
                             + " ("
-                            + config.get(ForecastOptions.WINDOW)
+                            + config.get(ForecastOptions.HISTORY)
                             + "), got "
                             + window);
         }

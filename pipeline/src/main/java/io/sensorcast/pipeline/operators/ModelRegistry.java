@@ -88,7 +88,7 @@ public final class ModelRegistry implements AutoCloseable {
                     Duration.ofHours(1),
                     Duration.ofHours(1),
                     ModelArtifact.Limits.DEFAULT,
-                    ServingEngine.AUTO);
+                    ServingEngine.DEFAULT);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sensorcast.pipeline.retrain;
 
+import io.sensorcast.model.block.NetworkConfig;
 import io.sensorcast.pipeline.config.OptionChecks;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
@@ -34,8 +35,10 @@ public final class RetrainOptions {
     public static final ConfigOption<Integer> WINDOW =
             ConfigOptions.key("sensorcast.retrain.window")
                     .intType()
-                    .defaultValue(48)
-                    .withDescription("Readings a model reads; at most the forecast job's window.");
+                    .defaultValue(NetworkConfig.DEFAULT_WINDOW)
+                    .withDescription(
+                            "Readings a model reads (its window); at most the forecast job's"
+                                    + " sensorcast.forecast.history.");
 
     public static final ConfigOption<Integer> HIDDEN_SIZE =
             ConfigOptions.key("sensorcast.retrain.hidden-size")

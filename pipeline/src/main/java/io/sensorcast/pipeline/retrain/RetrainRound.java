@@ -12,6 +12,7 @@ import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.evaluation.Holdout;
 import io.sensorcast.model.manifest.InvalidModelException;
+import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.store.ModelPublisher;
 import io.sensorcast.pipeline.store.ModelStore;
 import java.io.IOException;
@@ -193,14 +194,7 @@ final class RetrainRound {
             } else if (!columns.equals(names)) {
                 continue; // a sensor of another schema cannot share this group's model
             }
-            List<SensorReading> kept = new ArrayList<>();
-            long last = Long.MIN_VALUE;
-            for (SensorReading r : series) {
-                if (r.timestamp != last && Arrays.asList(r.names).equals(columns)) {
-                    kept.add(r);
-                    last = r.timestamp;
-                }
-            }
+            List<SensorReading> kept = deduplicated(series, columns);
             // channels from the sensor's whole history, as the job's ring saw it, then the newest
             double[][] seasonal = seasonal(kept, columns.size());
             int first = Math.max(0, kept.size() - settings.maxReadings());
@@ -240,6 +234,26 @@ final class RetrainRound {
                             + " (sensorcast.retrain.min-readings)");
             return null;
         }
+        return table(timestamps, columns, rows);
+    }
+
+    /** A sensor's readings in time order without repeats or readings of another schema. */
+    private static List<SensorReading> deduplicated(
+            List<SensorReading> series, List<String> columns) {
+        List<SensorReading> kept = new ArrayList<>();
+        long last = Long.MIN_VALUE;
+        for (SensorReading r : series) {
+            if (r.timestamp != last && Arrays.asList(r.names).equals(columns)) {
+                kept.add(r);
+                last = r.timestamp;
+            }
+        }
+        return kept;
+    }
+
+    /** Rows of {@code columns} and then the seasonal channels, as a table by column. */
+    private TimeSeriesTable table(
+            List<String> timestamps, List<String> columns, List<double[]> rows) {
         List<String> names = new ArrayList<>(columns);
         names.addAll(settings.channels().names(columns));
         double[][] values = new double[names.size()][rows.size()];
@@ -300,11 +314,13 @@ final class RetrainRound {
             return null;
         }
         try {
+            // judged on the engine its rival trained on: libtorch
             ForecastModel m =
                     ModelStore.load(
                             current.location(),
                             ModelRequirements.ANY,
-                            ModelArtifact.Limits.DEFAULT);
+                            ModelArtifact.Limits.DEFAULT,
+                            ServingEngine.PYTORCH);
             if (!table.columns().containsAll(m.manifest().features())
                     || !m.manifest()
                             .targets()

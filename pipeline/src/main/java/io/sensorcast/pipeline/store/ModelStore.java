@@ -250,16 +250,8 @@ public final class ModelStore implements Serializable {
 
     /**
      * Fetches the version at {@code location} (refusing files over the limit before fetching) and
-     * loads it if it meets {@code requirements} and {@code limits}. The caller owns the model.
-     */
-    public static ForecastModel load(
-            String location, ModelRequirements requirements, ModelArtifact.Limits limits)
-            throws IOException, InvalidModelException {
-        return load(location, requirements, limits, ServingEngine.PYTORCH);
-    }
-
-    /**
-     * {@link #load(String, ModelRequirements, ModelArtifact.Limits)}, serving on {@code engine}.
+     * loads it, serving on {@code engine}, if it meets {@code requirements} and {@code limits}. The
+     * caller owns the model.
      */
     public static ForecastModel load(
             String location,

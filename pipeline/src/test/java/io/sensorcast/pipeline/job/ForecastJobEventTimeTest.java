@@ -25,7 +25,7 @@ class ForecastJobEventTimeTest {
         Configuration config = new Configuration();
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(30));
         WatermarkStrategy<SensorReading> strategy =
-                ForecastJob.eventTime(config, (r, ts) -> r.timestamp);
+                ForecastJob.eventTime(ForecastSettings.of(config), (r, ts) -> r.timestamp);
         TimestampAssigner<SensorReading> assigner = strategy.createTimestampAssigner(() -> null);
         WatermarkGenerator<SensorReading> generator =
                 strategy.createWatermarkGenerator(new WatermarkGeneratorSupplierContextStub());

@@ -75,11 +75,14 @@ class ForecastJobFailoverITCase {
             env.setParallelism(2);
             env.enableCheckpointing(200);
             DataStream<SensorReading> source =
-                    ForecastJob.readingsFromKafka(env, config, true)
+                    ForecastJob.readingsFromKafka(env, config, ForecastSettings.of(config), true)
                             .map(new FailOnce<>(1500))
                             .name("inject-failure");
             ForecastJob.toKafka(
-                    ForecastJob.build(source, ForecastJob.modelUpdates(env, config, true), config),
+                    ForecastJob.build(
+                            source,
+                            ForecastJob.modelUpdates(env, config, true),
+                            ForecastSettings.of(config)),
                     config);
             env.execute("failover-it");
             assertThat(FailOnce.FAILED).isTrue();

@@ -60,7 +60,7 @@ class ForecastJobITCase {
         List<SensorReading> readings = CsvReadings.read(csv, FILE);
 
         Configuration config = new Configuration();
-        config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.HISTORY, WINDOW);
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.BATCH_SIZE, 64);
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));
@@ -75,9 +75,11 @@ class ForecastJobITCase {
         // one ordered source, as one Kafka partition would be
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
+                        ForecastJob.withEventTime(
+                                env.fromData(readings).setParallelism(1),
+                                ForecastSettings.of(config)),
                         ForecastJob.noModelUpdates(env),
-                        config);
+                        ForecastSettings.of(config));
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");
         CollectingSink<ScoreRecord> scores = new CollectingSink<>("scores");
         CollectingSink<SensorReading> late = new CollectingSink<>("late");

@@ -85,7 +85,7 @@ class ForecastJobKafkaITCase {
             config.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
             config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "forecast-it");
-            config.set(ForecastOptions.WINDOW, WINDOW);
+            config.set(ForecastOptions.HISTORY, WINDOW);
             config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
             config.set(ModelStoreOptions.ROOT, models.toString());
             config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));

@@ -144,7 +144,7 @@ class ForecastJobShuffleITCase {
 
     private Map<String, ForecastRecord> run(List<SensorReading> readings) throws Exception {
         Configuration config = new Configuration();
-        config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.HISTORY, WINDOW);
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.GROUPS, "fleet-.*=fleet");
@@ -157,9 +157,11 @@ class ForecastJobShuffleITCase {
         env.setParallelism(2);
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
+                        ForecastJob.withEventTime(
+                                env.fromData(readings).setParallelism(1),
+                                ForecastSettings.of(config)),
                         ForecastJob.noModelUpdates(env),
-                        config);
+                        ForecastSettings.of(config));
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");
         CollectingSink<SensorReading> late = new CollectingSink<>("late");
         out.forecasts().sinkTo(forecasts).setParallelism(1);

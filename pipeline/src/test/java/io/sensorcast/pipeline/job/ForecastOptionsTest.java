@@ -15,7 +15,7 @@ class ForecastOptionsTest {
 
     @Test
     void defaultsAreValid() {
-        ForecastOptions.validate(new Configuration());
+        ForecastSettings.of(new Configuration());
     }
 
     @Test
@@ -25,7 +25,7 @@ class ForecastOptionsTest {
         c.setString("sensorcast.models.serving-engine", "pytorch");
         assertThat(ForecastOptions.registry(c).engine()).isEqualTo(ServingEngine.PYTORCH);
         c.setString("sensorcast.models.serving-engine", "tpu");
-        assertThatThrownBy(() -> ForecastOptions.validate(c))
+        assertThatThrownBy(() -> ForecastSettings.of(c))
                 .hasMessage(
                         "sensorcast.models.serving-engine must be one of auto, onnxruntime,"
                                 + " pytorch, got 'tpu'");
@@ -48,14 +48,14 @@ class ForecastOptionsTest {
 
         Configuration order = new Configuration();
         order.setString("sensorcast.forecast.seasonal-lags", "7 d;1 d");
-        assertThatThrownBy(() -> ForecastOptions.validate(order))
+        assertThatThrownBy(() -> ForecastSettings.of(order))
                 .hasMessage(
                         "sensorcast.forecast.seasonal-lags: seasonal lags must increase, got PT168H"
                                 + " then PT24H");
 
         Configuration lookback = new Configuration();
         lookback.set(SharedOptions.SEASONAL_LOOKBACK, -1);
-        assertThatThrownBy(() -> ForecastOptions.validate(lookback))
+        assertThatThrownBy(() -> ForecastSettings.of(lookback))
                 .hasMessage(
                         "sensorcast.forecast.seasonal-lookback must be in [0, 1000000], got -1");
     }
@@ -63,69 +63,69 @@ class ForecastOptionsTest {
     @Test
     void badValuesFailWhenTheJobIsBuiltNamingTheKeyAndRange() {
         Configuration window = new Configuration();
-        window.set(ForecastOptions.WINDOW, 1);
-        assertThatThrownBy(() -> ForecastOptions.validate(window))
-                .hasMessage("sensorcast.forecast.window must be in [2, 100000], got 1");
+        window.set(ForecastOptions.HISTORY, 1);
+        assertThatThrownBy(() -> ForecastSettings.of(window))
+                .hasMessage("sensorcast.forecast.history must be in [2, 100000], got 1");
 
         Configuration minWindow = new Configuration();
-        minWindow.set(ForecastOptions.WINDOW, 48);
+        minWindow.set(ForecastOptions.HISTORY, 48);
         minWindow.set(ForecastOptions.MIN_WINDOW, 49);
-        assertThatThrownBy(() -> ForecastOptions.validate(minWindow))
+        assertThatThrownBy(() -> ForecastSettings.of(minWindow))
                 .hasMessage("sensorcast.forecast.min-window must be in [2, 48], got 49");
 
         Configuration delay = new Configuration();
         delay.set(ForecastOptions.BATCH_DELAY, Duration.ZERO);
-        assertThatThrownBy(() -> ForecastOptions.validate(delay))
+        assertThatThrownBy(() -> ForecastSettings.of(delay))
                 .hasMessage("sensorcast.forecast.batch-delay must be > 0, got PT0S");
 
         Configuration samples = new Configuration();
         samples.set(ForecastOptions.LATENCY_SAMPLES, 0);
-        assertThatThrownBy(() -> ForecastOptions.validate(samples))
+        assertThatThrownBy(() -> ForecastSettings.of(samples))
                 .hasMessage("sensorcast.metrics.latency-samples must be in [1, 10000000], got 0");
 
         Configuration threshold = new Configuration();
         threshold.set(ForecastOptions.THRESHOLD, 1.5);
-        assertThatThrownBy(() -> ForecastOptions.validate(threshold))
+        assertThatThrownBy(() -> ForecastSettings.of(threshold))
                 .hasMessage("sensorcast.scoring.threshold must be in (0, 1), got 1.5");
 
         Configuration history = new Configuration();
         history.set(ForecastOptions.SCORE_LONG_WINDOW, 50);
         history.set(ForecastOptions.SCORE_MIN_HISTORY, 60);
-        assertThatThrownBy(() -> ForecastOptions.validate(history))
+        assertThatThrownBy(() -> ForecastSettings.of(history))
                 .hasMessage("sensorcast.scoring.min-history must be in [2, 50], got 60");
 
         Configuration weight = new Configuration();
         weight.set(ForecastOptions.SCORE_PERSISTENCE_WEIGHT, -0.1);
-        assertThatThrownBy(() -> ForecastOptions.validate(weight))
+        assertThatThrownBy(() -> ForecastSettings.of(weight))
                 .hasMessage(
                         "sensorcast.scoring.persistence-weight must be in [0.0, 1.0], got -0.1");
 
         Configuration groupThresholds = new Configuration();
         groupThresholds.set(ForecastOptions.GROUP_THRESHOLDS, "pumps=0.7;fans=1.5");
-        assertThatThrownBy(() -> ForecastOptions.validate(groupThresholds))
+        assertThatThrownBy(() -> ForecastSettings.of(groupThresholds))
                 .hasMessage(
                         "sensorcast.scoring.group-thresholds must be group=threshold pairs"
                                 + " separated by ';' with thresholds in (0, 1), got 'fans=1.5'");
 
         Configuration parameters = new Configuration();
         parameters.setString("sensorcast.models.max-parameters", "0");
-        assertThatThrownBy(() -> ForecastOptions.validate(parameters))
+        assertThatThrownBy(() -> ForecastSettings.of(parameters))
                 .hasMessage("sensorcast.models.max-parameters must be in [1, 10000000000], got 0");
 
         Configuration size = new Configuration();
         size.setString("sensorcast.models.max-artifact-size", "10 b");
-        assertThatThrownBy(() -> ForecastOptions.validate(size))
+        assertThatThrownBy(() -> ForecastSettings.of(size))
                 .hasMessage(
                         "sensorcast.models.max-artifact-size must be in [1 kb, 64 gb], got 10 bytes");
 
         Configuration retry = new Configuration();
         retry.setString("sensorcast.models.load-retry-max-backoff", "0 s");
-        assertThatThrownBy(() -> ForecastOptions.validate(retry))
+        assertThatThrownBy(() -> ForecastSettings.of(retry))
                 .hasMessage("sensorcast.models.load-retry-max-backoff must be > 0, got PT0S");
 
         Configuration groups = new Configuration();
         groups.set(ForecastOptions.GROUPS, "pump-[=pumps");
-        assertThatThrownBy(() -> ForecastOptions.validate(groups))
+        assertThatThrownBy(() -> ForecastSettings.of(groups))
                 .hasMessageStartingWith("sensorcast.models.groups has an invalid regex 'pump-['");
     }
 }

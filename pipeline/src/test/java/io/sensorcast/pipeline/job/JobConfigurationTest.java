@@ -23,18 +23,26 @@ class JobConfigurationTest {
     void clusterOptionsApplyAndArgumentsOverrideThem() {
         Configuration cluster =
                 cluster(
-                        "sensorcast.forecast.window", "48",
+                        "sensorcast.forecast.history", "48",
                         "sensorcast.kafka.bootstrap-servers", "kafka:9092",
                         "sensorcast.kafka.client.security.protocol", "SASL_SSL",
                         "execution.checkpointing.interval", "10 s");
         Configuration job =
-                JobConfiguration.of(cluster, new String[] {"--sensorcast.forecast.window", "64"});
-        assertThat(job.get(ForecastOptions.WINDOW)).isEqualTo(64);
+                JobConfiguration.of(cluster, new String[] {"--sensorcast.forecast.history", "64"});
+        assertThat(job.get(ForecastOptions.HISTORY)).isEqualTo(64);
         assertThat(job.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
         assertThat(KafkaOptions.clientProperties(job).getProperty("security.protocol"))
                 .isEqualTo("SASL_SSL");
-        assertThat(JobConfiguration.of(cluster, new String[0]).get(ForecastOptions.WINDOW))
+        assertThat(JobConfiguration.of(cluster, new String[0]).get(ForecastOptions.HISTORY))
                 .isEqualTo(48);
+    }
+
+    @Test
+    void aRenamedOptionIsStillReadUnderItsOldKey() {
+        Configuration job =
+                JobConfiguration.of(
+                        new Configuration(), new String[] {"--sensorcast.forecast.window", "64"});
+        assertThat(job.get(ForecastOptions.HISTORY)).isEqualTo(64);
     }
 
     @Test
@@ -43,10 +51,10 @@ class JobConfigurationTest {
                         () ->
                                 JobConfiguration.of(
                                         new Configuration(),
-                                        new String[] {"--sensorcast.forecast.windw", "64"}))
+                                        new String[] {"--sensorcast.forecast.histry", "64"}))
                 .hasMessage(
-                        "unknown option sensorcast.forecast.windw (did you mean"
-                                + " sensorcast.forecast.window?); the options are listed in"
+                        "unknown option sensorcast.forecast.histry (did you mean"
+                                + " sensorcast.forecast.history?); the options are listed in"
                                 + " docs/configuration.md");
         assertThatThrownBy(
                         () ->
@@ -60,12 +68,12 @@ class JobConfigurationTest {
     @Test
     void argumentsRenderAndParseBack() {
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("sensorcast.forecast.window", "48");
+        options.put("sensorcast.forecast.history", "48");
         options.put("sensorcast.models.root", "s3://bucket/models");
         String[] args = JobConfiguration.render(options).toArray(new String[0]);
         assertThat(args)
                 .containsExactly(
-                        "--sensorcast.forecast.window",
+                        "--sensorcast.forecast.history",
                         "48",
                         "--sensorcast.models.root",
                         "s3://bucket/models");

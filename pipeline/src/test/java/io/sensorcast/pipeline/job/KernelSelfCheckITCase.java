@@ -50,7 +50,7 @@ class KernelSelfCheckITCase {
     @Test
     void aForecastJobWhoseSelfCheckFailsDoesNotStart() throws Exception {
         Configuration config = new Configuration();
-        config.set(ForecastOptions.WINDOW, 4);
+        config.set(ForecastOptions.HISTORY, 4);
         config.set(ModelStoreOptions.ROOT, models.toString());
         List<SensorReading> readings = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -61,9 +61,11 @@ class KernelSelfCheckITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
+                        ForecastJob.withEventTime(
+                                env.fromData(readings).setParallelism(1),
+                                ForecastSettings.of(config)),
                         ForecastJob.noModelUpdates(env),
-                        config);
+                        ForecastSettings.of(config));
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("self-check-forecasts");
         out.forecasts().sinkTo(forecasts).setParallelism(1);
 

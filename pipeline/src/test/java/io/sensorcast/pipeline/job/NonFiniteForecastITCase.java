@@ -60,7 +60,7 @@ class NonFiniteForecastITCase {
         List<SensorReading> readings = CsvReadings.read(csv, SENSOR).subList(0, 400);
 
         Configuration config = new Configuration();
-        config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.HISTORY, WINDOW);
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         Configuration flink = new Configuration();
@@ -69,9 +69,11 @@ class NonFiniteForecastITCase {
         env.setParallelism(2);
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
+                        ForecastJob.withEventTime(
+                                env.fromData(readings).setParallelism(1),
+                                ForecastSettings.of(config)),
                         ForecastJob.noModelUpdates(env),
-                        config);
+                        ForecastSettings.of(config));
         CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("nan-forecasts");
         CollectingSink<ScoreRecord> scores = new CollectingSink<>("nan-scores");
         out.forecasts().sinkTo(forecasts).setParallelism(1);

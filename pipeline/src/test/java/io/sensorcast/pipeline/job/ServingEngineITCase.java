@@ -66,7 +66,7 @@ class ServingEngineITCase {
     private Map<String, Double> forecasts(List<SensorReading> readings, ServingEngine engine)
             throws Exception {
         Configuration config = new Configuration();
-        config.set(ForecastOptions.WINDOW, WINDOW);
+        config.set(ForecastOptions.HISTORY, WINDOW);
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, work.resolve("models").toString());
         config.set(ForecastOptions.SERVING_ENGINE, engine);
@@ -76,9 +76,11 @@ class ServingEngineITCase {
         env.setParallelism(2);
         ForecastJob.Outputs out =
                 ForecastJob.build(
-                        ForecastJob.withEventTime(env.fromData(readings).setParallelism(1), config),
+                        ForecastJob.withEventTime(
+                                env.fromData(readings).setParallelism(1),
+                                ForecastSettings.of(config)),
                         ForecastJob.noModelUpdates(env),
-                        config);
+                        ForecastSettings.of(config));
         CollectingSink<ForecastRecord> sink = new CollectingSink<>("engine-" + engine);
         out.forecasts().sinkTo(sink).setParallelism(1);
         env.execute("serving-engine-" + engine);

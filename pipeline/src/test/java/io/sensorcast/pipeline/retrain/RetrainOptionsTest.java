@@ -44,7 +44,7 @@ class RetrainOptionsTest {
         Configuration c = new Configuration();
         c.set(RetrainOptions.WINDOW, 48);
         c.set(RetrainOptions.MIN_READINGS, 500);
-        c.set(ForecastOptions.WINDOW, 24);
+        c.set(ForecastOptions.HISTORY, 24);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         assertThatThrownBy(
                         () ->
@@ -55,7 +55,7 @@ class RetrainOptionsTest {
                                         c,
                                         new BiLstmTrainer()))
                 .hasMessage(
-                        "sensorcast.retrain.window must be at most sensorcast.forecast.window"
+                        "sensorcast.retrain.window must be at most sensorcast.forecast.history"
                                 + " (24), got 48");
     }
 }

@@ -33,7 +33,7 @@ public final class KafkaJobs {
         config.set(KafkaOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         config.set(KafkaOptions.STARTING_OFFSETS, "earliest");
         config.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, transactionalPrefix);
-        config.set(ForecastOptions.WINDOW, window);
+        config.set(ForecastOptions.HISTORY, window);
         config.set(ForecastOptions.MIN_WINDOW, window); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ofMinutes(10));

@@ -1,0 +1,64 @@
+package io.sensorcast.pipeline.job;
+
+import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.pipeline.config.OptionChecks;
+import io.sensorcast.pipeline.config.SharedOptions;
+import io.sensorcast.pipeline.operators.GroupMapping;
+import io.sensorcast.pipeline.operators.ModelRegistry;
+import io.sensorcast.pipeline.scoring.DetectorSettings;
+import io.sensorcast.pipeline.store.ModelStore;
+import io.sensorcast.pipeline.store.ModelStoreOptions;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * ForecastJob's settings, read from its configuration once ({@link #of}) and handed down: each
+ * operator takes the parts it uses.
+ *
+ * @param history readings kept per sensor ({@link ForecastOptions#HISTORY})
+ * @param minWindow readings a sensor needs before its first forecast
+ * @param channels the seasonal input channels, as the retraining job builds them
+ * @param intraOpThreads libtorch's intra-op threads per forecasting subtask, 0 for its default
+ */
+public record ForecastSettings(
+        int history,
+        int minWindow,
+        int batchSize,
+        Duration batchDelay,
+        int latencySamples,
+        Duration outOfOrderness,
+        Duration sourceIdleness,
+        Duration sensorIdleTimeout,
+        DetectorSettings detector,
+        Map<String, Double> groupThresholds,
+        SeasonalChannels channels,
+        int intraOpThreads,
+        ModelRegistry.Settings registry,
+        ModelStore store,
+        GroupMapping groups) {
+
+    /**
+     * The settings of {@code c}, the defaults where it sets nothing; a bad value fails naming its
+     * key and the allowed range.
+     */
+    public static ForecastSettings of(Configuration c) {
+        int history = OptionChecks.range(c, ForecastOptions.HISTORY, 2, 100_000);
+        return new ForecastSettings(
+                history,
+                OptionChecks.range(c, ForecastOptions.MIN_WINDOW, 2, history),
+                OptionChecks.range(c, ForecastOptions.BATCH_SIZE, 1, 1 << 16),
+                OptionChecks.positive(c, ForecastOptions.BATCH_DELAY, false),
+                OptionChecks.range(c, ForecastOptions.LATENCY_SAMPLES, 1, 10_000_000),
+                OptionChecks.positive(c, ForecastOptions.OUT_OF_ORDERNESS, true),
+                OptionChecks.positive(c, ForecastOptions.SOURCE_IDLENESS, false),
+                OptionChecks.positive(c, ForecastOptions.SENSOR_IDLE_TIMEOUT, false),
+                ForecastOptions.detector(c),
+                Map.copyOf(ForecastOptions.groupThresholds(c)),
+                SharedOptions.seasonalChannels(c),
+                OptionChecks.range(c, SharedOptions.INTRA_OP_THREADS, 0, 1024),
+                ForecastOptions.registry(c),
+                ModelStoreOptions.store(c),
+                ForecastOptions.groups(c));
+    }
+}
