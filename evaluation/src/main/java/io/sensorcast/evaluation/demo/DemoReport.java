@@ -3,6 +3,7 @@ package io.sensorcast.evaluation.demo;
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.ScoreRecord;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,42 +51,33 @@ public final class DemoReport {
             Summary s)
             throws IOException {
         Files.createDirectories(dir);
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>sensorcast demo report</title><style>")
-                .append("body{font:14px system-ui,sans-serif;margin:24px;color:#222}")
-                .append("table{border-collapse:collapse;margin:8px 0 24px}")
-                .append("td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}")
-                .append("th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}")
-                .append(".legend span{margin-right:18px}.sw{display:inline-block;width:14px;")
-                .append("height:4px;margin-right:5px;vertical-align:middle}")
-                .append("</style></head><body>");
-        h.append("<h1>sensorcast demo report</h1>");
-        h.append("<p>Generated ")
-                .append(Instant.now())
-                .append(". Real NAB series replayed through Kafka into ForecastJob, with")
-                .append(" RetrainJob training and promoting models while it ran.</p>");
-        summary(h, scores, s);
-        h.append("<div class=\"legend\">")
-                .append(legend("#4a6fa5", "actual"))
-                .append(legend("#e08a1e", "forecast"))
-                .append(legend("#c62828", "flagged reading"))
-                .append(legend("#f3d1d1", "labelled anomaly window"))
-                .append(legend("#555", "new model version"))
-                .append(legend("#7b1fa2", "anomaly score (lower panel)"))
-                .append("</div>");
+        StringBuilder summary = new StringBuilder();
+        summary(summary, scores, s);
+        StringBuilder charts = new StringBuilder();
         for (Map.Entry<String, List<ScoreRecord>> e : scores.entrySet()) {
-            chart(h, e.getKey(), e.getValue(), windows.getOrDefault(e.getKey(), List.of()));
+            chart(charts, e.getKey(), e.getValue(), windows.getOrDefault(e.getKey(), List.of()));
         }
-        retrains(h, s.retrains());
-        h.append("</body></html>\n");
+        StringBuilder retrains = new StringBuilder();
+        retrains(retrains, s.retrains());
+        String html =
+                template()
+                        .replace("{{generated}}", Instant.now().toString())
+                        .replace("{{summary}}", summary)
+                        .replace("{{charts}}", charts)
+                        .replace("{{retrains}}", retrains);
         Path file = dir.resolve("index.html");
-        Files.writeString(file, h, StandardCharsets.UTF_8);
+        Files.writeString(file, html, StandardCharsets.UTF_8);
         return file;
     }
 
-    private static String legend(String color, String label) {
-        return "<span><i class=\"sw\" style=\"background:" + color + "\"></i>" + label + "</span>";
+    /** The page around the figures: report.html beside this class, its markup and style. */
+    private static String template() throws IOException {
+        try (InputStream in = DemoReport.class.getResourceAsStream("report.html")) {
+            if (in == null) {
+                throw new IllegalStateException("report.html is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void summary(StringBuilder h, Map<String, List<ScoreRecord>> scores, Summary s) {

@@ -75,6 +75,7 @@ class DemoReportTest {
                                                 Instant.EPOCH.toString()))));
         String html = Files.readString(file);
         assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
+        assertThat(html).doesNotContain("{{"); // every part of the template filled in
         // nothing is fetched: no scripts, no external references
         assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
         assertThat(html).containsOnlyOnce("<svg");

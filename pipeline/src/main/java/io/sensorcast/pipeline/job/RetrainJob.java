@@ -12,6 +12,7 @@ import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.CandidateTrainer;
 import io.sensorcast.pipeline.retrain.GroupRetrainFunction;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
+import io.sensorcast.pipeline.retrain.RetrainSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
 import java.util.List;
@@ -129,10 +130,10 @@ public final class RetrainJob {
     /** The dataflow on a bounded stream of readings; the configuration is checked first. */
     public static DataStream<RetrainReport> build(
             DataStream<SensorReading> readings, Configuration config, CandidateTrainer trainer) {
-        RetrainOptions.validate(config);
-        ModelStoreOptions.store(config);
+        RetrainSettings settings = RetrainSettings.from(config);
+        ModelStoreOptions.store(config); // where the winners are published
         GroupMapping groups = ForecastOptions.groups(config);
-        int window = config.get(RetrainOptions.WINDOW);
+        int window = settings.window();
         if (window > config.get(ForecastOptions.HISTORY)) {
             throw new IllegalArgumentException(
                     RetrainOptions.WINDOW.key()
@@ -144,7 +145,7 @@ public final class RetrainJob {
                             + window);
         }
         return readings.keyBy(r -> groups.groupOf(r.sensor))
-                .process(new GroupRetrainFunction(config, trainer))
+                .process(new GroupRetrainFunction(settings, config, trainer))
                 .name("retrain")
                 .uid("retrain");
     }

@@ -4,7 +4,6 @@ import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.EngineSettings;
-import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.store.ModelPublisher;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +34,19 @@ public final class GroupRetrainFunction
     private transient ListState<SensorReading> readings;
     private transient RetrainRound round;
 
-    public GroupRetrainFunction(Configuration config, CandidateTrainer trainer) {
+    /**
+     * @param config where models are published: the model store and the model-updates topic
+     */
+    public GroupRetrainFunction(
+            RetrainSettings settings, Configuration config, CandidateTrainer trainer) {
         this.config = config;
-        this.settings = RetrainSettings.from(config);
+        this.settings = settings;
         this.trainer = trainer;
     }
 
     @Override
     public void open(OpenContext context) {
-        DjlRuntime.engine(
-                EngineSettings.defaults()
-                        .withIntraOpThreads(config.get(SharedOptions.INTRA_OP_THREADS)));
+        DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(settings.intraOpThreads()));
         readings =
                 getRuntimeContext()
                         .getListState(

@@ -1,13 +1,14 @@
 package io.sensorcast.pipeline.retrain;
 
 import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.config.SharedOptions;
 import java.io.Serializable;
 import org.apache.flink.configuration.Configuration;
 
 /**
  * {@link RetrainOptions} read once into an immutable, serializable value, with the forecasting
- * job's seasonal channels ({@link ForecastOptions#seasonalChannels}): new models read what the job
+ * job's seasonal channels ({@link SharedOptions#seasonalChannels}): new models read what the job
  * serves them.
  */
 public record RetrainSettings(
@@ -24,7 +25,8 @@ public record RetrainSettings(
         double maxGapFraction,
         boolean coldStartGate,
         boolean fineTune,
-        SeasonalChannels channels)
+        SeasonalChannels channels,
+        int intraOpThreads)
         implements Serializable {
 
     public static RetrainSettings from(Configuration c) {
@@ -43,6 +45,7 @@ public record RetrainSettings(
                 c.get(RetrainOptions.MAX_GAP_FRACTION),
                 c.get(RetrainOptions.COLD_START_GATE),
                 c.get(RetrainOptions.FINE_TUNE),
-                SharedOptions.seasonalChannels(c));
+                SharedOptions.seasonalChannels(c),
+                OptionChecks.range(c, SharedOptions.INTRA_OP_THREADS, 0, 1024));
     }
 }

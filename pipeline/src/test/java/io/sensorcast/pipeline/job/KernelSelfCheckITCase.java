@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.engine.DjlRuntime;
 import io.sensorcast.model.engine.KernelCheckException;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.GroupRetrainFunction;
+import io.sensorcast.pipeline.retrain.RetrainSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.CollectingSink;
-import io.sensorcast.pipeline.testutils.TestClusters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,8 @@ class KernelSelfCheckITCase {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new GroupRetrainFunction(config, new BiLstmTrainer())),
+                                new GroupRetrainFunction(
+                                        RetrainSettings.from(config), config, new BiLstmTrainer())),
                         (SensorReading r) -> r.sensor,
                         Types.STRING);
         try {

@@ -8,6 +8,7 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.serde.JsonFormats;
+import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.connectors.testutils.Topics;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
@@ -17,7 +18,6 @@ import io.sensorcast.pipeline.retrain.RetrainSettings;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
-import io.sensorcast.pipeline.testutils.TestClusters;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,7 +96,8 @@ class RetrainJobITCase {
                             s.maxGapFraction(),
                             s.coldStartGate(),
                             s.fineTune(),
-                            s.channels());
+                            s.channels(),
+                            s.intraOpThreads());
             new BiLstmTrainer()
                     .train(
                             new Round(

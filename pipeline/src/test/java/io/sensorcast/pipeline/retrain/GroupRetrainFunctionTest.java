@@ -53,7 +53,9 @@ class GroupRetrainFunctionTest {
             throws Exception {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new GroupRetrainFunction(config, trainer)),
+                        new KeyedProcessOperator<>(
+                                new GroupRetrainFunction(
+                                        RetrainSettings.from(config), config, trainer)),
                         (SensorReading r) -> r.sensor,
                         Types.STRING);
         try {
@@ -96,7 +98,10 @@ class GroupRetrainFunctionTest {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new GroupRetrainFunction(harnessConfig, new BiLstmTrainer())),
+                                new GroupRetrainFunction(
+                                        RetrainSettings.from(harnessConfig),
+                                        harnessConfig,
+                                        new BiLstmTrainer())),
                         (SensorReading r) -> r.sensor,
                         Types.STRING);
         harness.open();

@@ -1,4 +1,4 @@
-package io.sensorcast.pipeline.testutils;
+package io.sensorcast.connectors.testutils;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
