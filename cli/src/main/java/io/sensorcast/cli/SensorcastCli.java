@@ -2,6 +2,7 @@ package io.sensorcast.cli;
 
 import io.sensorcast.cli.cluster.ClusterCommand;
 import io.sensorcast.cli.evaluation.BenchCommand;
+import io.sensorcast.cli.evaluation.BenchJsonCommand;
 import io.sensorcast.cli.evaluation.BenchModelCommand;
 import io.sensorcast.cli.evaluation.DemoCommand;
 import io.sensorcast.cli.evaluation.NabAblationCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Command;
             ForecastCommand.class,
             RetrainCommand.class,
             BenchCommand.class,
+            BenchJsonCommand.class,
             NabScoreCommand.class,
             TopicsCommand.class,
             NabCommand.class,
@@ -78,12 +80,24 @@ public final class SensorcastCli implements Runnable {
 
     /** As {@link #execute(String...)}, writing to the given streams. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new SensorcastCli());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(SensorcastCli::handle);
         return cli.execute(args);
+    }
+
+    /** The command tree, each option's default shown in its help as "Default: ...". */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SensorcastCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        showDefaults(cli);
+        return cli;
+    }
+
+    private static void showDefaults(CommandLine command) {
+        command.getCommandSpec().usageMessage().showDefaultValues(true);
+        command.getSubcommands().values().forEach(SensorcastCli::showDefaults);
     }
 
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parseResult) {

@@ -106,7 +106,7 @@ final class ReferenceDocs {
     }
 
     static String cliPage() {
-        CommandLine root = new CommandLine(new SensorcastCli());
+        CommandLine root = SensorcastCli.commandLine();
         StringBuilder md = new StringBuilder();
         md.append("# CLI reference\n\n")
                 .append(generatedNote())

@@ -18,22 +18,13 @@ final class ClusterStart implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin ClusterCommand.Location location;
 
-    @Option(
-            names = "--taskmanagers",
-            defaultValue = "2",
-            description = "TaskManager JVMs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--taskmanagers", defaultValue = "2", description = "TaskManager JVMs.")
     int taskManagers;
 
-    @Option(
-            names = "--slots",
-            defaultValue = "2",
-            description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slots", defaultValue = "2", description = "Task slots per TaskManager.")
     int slots;
 
-    @Option(
-            names = "--rest-port",
-            defaultValue = "8081",
-            description = "REST API and web UI port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rest-port", defaultValue = "8081", description = "REST API and web UI port.")
     int restPort;
 
     @Option(
@@ -41,7 +32,8 @@ final class ClusterStart implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "Any Flink option for conf/config.yaml, e.g. -D"
-                            + " taskmanager.memory.process.size=4g.")
+                            + " taskmanager.memory.process.size=4g.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> conf = new LinkedHashMap<>();
 
     @Override

@@ -22,7 +22,7 @@ final class ClusterStop implements Callable<Integer> {
     @Option(
             names = "--grace",
             defaultValue = "30",
-            description = "Seconds to wait for a clean exit (default: ${DEFAULT-VALUE}).")
+            description = "Seconds to wait for a clean exit.")
     int graceSeconds;
 
     @Override

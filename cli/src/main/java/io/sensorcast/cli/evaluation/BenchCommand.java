@@ -33,31 +33,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--sensors", defaultValue = "1000", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--sensors", defaultValue = "1000")
     int sensors;
 
-    @Option(
-            names = "--forecasts-per-sensor",
-            defaultValue = "200",
-            description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--forecasts-per-sensor", defaultValue = "200")
     int perSensor;
 
-    @Option(
-            names = "--window",
-            defaultValue = "" + NetworkConfig.DEFAULT_WINDOW,
-            description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--window", defaultValue = "" + NetworkConfig.DEFAULT_WINDOW)
     int window;
 
-    @Option(names = "--hidden", defaultValue = "32", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--hidden", defaultValue = "32")
     int hidden;
 
-    @Option(names = "--layers", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--layers", defaultValue = "1")
     int layers;
 
-    @Option(
-            names = "--batch-size",
-            defaultValue = "256",
-            description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "256", description = "Windows per forward pass.")
     int batchSize;
 
     @Option(
@@ -75,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--model-seconds",
             defaultValue = "5",
-            description = "How long the bare model is measured (default: ${DEFAULT-VALUE}).")
+            description = "How long the bare model is measured.")
     double modelSeconds;
 
     @CommandLine.Mixin ServingEngineOption serving = new ServingEngineOption();
@@ -85,8 +76,8 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "0.5",
             description =
                     "Then replay at this fraction of the BiLSTM job's measured maximum and report"
-                            + " reading-to-forecast latency at that load; 0 skips it (default:"
-                            + " ${DEFAULT-VALUE}).")
+                            + " reading-to-forecast latency at that load; 0 skips it"
+                            + ".")
     double latencyLoad;
 
     @Option(
@@ -95,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
             description =
                     "The latency is measured over a pass of the fleet's readings once the JIT"
                             + " compiler threads took under 5%% of the CPU over the pass before, or"
-                            + " after this many passes (default: ${DEFAULT-VALUE}).")
+                            + " after this many passes.")
     int warmUpPasses;
 
     @Option(
@@ -103,7 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "A job option (sensorcast.*) or Flink option for every run, e.g. -D"
-                            + " pipeline.auto-watermark-interval=10ms.")
+                            + " pipeline.auto-watermark-interval=10ms.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> conf = new LinkedHashMap<>();
 
     @Override

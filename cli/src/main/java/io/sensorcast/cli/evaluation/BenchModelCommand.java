@@ -34,20 +34,20 @@ public final class BenchModelCommand implements Callable<Integer> {
             names = "--batches",
             split = ",",
             defaultValue = "1,32,256,1024",
-            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+            description = "Batch sizes.")
     List<Integer> batches;
 
     @Option(
             names = "--shapes",
             split = ",",
             defaultValue = "64x64x2,48x32x1",
-            description = "WINDOWxHIDDENxLAYERS shapes (default: ${DEFAULT-VALUE}).")
+            description = "WINDOWxHIDDENxLAYERS shapes.")
     List<String> shapes;
 
     @Option(
             names = "--seconds",
             defaultValue = "3",
-            description = "Measured seconds per path and case (default: ${DEFAULT-VALUE}).")
+            description = "Measured seconds per path and case.")
     double seconds;
 
     @Mixin EngineOptions engine;

@@ -40,8 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
             names = "--duration",
             defaultValue = "4min",
             description =
-                    "Wall time of the replay, not counting the wait for the first models"
-                            + " (default: ${DEFAULT-VALUE}).")
+                    "Wall time of the replay, not counting the wait for the first models" + ".")
     String duration;
 
     @Option(
@@ -54,14 +53,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--retrain-every",
             defaultValue = "20s",
-            description = "Wall time between retraining rounds (default: ${DEFAULT-VALUE}).")
+            description = "Wall time between retraining rounds.")
     String retrainEvery;
 
     @Option(
             names = "--report",
             defaultValue = "report",
             paramLabel = "DIR",
-            description = "Where index.html goes (default: ${DEFAULT-VALUE}).")
+            description = "Where index.html goes.")
     Path report;
 
     @Option(
@@ -69,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "5min",
             description =
                     "Longest wait for the first models, and after the replay for the last"
-                            + " forecasts (default: ${DEFAULT-VALUE}).")
+                            + " forecasts.")
     String waitLimitOption;
 
     @Option(
@@ -84,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "PORT[-PORT]",
             description =
                     "Serve the jobs' metrics for Prometheus on the first free port of this range,"
-                            + " 0 for none (default: ${DEFAULT-VALUE}).")
+                            + " 0 for none.")
     String metricsPort;
 
     @Override

@@ -57,7 +57,8 @@ public final class NabAblationCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "A detector option (sensorcast.scoring.*) for every row, e.g. -D"
-                            + " sensorcast.scoring.tail-scale=6; the defaults otherwise.")
+                            + " sensorcast.scoring.tail-scale=6; the defaults otherwise.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> conf = new LinkedHashMap<>();
 
     @Override

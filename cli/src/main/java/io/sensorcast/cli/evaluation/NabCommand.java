@@ -48,34 +48,30 @@ public final class NabCommand implements Callable<Integer> {
             names = "--out",
             defaultValue = "nab-results",
             paramLabel = "DIR",
-            description = "Results root (default: ${DEFAULT-VALUE}).")
+            description = "Results root.")
     Path out;
 
     @Option(
             names = "--detector",
             defaultValue = "sensorcast",
-            description = "Detector name in the results (default: ${DEFAULT-VALUE}).")
+            description = "Detector name in the results.")
     String detector;
 
     @Option(
             names = "--first-model-after",
             defaultValue = "500",
             paramLabel = "N",
-            description =
-                    "Readings of a sensor before its first model (default: ${DEFAULT-VALUE}).")
+            description = "Readings of a sensor before its first model.")
     int firstModelAfter;
 
     @Option(
             names = "--retrain-every",
             defaultValue = "3000",
             paramLabel = "N",
-            description = "Readings between retraining rounds (default: ${DEFAULT-VALUE}).")
+            description = "Readings between retraining rounds.")
     int retrainEvery;
 
-    @Option(
-            names = "--epochs",
-            defaultValue = "10",
-            description = "Training epochs per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Training epochs per round.")
     int epochs;
 
     @Option(
@@ -83,7 +79,8 @@ public final class NabCommand implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "A job option (sensorcast.*) over the run's own, e.g. -D"
-                            + " sensorcast.scoring.tail-scale=6.")
+                            + " sensorcast.scoring.tail-scale=6.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> conf = new LinkedHashMap<>();
 
     @Override

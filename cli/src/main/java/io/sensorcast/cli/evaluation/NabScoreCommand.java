@@ -45,9 +45,7 @@ public final class NabScoreCommand implements Callable<Integer> {
     @Option(
             names = "--profile",
             defaultValue = "all",
-            description =
-                    "standard, reward_low_FP_rate, reward_low_FN_rate or all (default:"
-                            + " ${DEFAULT-VALUE}).")
+            description = "standard, reward_low_FP_rate, reward_low_FN_rate or all" + ".")
     String profile;
 
     @Option(

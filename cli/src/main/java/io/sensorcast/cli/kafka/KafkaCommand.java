@@ -21,10 +21,7 @@ public final class KafkaCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--port",
-            defaultValue = "9092",
-            description = "Client port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "9092", description = "Client port.")
     int port;
 
     @Option(

@@ -37,10 +37,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "CSV file(s).")
     List<Path> files;
 
-    @Option(
-            names = "--topic",
-            defaultValue = "sensorcast.readings",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic", defaultValue = "sensorcast.readings", description = "Topic.")
     String topic;
 
     @CommandLine.Mixin KafkaClientOptions kafka = new KafkaClientOptions();
@@ -48,7 +45,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(
             names = "--partitions",
             defaultValue = "4",
-            description = "Partitions if the topic is created (default: ${DEFAULT-VALUE}).")
+            description = "Partitions if the topic is created.")
     int partitions;
 
     static final class SensorNaming {

@@ -47,8 +47,7 @@ public final class TopicsCommand implements Callable<Integer> {
             names = "--partitions",
             defaultValue = "4",
             description =
-                    "Partitions of readings and the outputs (default: ${DEFAULT-VALUE});"
-                            + " model-updates always has one.")
+                    "Partitions of readings and the outputs;" + " model-updates always has one.")
     int partitions;
 
     @Option(
@@ -62,14 +61,15 @@ public final class TopicsCommand implements Callable<Integer> {
             defaultValue = "7d",
             paramLabel = "DURATION",
             description =
-                    "Retention of readings and the outputs, 0 for unlimited (default:"
-                            + " ${DEFAULT-VALUE}); model-updates is compacted instead.")
+                    "Retention of readings and the outputs, 0 for unlimited"
+                            + "; model-updates is compacted instead.")
     String retention;
 
     @Option(
             names = {"-D", "--conf"},
             paramLabel = "KEY=VALUE",
-            description = "Topic names, e.g. -D sensorcast.kafka.topic.readings=plant.readings.")
+            description = "Topic names, e.g. -D sensorcast.kafka.topic.readings=plant.readings.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> conf = new LinkedHashMap<>();
 
     @Override

@@ -8,28 +8,16 @@ import picocli.CommandLine.Option;
 /** {@code sensorcast train}'s options for the network's shape. */
 final class NetworkOptions {
 
-    @Option(
-            names = "--cell",
-            defaultValue = "LSTM",
-            description = "LSTM or GRU (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "LSTM", description = "LSTM or GRU.")
     Cell cell;
 
-    @Option(
-            names = "--layers",
-            defaultValue = "1",
-            description = "Stacked layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "1", description = "Stacked layers.")
     int layers;
 
-    @Option(
-            names = "--hidden",
-            defaultValue = "32",
-            description = "Hidden units per direction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "32", description = "Hidden units per direction.")
     int hidden;
 
-    @Option(
-            names = "--dropout",
-            defaultValue = "0",
-            description = "Dropout between layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", defaultValue = "0", description = "Dropout between layers.")
     float dropout;
 
     @Option(

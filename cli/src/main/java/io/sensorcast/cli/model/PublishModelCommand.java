@@ -40,13 +40,10 @@ public final class PublishModelCommand implements Callable<Integer> {
             names = "--store",
             defaultValue = "models",
             paramLabel = "ROOT",
-            description = "Model store root, path or URI (default: ${DEFAULT-VALUE}).")
+            description = "Model store root, path or URI.")
     String store;
 
-    @Option(
-            names = "--retain",
-            defaultValue = "5",
-            description = "Versions kept per group (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--retain", defaultValue = "5", description = "Versions kept per group.")
     int retain;
 
     @CommandLine.Mixin KafkaClientOptions kafka = new KafkaClientOptions();
@@ -54,7 +51,7 @@ public final class PublishModelCommand implements Callable<Integer> {
     @Option(
             names = "--topic",
             defaultValue = "sensorcast.model-updates",
-            description = "Model-updates topic (default: ${DEFAULT-VALUE}).")
+            description = "Model-updates topic.")
     String topic;
 
     @Option(names = "--no-notify", description = "Only write the store; send no model update.")

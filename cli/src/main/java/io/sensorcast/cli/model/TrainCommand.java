@@ -48,25 +48,20 @@ public final class TrainCommand implements Callable<Integer> {
             names = "--features",
             split = ",",
             paramLabel = "COL",
-            description = "Input columns (default: the targets only; targets are always inputs).")
+            description = "Input columns (default: the targets only; targets are always inputs).",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     List<String> features = List.of();
 
     @Option(
             names = "--window",
             defaultValue = "" + NetworkConfig.DEFAULT_WINDOW,
-            description = "Input rows (default: ${DEFAULT-VALUE}).")
+            description = "Input rows.")
     int window;
 
-    @Option(
-            names = "--horizon",
-            defaultValue = "24",
-            description = "Rows forecast (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--horizon", defaultValue = "24", description = "Rows forecast.")
     int horizon;
 
-    @Option(
-            names = "--stride",
-            defaultValue = "1",
-            description = "Rows between training windows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stride", defaultValue = "1", description = "Rows between training windows.")
     int stride;
 
     @Option(
@@ -80,10 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin TrainingOptionsMixin training;
 
-    @Option(
-            names = "--season",
-            defaultValue = "24",
-            description = "Seasonal-naive period in rows (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--season", defaultValue = "24", description = "Seasonal-naive period in rows.")
     int season;
 
     @Option(

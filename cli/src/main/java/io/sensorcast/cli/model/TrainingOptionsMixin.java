@@ -16,46 +16,28 @@ final class TrainingOptionsMixin {
                             + " (default: ${DEFAULT-VALUE}).")
     boolean linearWarmStart;
 
-    @Option(
-            names = "--epochs",
-            defaultValue = "20",
-            description = "Most epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "20", description = "Most epochs.")
     int epochs;
 
-    @Option(
-            names = "--batch-size",
-            defaultValue = "64",
-            description = "Windows per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "64", description = "Windows per step.")
     int batchSize;
 
-    @Option(
-            names = "--lr",
-            defaultValue = "0.0005",
-            description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "0.0005", description = "Adam learning rate.")
     double learningRate;
 
-    @Option(
-            names = "--clip-norm",
-            defaultValue = "1.0",
-            description = "Global gradient-norm clip (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clip-norm", defaultValue = "1.0", description = "Global gradient-norm clip.")
     double clipNorm;
 
     @Option(
             names = "--patience",
             defaultValue = "5",
-            description = "Early-stopping patience in epochs (default: ${DEFAULT-VALUE}).")
+            description = "Early-stopping patience in epochs.")
     int patience;
 
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "Random seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed.")
     long seed;
 
-    @Option(
-            names = "--device",
-            defaultValue = "auto",
-            description = "auto, cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu.")
     String device;
 
     /** The options as the training loop takes them; a bad value fails naming it. */

@@ -13,8 +13,7 @@ public final class EngineOptions {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description =
-                    "libtorch intra-op threads (0 = one per core; default: ${DEFAULT-VALUE}).")
+            description = "libtorch intra-op threads (0 = one per core).")
     public int threads = 0;
 
     @Option(

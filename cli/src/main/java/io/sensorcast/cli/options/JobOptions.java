@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,7 +26,7 @@ public final class JobOptions {
             names = "--models",
             defaultValue = "models",
             paramLabel = "ROOT",
-            description = "Model store root, path or URI (default: ${DEFAULT-VALUE}).")
+            description = "Model store root, path or URI.")
     public String models;
 
     @Option(
@@ -40,14 +41,15 @@ public final class JobOptions {
             paramLabel = "DURATION",
             description =
                     "Checkpoint interval; exactly-once outputs become visible at each checkpoint"
-                            + " (default: ${DEFAULT-VALUE}).")
+                            + ".")
     String checkpointInterval;
 
     @Option(
             names = {"-D", "--conf"},
             paramLabel = "KEY=VALUE",
             description =
-                    "Any job or Flink option, e.g. -D sensorcast.forecast.history=48 (see docs/configuration.md).")
+                    "Any job or Flink option, e.g. -D sensorcast.forecast.history=48 (see docs/configuration.md).",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> conf = new LinkedHashMap<>();
 
     /** The job configuration: these flags, then every -D on top. */

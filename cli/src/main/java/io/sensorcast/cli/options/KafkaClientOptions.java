@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,7 +42,8 @@ public final class KafkaClientOptions {
     @Option(
             names = "-X",
             paramLabel = "KEY=VALUE",
-            description = "One Kafka client property, over --kafka-config's.")
+            description = "One Kafka client property, over --kafka-config's.",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER)
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The client properties: the file's, then {@code -X}, with {@code bootstrap.servers} set. */

@@ -9,8 +9,6 @@ public final class ServingEngineOption {
 
     @Option(
             names = "--serving-engine",
-            description =
-                    "auto, onnxruntime or pytorch (sensorcast.models.serving-engine; default:"
-                            + " ${DEFAULT-VALUE}).")
+            description = "auto, onnxruntime or pytorch (sensorcast.models.serving-engine).")
     public ServingEngine engine = ForecastOptions.SERVING_ENGINE.defaultValue();
 }

@@ -10,6 +10,12 @@ import java.util.Arrays;
  * ObjectMapper} does (so the bytes on the topics are the same), without its reflection and per-call
  * set-up, which the profile of {@code sensorcast bench} showed as a third of the forecasting
  * thread. Not thread-safe; {@link #toBytes} and {@link #reset} to reuse.
+ *
+ * <p>It stays because it is faster than Jackson's own streaming {@code JsonGenerator} writing the
+ * same bytes: {@code sensorcast bench-json --seconds 6} (which first checks that both, and the
+ * record mapping, write identical bytes) measured 1.72x the generator's rate for forecasts and
+ * 1.33x for scores (1.75 M and 0.78 M records/s against 1.02 M and 0.59 M, one thread, AMD EPYC,
+ * JDK 17).
  */
 final class JsonWriter {
 
