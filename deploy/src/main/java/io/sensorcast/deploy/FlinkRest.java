@@ -17,20 +17,39 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.util.ExceptionUtils;
 
 /**
- * The few calls of Flink's REST API a deployment needs: cluster overview, jar upload and run, job
- * state, cancel and stop-with-savepoint. Errors carry the REST endpoint's own message.
+ * The calls of Flink's REST API a deployment needs. Job state, cancel and stop-with-savepoint go
+ * through Flink's own {@link RestClusterClient}; the calls it does not offer (cluster overview,
+ * TaskManagers, jar upload and run, exception history) are plain HTTP. Errors carry the REST
+ * endpoint's own message. Close it to release the client's threads.
  */
-public final class FlinkRest {
+public final class FlinkRest implements AutoCloseable {
 
     /** A job as the cluster lists it. */
     public record Job(String id, String name, String state) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
     private final URI base;
     private final HttpClient http;
+    private RestClusterClient<StandaloneClusterId> client; // made on first use
 
     public FlinkRest(URI base) {
         this.base = base;
@@ -125,26 +144,15 @@ public final class FlinkRest {
     /** Every job the cluster knows, running or done. */
     public List<Job> jobs() {
         List<Job> jobs = new ArrayList<>();
-        get("/jobs/overview")
-                .path("jobs")
-                .forEach(
-                        j ->
-                                jobs.add(
-                                        new Job(
-                                                j.path("jid").asText(),
-                                                j.path("name").asText(),
-                                                j.path("state").asText())));
+        for (JobStatusMessage j : answer(client().listJobs(), "listing the jobs")) {
+            jobs.add(new Job(j.getJobId().toHexString(), j.getJobName(), j.getJobState().name()));
+        }
         return jobs;
-    }
-
-    /** {@code GET /jobs/:id}: state, vertices, timestamps. */
-    public JsonNode job(String jobId) {
-        return get("/jobs/" + jobId);
     }
 
     /** The job's state, e.g. {@code RUNNING}, {@code RESTARTING}, {@code FINISHED}. */
     public String state(String jobId) {
-        return job(jobId).path("state").asText();
+        return answer(client().getJobStatus(id(jobId)), "the state of job " + jobId).name();
     }
 
     /** The job's exception history, root causes first, as the REST endpoint reports it. */
@@ -155,15 +163,17 @@ public final class FlinkRest {
     /** How many tasks of the job are in state RUNNING, over all its vertices. */
     public int runningTasks(String jobId) {
         int running = 0;
-        for (JsonNode v : job(jobId).path("vertices")) {
-            running += v.path("tasks").path("RUNNING").asInt();
+        for (JobDetailsInfo.JobVertexDetailsInfo v :
+                answer(client().getJobDetails(id(jobId)), "the details of job " + jobId)
+                        .getJobVertexInfos()) {
+            running += v.getTasksPerState().getOrDefault(ExecutionState.RUNNING, 0);
         }
         return running;
     }
 
     /** The TaskManagers (resource IDs) running a subtask of the job's vertex named {@code name}. */
     public List<String> taskManagersOf(String jobId, String vertexName) {
-        for (JsonNode v : job(jobId).path("vertices")) {
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
             if (v.path("name").asText().contains(vertexName)) {
                 List<String> ids = new ArrayList<>();
                 get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/taskmanagers")
@@ -178,40 +188,68 @@ public final class FlinkRest {
 
     /** Cancels the job (no savepoint). */
     public void cancel(String jobId) {
-        send(
-                HttpRequest.newBuilder(base.resolve("/jobs/" + jobId + "?mode=cancel"))
-                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
-                        .build());
+        answer(client().cancel(id(jobId)), "cancelling job " + jobId);
     }
 
     /**
      * Stops the job with a savepoint in {@code targetDirectory}; returns the savepoint's path once
      * taken (or fails with the cluster's reason).
      */
-    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
-            throws InterruptedException {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("drain", false);
-        body.put("targetDirectory", targetDirectory);
-        String trigger = post("/jobs/" + jobId + "/stop", body).path("request-id").asText();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode status = get("/jobs/" + jobId + "/savepoints/" + trigger);
-            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
-                JsonNode op = status.path("operation");
-                if (op.has("failure-cause")) {
-                    throw new IllegalStateException(
-                            "savepoint of job "
-                                    + jobId
-                                    + " failed: "
-                                    + op.path("failure-cause").path("stack-trace").asText());
-                }
-                return op.path("location").asText();
-            }
-            Thread.sleep(200);
+    public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) {
+        return answer(
+                client().stopWithSavepoint(
+                                id(jobId), false, targetDirectory, SavepointFormatType.DEFAULT),
+                "the savepoint of job " + jobId,
+                timeout);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
         }
-        throw new IllegalStateException(
-                "savepoint of job " + jobId + " not complete after " + timeout);
+    }
+
+    private synchronized RestClusterClient<StandaloneClusterId> client() {
+        if (client == null) {
+            Configuration config = new Configuration();
+            config.set(RestOptions.ADDRESS, base.getHost());
+            config.set(RestOptions.PORT, base.getPort());
+            try {
+                client = new RestClusterClient<>(config, StandaloneClusterId.getInstance());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot open a REST client for " + base, e);
+            }
+        }
+        return client;
+    }
+
+    private static JobID id(String jobId) {
+        try {
+            return JobID.fromHexString(jobId);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a Flink job id: '" + jobId + "'", e);
+        }
+    }
+
+    private <T> T answer(CompletableFuture<T> request, String what) {
+        return answer(request, what, REQUEST_TIMEOUT);
+    }
+
+    private <T> T answer(CompletableFuture<T> request, String what, Duration timeout) {
+        try {
+            return request.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = ExceptionUtils.stripExecutionException(e);
+            throw new IllegalStateException(what + " from " + base + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            request.cancel(true);
+            throw new IllegalStateException(what + " from " + base + ": no answer in " + timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + what, e);
+        }
     }
 
     private JsonNode get(String path) {

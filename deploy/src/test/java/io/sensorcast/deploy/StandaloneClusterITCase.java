@@ -6,13 +6,13 @@ import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.RetrainReport;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.Topics;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.engine.EngineSettings;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.job.ForecastJob;
 import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
@@ -74,9 +74,13 @@ class StandaloneClusterITCase {
     @TempDir Path tmp;
 
     private StandaloneCluster cluster;
+    private FlinkRest rest;
 
     @AfterEach
     void stopCluster() throws IOException {
+        if (rest != null) {
+            rest.close();
+        }
         if (cluster != null) {
             cluster.stop(Duration.ofSeconds(10));
         }
@@ -135,7 +139,7 @@ class StandaloneClusterITCase {
             cluster.startJobManager(START);
             cluster.startTaskManager("taskmanager-1", START);
             cluster.startTaskManager("taskmanager-2", START);
-            FlinkRest rest = cluster.rest();
+            rest = cluster.rest();
             String jar = rest.uploadJar(cluster.jars().jobJar());
 
             // 1. A TaskManager killed mid-stream, a replacement started: every forecast once.

@@ -30,8 +30,14 @@ final class ClusterCancel implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StandaloneCluster cluster = location.open();
-        FlinkRest rest = cluster.rest();
         PrintWriter out = spec.commandLine().getOut();
+        try (FlinkRest rest = cluster.rest()) {
+            stop(cluster, rest, out);
+        }
+        return 0;
+    }
+
+    private void stop(StandaloneCluster cluster, FlinkRest rest, PrintWriter out) {
         if (savepoint) {
             String path =
                     rest.stopWithSavepoint(
@@ -44,6 +50,5 @@ final class ClusterCancel implements Callable<Integer> {
             rest.cancel(jobId);
             out.println("Cancelled " + jobId);
         }
-        return 0;
     }
 }

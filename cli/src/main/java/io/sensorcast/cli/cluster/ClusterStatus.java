@@ -26,11 +26,17 @@ final class ClusterStatus implements Callable<Integer> {
             out.printf("  %-16s pid %-8d %s%n", m.name(), m.pid(), m.alive() ? "running" : "gone");
             anyAlive |= m.alive();
         }
-        FlinkRest rest = cluster.rest();
-        if (!rest.isUp()) {
-            out.println("REST " + rest.base() + ": not reachable");
-            return anyAlive ? 1 : 3;
+        try (FlinkRest rest = cluster.rest()) {
+            if (!rest.isUp()) {
+                out.println("REST " + rest.base() + ": not reachable");
+                return anyAlive ? 1 : 3;
+            }
+            printJobs(rest, out);
         }
+        return 0;
+    }
+
+    private static void printJobs(FlinkRest rest, PrintWriter out) {
         var overview = rest.overview();
         out.printf(
                 "REST %s: Flink %s, %d TaskManagers, %d of %d slots free%n",
@@ -42,6 +48,5 @@ final class ClusterStatus implements Callable<Integer> {
         for (FlinkRest.Job j : rest.jobs()) {
             out.printf("  job %s  %-10s %s%n", j.id(), j.state(), j.name());
         }
-        return 0;
     }
 }

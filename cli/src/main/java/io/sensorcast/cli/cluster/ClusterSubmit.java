@@ -75,10 +75,12 @@ final class ClusterSubmit implements Callable<Integer> {
         }
         List<String> args = JobConfiguration.render(submitted);
         StandaloneCluster cluster = location.open();
-        FlinkRest rest = cluster.rest();
-        String jar = rest.uploadJar(cluster.jars().jobJar());
-        String id = rest.runJar(jar, entry, args, parallelism, savepoint, allowNonRestoredState);
-        spec.commandLine().getOut().println("Submitted " + job + " as job " + id);
+        try (FlinkRest rest = cluster.rest()) {
+            String jar = rest.uploadJar(cluster.jars().jobJar());
+            String id =
+                    rest.runJar(jar, entry, args, parallelism, savepoint, allowNonRestoredState);
+            spec.commandLine().getOut().println("Submitted " + job + " as job " + id);
+        }
         return 0;
     }
 }

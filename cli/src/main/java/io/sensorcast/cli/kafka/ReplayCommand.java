@@ -2,9 +2,9 @@ package io.sensorcast.cli.kafka;
 
 import io.sensorcast.cli.options.KafkaClientOptions;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
+import io.sensorcast.pipeline.data.CsvReadings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

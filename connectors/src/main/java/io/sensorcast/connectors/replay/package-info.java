@@ -1,2 +1,4 @@
-/** Reading CSV files as sensor readings and replaying them into Kafka at a chosen pace. */
+/**
+ * Replaying readings into Kafka at a chosen pace: as recorded, at a rate, or as fast as it goes.
+ */
 package io.sensorcast.connectors.replay;

@@ -1,7 +1,6 @@
 package io.sensorcast.evaluation.bench;
 
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.artifact.ModelRequirements;
@@ -9,6 +8,7 @@ import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.serving.ServingEngine;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.CandidateTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;

@@ -1,12 +1,12 @@
 package io.sensorcast.evaluation.demo;
 
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabScorer;
+import io.sensorcast.pipeline.data.CsvReadings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

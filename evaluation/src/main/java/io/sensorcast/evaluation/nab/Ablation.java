@@ -1,12 +1,12 @@
 package io.sensorcast.evaluation.nab;
 
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.evaluation.nab.BaselineDetection.Forecaster;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.job.ForecastOptions;
 import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.scoring.DetectorSettings;

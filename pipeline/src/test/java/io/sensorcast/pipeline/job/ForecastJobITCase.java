@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
+import io.sensorcast.pipeline.testutils.BoundedJob;
 import io.sensorcast.pipeline.testutils.CollectingSink;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
@@ -24,8 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,25 +67,12 @@ class ForecastJobITCase {
         config.set(ForecastOptions.GROUP_THRESHOLDS, FILE + "=0.45");
 
         // no restarts: a failure must fail the test, not loop until the timeout
-        Configuration flink = new Configuration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        // one ordered source, as one Kafka partition would be
-        ForecastJob.Outputs out =
-                ForecastJob.build(
-                        ForecastJob.withEventTime(
-                                env.fromData(readings).setParallelism(1),
-                                ForecastSettings.of(config)),
-                        ForecastJob.noModelUpdates(env),
-                        ForecastSettings.of(config));
-        CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");
-        CollectingSink<ScoreRecord> scores = new CollectingSink<>("scores");
-        CollectingSink<SensorReading> late = new CollectingSink<>("late");
-        out.late().sinkTo(late);
-        out.forecasts().sinkTo(forecasts).setParallelism(1);
-        out.scores().sinkTo(scores).setParallelism(1);
-        env.execute("forecast-job-it");
+        BoundedJob job = BoundedJob.of(readings, config, 2);
+        CollectingSink<ForecastRecord> forecasts =
+                job.collect(job.outputs().forecasts(), "forecasts");
+        CollectingSink<ScoreRecord> scores = job.collect(job.outputs().scores(), "scores");
+        CollectingSink<SensorReading> late = job.collect(job.outputs().late(), "late");
+        job.run("forecast-job-it");
 
         assertThat(late.results()).isEmpty();
         // The file repeats 12 timestamps; a repeated timestamp is ignored, the first one kept.

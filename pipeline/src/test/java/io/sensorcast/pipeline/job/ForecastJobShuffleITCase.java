@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
+import io.sensorcast.pipeline.testutils.BoundedJob;
 import io.sensorcast.pipeline.testutils.CollectingSink;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
@@ -21,8 +22,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -151,22 +150,11 @@ class ForecastJobShuffleITCase {
         config.set(ForecastOptions.OUT_OF_ORDERNESS, OUT_OF_ORDERNESS);
         config.set(ForecastOptions.BATCH_SIZE, 64);
 
-        Configuration flink = new Configuration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        ForecastJob.Outputs out =
-                ForecastJob.build(
-                        ForecastJob.withEventTime(
-                                env.fromData(readings).setParallelism(1),
-                                ForecastSettings.of(config)),
-                        ForecastJob.noModelUpdates(env),
-                        ForecastSettings.of(config));
-        CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("forecasts");
-        CollectingSink<SensorReading> late = new CollectingSink<>("late");
-        out.forecasts().sinkTo(forecasts).setParallelism(1);
-        out.late().sinkTo(late).setParallelism(1);
-        env.execute("forecast-shuffle-it");
+        BoundedJob job = BoundedJob.of(readings, config, 2);
+        CollectingSink<ForecastRecord> forecasts =
+                job.collect(job.outputs().forecasts(), "forecasts");
+        CollectingSink<SensorReading> late = job.collect(job.outputs().late(), "late");
+        job.run("forecast-shuffle-it");
 
         assertThat(late.results()).isEmpty();
         Map<String, ForecastRecord> byKey = new TreeMap<>();

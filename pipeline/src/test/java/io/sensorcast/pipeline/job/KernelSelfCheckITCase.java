@@ -12,6 +12,7 @@ import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.GroupRetrainFunction;
 import io.sensorcast.pipeline.retrain.RetrainSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
+import io.sensorcast.pipeline.testutils.BoundedJob;
 import io.sensorcast.pipeline.testutils.CollectingSink;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -57,21 +56,12 @@ class KernelSelfCheckITCase {
         for (int i = 0; i < 50; i++) {
             readings.add(SensorReading.of("s", 1_000_000L + i * 60_000L, Math.sin(i)));
         }
-        Configuration flink = new Configuration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        ForecastJob.Outputs out =
-                ForecastJob.build(
-                        ForecastJob.withEventTime(
-                                env.fromData(readings).setParallelism(1),
-                                ForecastSettings.of(config)),
-                        ForecastJob.noModelUpdates(env),
-                        ForecastSettings.of(config));
-        CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("self-check-forecasts");
-        out.forecasts().sinkTo(forecasts).setParallelism(1);
+        BoundedJob job = BoundedJob.of(readings, config, 2);
+        CollectingSink<ForecastRecord> forecasts =
+                job.collect(job.outputs().forecasts(), "self-check-forecasts");
 
         assertThat(DjlRuntime.selfCheck(0.05).passed()).isFalse();
-        assertThatThrownBy(() -> env.execute("self-check-it"))
+        assertThatThrownBy(() -> job.run("self-check-it"))
                 .satisfies(
                         e ->
                                 assertThat(

@@ -6,12 +6,13 @@ import ai.djl.nn.Parameter;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.ForecastModel;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
+import io.sensorcast.pipeline.testutils.BoundedJob;
 import io.sensorcast.pipeline.testutils.CollectingSink;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
@@ -19,8 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,22 +62,11 @@ class NonFiniteForecastITCase {
         config.set(ForecastOptions.HISTORY, WINDOW);
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
-        Configuration flink = new Configuration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        ForecastJob.Outputs out =
-                ForecastJob.build(
-                        ForecastJob.withEventTime(
-                                env.fromData(readings).setParallelism(1),
-                                ForecastSettings.of(config)),
-                        ForecastJob.noModelUpdates(env),
-                        ForecastSettings.of(config));
-        CollectingSink<ForecastRecord> forecasts = new CollectingSink<>("nan-forecasts");
-        CollectingSink<ScoreRecord> scores = new CollectingSink<>("nan-scores");
-        out.forecasts().sinkTo(forecasts).setParallelism(1);
-        out.scores().sinkTo(scores).setParallelism(1);
-        env.execute("non-finite-forecast-it");
+        BoundedJob job = BoundedJob.of(readings, config, 2);
+        CollectingSink<ForecastRecord> forecasts =
+                job.collect(job.outputs().forecasts(), "nan-forecasts");
+        CollectingSink<ScoreRecord> scores = job.collect(job.outputs().scores(), "nan-scores");
+        job.run("non-finite-forecast-it");
 
         assertThat(forecasts.results()).hasSize(400 - WINDOW + 1);
         assertThat(forecasts.results())

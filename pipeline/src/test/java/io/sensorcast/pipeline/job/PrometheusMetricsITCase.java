@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.testutils.TestClusters;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.io.IOException;

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.SensorReading;
-import io.sensorcast.connectors.replay.CsvReadings;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.serving.ServingEngine;
+import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
+import io.sensorcast.pipeline.testutils.BoundedJob;
 import io.sensorcast.pipeline.testutils.CollectingSink;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
@@ -18,8 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,20 +69,10 @@ class ServingEngineITCase {
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, work.resolve("models").toString());
         config.set(ForecastOptions.SERVING_ENGINE, engine);
-        Configuration flink = new Configuration();
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(2);
-        ForecastJob.Outputs out =
-                ForecastJob.build(
-                        ForecastJob.withEventTime(
-                                env.fromData(readings).setParallelism(1),
-                                ForecastSettings.of(config)),
-                        ForecastJob.noModelUpdates(env),
-                        ForecastSettings.of(config));
-        CollectingSink<ForecastRecord> sink = new CollectingSink<>("engine-" + engine);
-        out.forecasts().sinkTo(sink).setParallelism(1);
-        env.execute("serving-engine-" + engine);
+        BoundedJob job = BoundedJob.of(readings, config, 2);
+        CollectingSink<ForecastRecord> sink =
+                job.collect(job.outputs().forecasts(), "engine-" + engine);
+        job.run("serving-engine-" + engine);
         Map<String, Double> byOrigin = new TreeMap<>();
         for (ForecastRecord f : sink.results()) {
             assertThat(f.modelVersion()).as("served by the model").isEqualTo(1);

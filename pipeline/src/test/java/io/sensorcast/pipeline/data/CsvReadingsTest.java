@@ -1,4 +1,4 @@
-package io.sensorcast.connectors.replay;
+package io.sensorcast.pipeline.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,21 +64,27 @@ class CsvReadingsTest {
     }
 
     @Test
-    void pacingParsesSpeedRateAndMax() {
-        assertThat(Pacing.parse("60x")).isEqualTo(new Pacing.Speed(60));
-        assertThat(Pacing.parse("500/s")).isEqualTo(new Pacing.Rate(500));
-        assertThat(Pacing.parse("max")).isEqualTo(new Pacing.Max());
-        // an hour of event time at 60x is due one minute in
-        assertThat(new Pacing.Speed(60).dueNanos(1, 3_600_000, 0)).isEqualTo(60_000_000_000L);
-        assertThat(new Pacing.Rate(10).dueNanos(5, 0, 0)).isEqualTo(500_000_000L);
-        assertThatThrownBy(() -> Pacing.parse("fast")).hasMessageContaining("max; got 'fast'");
+    void namesTheRowOfABadTimestampAndTheLineOfABadValue() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "timestamp,value\n2013-12-02 21:15:00,1\nnoon,1\n");
+        assertThatThrownBy(() -> CsvReadings.read(bad, "x"))
+                .hasMessageEndingWith("bad.csv: data row 2: unparseable timestamp 'noon'");
+        Files.writeString(bad, "timestamp,value\n2013-12-02 21:15:00,1\n2013-12-02 21:20:00,x\n");
+        assertThatThrownBy(() -> CsvReadings.read(bad, "x"))
+                .hasMessageEndingWith("bad.csv:3: column 'value' is not a number: 'x'");
     }
 
     @Test
-    void namesTheLineOfABadTimestamp() throws Exception {
-        Path bad = dir.resolve("bad.csv");
-        Files.writeString(bad, "timestamp,value\nnoon,1\n");
-        assertThatThrownBy(() -> CsvReadings.read(bad, "x"))
-                .hasMessageEndingWith("bad.csv:2: unparseable timestamp 'noon'");
+    void readsEpochMillisAndZonedTimestamps() throws Exception {
+        Path csv = dir.resolve("zoned.csv");
+        Files.writeString(
+                csv,
+                "ts,value\n1386018900000,1\n2013-12-02T21:20:00+01:00,2\n2013-12-02T21:25:00,3\n");
+        assertThat(CsvReadings.read(csv, "z"))
+                .extracting(r -> r.timestamp)
+                .containsExactly(
+                        1386018900000L,
+                        Instant.parse("2013-12-02T20:20:00Z").toEpochMilli(),
+                        Instant.parse("2013-12-02T21:25:00Z").toEpochMilli());
     }
 }

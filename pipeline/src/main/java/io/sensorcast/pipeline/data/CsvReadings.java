@@ -1,26 +1,24 @@
-package io.sensorcast.connectors.replay;
+package io.sensorcast.pipeline.data;
 
 import io.sensorcast.connectors.format.SensorReading;
-import java.io.BufferedReader;
+import io.sensorcast.model.dataset.TimeSeriesTable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reads CSV series as readings: a header, the timestamp first, then one value column (NAB's {@code
- * timestamp,value}: univariate readings) or several (ETT: multivariate readings named by the
- * header). Timestamps without a zone are taken as UTC.
+ * CSV series as readings, read by the one CSV reader, {@link TimeSeriesTable#readCsv}: a header,
+ * the timestamp first, then one value column (NAB's {@code timestamp,value}: univariate readings
+ * named {@value SensorReading#VALUE}) or several (ETT: multivariate readings named by the header).
+ * Timestamps are epoch milliseconds or ISO-8601, with or without a {@code T}; without a zone they
+ * are taken as UTC.
  */
 public final class CsvReadings {
 
@@ -31,62 +29,23 @@ public final class CsvReadings {
 
     /** The readings of one file, in file order, all from {@code sensor}. */
     public static List<SensorReading> read(Path file, String sensor) throws IOException {
-        List<SensorReading> out = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null) {
-                throw new IllegalArgumentException(file + ": empty file, expected a CSV header");
+        TimeSeriesTable table = TimeSeriesTable.readCsv(file);
+        String[] names =
+                table.columns().size() == 1
+                        ? new String[] {SensorReading.VALUE}
+                        : table.columns().toArray(String[]::new);
+        List<SensorReading> out = new ArrayList<>(table.rows());
+        for (int r = 0; r < table.rows(); r++) {
+            double[] values = new double[names.length];
+            for (int c = 0; c < values.length; c++) {
+                values[c] = table.value(c, r);
             }
-            String[] columns = header.split(",", -1);
-            if (columns.length < 2) {
-                throw new IllegalArgumentException(
-                        file + ": header needs a timestamp and at least one value column");
-            }
-            String[] names =
-                    columns.length == 2
-                            ? new String[] {SensorReading.VALUE}
-                            : Arrays.stream(columns, 1, columns.length)
-                                    .map(String::trim)
-                                    .toArray(String[]::new);
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                if (cells.length != columns.length) {
-                    throw new IllegalArgumentException(
-                            file
-                                    + ":"
-                                    + lineNo
-                                    + ": expected "
-                                    + columns.length
-                                    + " cells, got "
-                                    + cells.length);
-                }
-                double[] values = new double[names.length];
-                for (int i = 0; i < values.length; i++) {
-                    try {
-                        values[i] = Double.parseDouble(cells[i + 1].trim());
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(
-                                file + ":" + lineNo + ": not a number: '" + cells[i + 1] + "'");
-                    }
-                }
-                out.add(
-                        new SensorReading(
-                                sensor,
-                                parseTimestamp(cells[0].trim(), file, lineNo),
-                                names,
-                                values));
-            }
+            long timestamp = parseTimestamp(table.timestamp(r), file, r);
+            out.add(new SensorReading(sensor, timestamp, names, values));
         }
         return out;
     }
 
-    /** Readings of several files merged into one event-time order (ties keep file order). */
     /**
      * The readings of several files merged in time order: each file's from {@code sensor}, or where
      * that is null from its file name ({@link #sensorFromFilename}).
@@ -128,7 +87,8 @@ public final class CsvReadings {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    static long parseTimestamp(String text, Path file, int line) {
+    /** Epoch milliseconds of {@code text}, the timestamp of data row {@code row} (0-based). */
+    static long parseTimestamp(String text, Path file, int row) {
         try {
             if (text.matches("\\d{10,}")) {
                 return Long.parseLong(text);
@@ -144,11 +104,7 @@ public final class CsvReadings {
                     .toEpochMilli();
         } catch (DateTimeParseException | NumberFormatException e) {
             throw new IllegalArgumentException(
-                    file + ":" + line + ": unparseable timestamp '" + text + "'");
+                    file + ": data row " + (row + 1) + ": unparseable timestamp '" + text + "'");
         }
-    }
-
-    static Instant instant(long millis) {
-        return Instant.ofEpochMilli(millis);
     }
 }
