@@ -1,20 +1,16 @@
 package io.sensorcast.evaluation.nab;
 
-import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.evaluation.nab.BaselineDetection.Forecaster;
 import io.sensorcast.model.evaluation.nab.NabCorpus;
 import io.sensorcast.model.evaluation.nab.NabProfile;
 import io.sensorcast.model.evaluation.nab.NabScorer;
-import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.job.ForecastOptions;
 import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,20 +26,16 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class Ablation {
 
-    /** One series of the corpus, by its labels key. */
-    private record Series(String name, long[] timestamps, double[] values) {}
-
     /** A forecaster's alert scores of one series under {@code settings}. */
     private interface Alerts {
-        double[] of(Series series, DetectorSettings settings) throws IOException;
+        double[] of(NabSeries series, DetectorSettings settings) throws IOException;
     }
 
     /** The retraining schedule of the linear forecasters: {@code sensorcast nab}'s. */
-    private static final BaselineDetection.Schedule SCHEDULE =
+    static final BaselineDetection.Schedule SCHEDULE =
             new BaselineDetection.Schedule(48, 500, 3000, 3000);
 
-    private final List<Series> corpus;
-    private final Map<String, List<NabScorer.Window>> windows;
+    private final List<NabSeries> corpus;
     private final DetectorSettings detector;
     private final Path resultsDir;
 
@@ -58,8 +50,7 @@ public final class Ablation {
             DetectorSettings detector,
             Path resultsDir)
             throws IOException {
-        this.corpus = read(files, name);
-        this.windows = windows;
+        this.corpus = NabSeries.read(files, name, windows);
         this.detector = detector;
         this.resultsDir = resultsDir;
     }
@@ -172,21 +163,19 @@ public final class Ablation {
             String forecaster, Alerts alertsOf, DetectorSettings settings, boolean write)
             throws IOException {
         List<NabScorer.DataFile> scored = new ArrayList<>();
-        for (Series s : corpus) {
-            List<LocalDateTime> times = times(s.timestamps());
+        for (NabSeries s : corpus) {
             double[] alerts = alertsOf.of(s, settings);
-            List<NabScorer.Window> labels = windows.getOrDefault(s.name(), List.of());
             if (resultsDir != null && write) {
                 NabCorpus.writeResults(
                         resultsDir,
                         "sensorcast-" + forecaster,
                         s.name(),
-                        times,
+                        s.times(),
                         s.values(),
                         alerts,
-                        labels);
+                        s.windows());
             }
-            scored.add(new NabScorer.DataFile(s.name(), times, alerts, labels));
+            scored.add(s.scored(alerts));
         }
         return scored;
     }
@@ -197,7 +186,7 @@ public final class Ablation {
      */
     private Alerts recorded(Path dir) throws IOException {
         Map<String, double[]> forecasts = new LinkedHashMap<>();
-        for (Series s : corpus) {
+        for (NabSeries s : corpus) {
             double[] f = RecordedForecasts.read(dir, s.name(), s.timestamps());
             if (f == null) {
                 throw new IllegalArgumentException(
@@ -233,29 +222,5 @@ public final class Ablation {
                 refractory,
                 maxWeekLag,
                 d.persistenceWeight());
-    }
-
-    private static List<Series> read(List<Path> files, Function<Path, String> name)
-            throws IOException {
-        List<Series> out = new ArrayList<>();
-        for (Path f : files) {
-            List<SensorReading> rows = CsvReadings.read(f, "s");
-            long[] t = new long[rows.size()];
-            double[] v = new double[rows.size()];
-            for (int i = 0; i < t.length; i++) {
-                t[i] = rows.get(i).timestamp;
-                v[i] = rows.get(i).values[0];
-            }
-            out.add(new Series(name.apply(f), t, v));
-        }
-        return out;
-    }
-
-    private static List<LocalDateTime> times(long[] timestamps) {
-        List<LocalDateTime> out = new ArrayList<>(timestamps.length);
-        for (long t : timestamps) {
-            out.add(LocalDateTime.ofEpochSecond(t / 1000, 0, ZoneOffset.UTC));
-        }
-        return out;
     }
 }

@@ -159,14 +159,14 @@ public record NetworkConfig(
     }
 
     /**
-     * Builds a {@link NetworkConfig}: {@code set*} for required values, {@code opt*} for others.
-     */
-    /**
      * The readings a network reads where no one says: {@code sensorcast.retrain.window}'s default,
      * and {@code train}'s and {@code bench}'s.
      */
     public static final int DEFAULT_WINDOW = 48;
 
+    /**
+     * Builds a {@link NetworkConfig}: {@code set*} for required values, {@code opt*} for others.
+     */
     public static final class Builder {
         private Cell cell = Cell.LSTM;
         private int layers = 1;
