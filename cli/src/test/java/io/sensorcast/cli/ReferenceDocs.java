@@ -220,7 +220,7 @@ final class ReferenceDocs {
                     case "Long" ->
                             List.of(String.valueOf(Long.MIN_VALUE), String.valueOf(Long.MAX_VALUE));
                     case "Double" -> List.of("-1e300", "1e300");
-                    case "Duration" -> List.of("0 ms");
+                    case "Duration" -> List.of("0 ms", "100000 d");
                     default -> List.of();
                 };
         Set<String> rules = new java.util.LinkedHashSet<>();

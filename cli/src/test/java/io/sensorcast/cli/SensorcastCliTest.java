@@ -187,9 +187,16 @@ class SensorcastCliTest {
         assertThat(err.toString())
                 .contains("sensorcast.forecast.history: nab-ablation takes detector options");
         // the live run refuses it before its broker and cluster start
-        assertThat(run("nab", "-D", "sensorcast.scoring.refractory=-1")).isEqualTo(2);
+        assertThat(run("nab", "-D", "sensorcast.scoring.refractory-period=-1s")).isEqualTo(2);
         assertThat(err.toString())
-                .contains("sensorcast.scoring.refractory must be in [0, 1000000], got -1");
+                .contains(
+                        "sensorcast.scoring.refractory-period must be in [0 ms, 366 d], got -1"
+                                + " s");
+        // a key that counted readings is refused, naming the duration that replaced it
+        assertThat(run("nab-ablation", "-D", "sensorcast.scoring.refractory=300")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("sensorcast.scoring.refractory counted readings and is gone")
+                .contains("set sensorcast.scoring.refractory-period instead");
         assertThat(this.out.toString()).doesNotContain("results in");
     }
 

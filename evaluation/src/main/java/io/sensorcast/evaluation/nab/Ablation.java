@@ -11,6 +11,7 @@ import io.sensorcast.pipeline.scoring.DetectorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +134,8 @@ public final class Ablation {
                 "without the out-of-range rule",
                 with(d, d.refractory(), 1_000_000, d.maxWeekLag()));
         variants.put(
-                "without the refractory period", with(d, 0, d.spatialWarmup(), d.maxWeekLag()));
+                "without the refractory period",
+                with(d, Duration.ZERO, d.spatialWarmup(), d.maxWeekLag()));
         // the forecast judged alone: the same as the full detector for persistence
         variants.put(ALONE, d.withPersistenceWeight(0));
         return variants;
@@ -208,11 +210,11 @@ public final class Ablation {
     }
 
     private static DetectorSettings with(
-            DetectorSettings d, int refractory, int spatialWarmup, int maxWeekLag) {
+            DetectorSettings d, Duration refractory, int spatialWarmup, int maxWeekLag) {
         return new DetectorSettings(
                 d.shortWindow(),
-                d.longWindow(),
-                d.reestimateEvery(),
+                d.errorHistory(),
+                d.reestimateInterval(),
                 d.minHistory(),
                 d.sigmaFloor(),
                 d.tailScale(),

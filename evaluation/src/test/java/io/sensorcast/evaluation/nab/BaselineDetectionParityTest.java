@@ -9,6 +9,7 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,7 +24,19 @@ import org.junit.jupiter.api.Test;
 class BaselineDetectionParityTest {
 
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032, 0.5);
+            new DetectorSettings(
+                    3,
+                    Duration.ofMinutes(50),
+                    Duration.ofMinutes(10),
+                    5,
+                    0.001,
+                    5,
+                    0.02,
+                    5,
+                    0.5,
+                    Duration.ofMinutes(10),
+                    4032,
+                    0.5); // the readings come a minute apart
 
     /** The job's default sensor idle timeout, 7 days. */
     private static final long IDLE = 7 * 86_400_000L;

@@ -3,6 +3,7 @@ package io.sensorcast.pipeline.config;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 
 /** Range checks for the jobs' options; a failure names the key and the allowed range. */
 public final class OptionChecks {
@@ -47,6 +48,23 @@ public final class OptionChecks {
                             + "'",
                     e);
         }
+    }
+
+    /** The option's duration, which must be in [{@code min}, {@code max}]. */
+    public static Duration range(
+            Configuration c, ConfigOption<Duration> o, Duration min, Duration max) {
+        Duration d = c.get(o);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                    o.key()
+                            + " must be in ["
+                            + TimeUtils.formatWithHighestUnit(min)
+                            + ", "
+                            + TimeUtils.formatWithHighestUnit(max)
+                            + "], got "
+                            + TimeUtils.formatWithHighestUnit(d));
+        }
+        return d;
     }
 
     /** The option's duration, which must be positive (or zero, when allowed). */

@@ -138,23 +138,28 @@ public final class ForecastOptions {
                     .defaultValue(DETECTOR.shortWindow())
                     .withDescription("Forecast errors averaged into the current error level.");
 
-    public static final ConfigOption<Integer> SCORE_LONG_WINDOW =
-            ConfigOptions.key("sensorcast.scoring.long-window")
-                    .intType()
-                    .defaultValue(DETECTOR.longWindow())
-                    .withDescription("Past error levels that define a sensor's usual error.");
+    public static final ConfigOption<Duration> SCORE_ERROR_HISTORY =
+            ConfigOptions.key("sensorcast.scoring.error-history")
+                    .durationType()
+                    .defaultValue(DETECTOR.errorHistory())
+                    .withDescription(
+                            "How far back forecast error levels define a sensor's usual error.");
 
-    public static final ConfigOption<Integer> SCORE_REESTIMATE_EVERY =
-            ConfigOptions.key("sensorcast.scoring.reestimate-every")
-                    .intType()
-                    .defaultValue(DETECTOR.reestimateEvery())
-                    .withDescription("Readings between re-estimates of the usual error.");
+    public static final ConfigOption<Duration> SCORE_REESTIMATE_INTERVAL =
+            ConfigOptions.key("sensorcast.scoring.reestimate-interval")
+                    .durationType()
+                    .defaultValue(DETECTOR.reestimateInterval())
+                    .withDescription(
+                            "Time between re-estimates of the usual error, at most the error"
+                                    + " history.");
 
     public static final ConfigOption<Integer> SCORE_MIN_HISTORY =
             ConfigOptions.key("sensorcast.scoring.min-history")
                     .intType()
                     .defaultValue(DETECTOR.minHistory())
-                    .withDescription("Error levels needed before the error likelihood scores.");
+                    .withDescription(
+                            "Error levels needed before the error likelihood scores (a sample"
+                                    + " size, in readings).");
 
     public static final ConfigOption<Double> SCORE_SIGMA_FLOOR =
             ConfigOptions.key("sensorcast.scoring.sigma-floor")
@@ -180,21 +185,24 @@ public final class ForecastOptions {
             ConfigOptions.key("sensorcast.scoring.range-warmup")
                     .intType()
                     .defaultValue(DETECTOR.spatialWarmup())
-                    .withDescription("Readings before the out-of-range rule applies.");
+                    .withDescription(
+                            "Readings before the out-of-range rule applies (a sample of the"
+                                    + " range).");
 
-    public static final ConfigOption<Integer> SCORE_REFRACTORY =
-            ConfigOptions.key("sensorcast.scoring.refractory")
-                    .intType()
+    public static final ConfigOption<Duration> SCORE_REFRACTORY =
+            ConfigOptions.key("sensorcast.scoring.refractory-period")
+                    .durationType()
                     .defaultValue(DETECTOR.refractory())
-                    .withDescription("Readings after an anomaly during which no alert is raised.");
+                    .withDescription("Time after an anomaly during which no alert is raised.");
 
     public static final ConfigOption<Integer> SCORE_MAX_WEEK_LAG =
             ConfigOptions.key("sensorcast.scoring.max-week-lag")
                     .intType()
                     .defaultValue(DETECTOR.maxWeekLag())
                     .withDescription(
-                            "Most readings a week may span for the week-ago comparison (state:"
-                                    + " one value per reading of the week).");
+                            "Most values the week-ago comparison keeps (its state, 4 bytes each):"
+                                    + " a week of more readings is kept as means of consecutive"
+                                    + " readings; 0 turns the comparison off.");
 
     public static final ConfigOption<Double> SCORE_PERSISTENCE_WEIGHT =
             ConfigOptions.key("sensorcast.scoring.persistence-weight")
@@ -246,7 +254,12 @@ public final class ForecastOptions {
 
     /** The detector's settings; a bad value fails naming its key and the allowed range. */
     public static DetectorSettings detector(Configuration c) {
-        int longWindow = OptionChecks.range(c, SCORE_LONG_WINDOW, 2, 1_000_000);
+        Duration history =
+                OptionChecks.range(
+                        c,
+                        SCORE_ERROR_HISTORY,
+                        Duration.ofMinutes(1),
+                        DetectorSettings.MAX_DURATION);
         double threshold = c.get(THRESHOLD);
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException(
@@ -254,15 +267,16 @@ public final class ForecastOptions {
         }
         return new DetectorSettings(
                 OptionChecks.range(c, SCORE_SHORT_WINDOW, 1, 10_000),
-                longWindow,
-                OptionChecks.range(c, SCORE_REESTIMATE_EVERY, 1, 1_000_000),
-                OptionChecks.range(c, SCORE_MIN_HISTORY, 2, longWindow),
+                history,
+                OptionChecks.range(c, SCORE_REESTIMATE_INTERVAL, Duration.ofMillis(1), history),
+                OptionChecks.range(c, SCORE_MIN_HISTORY, 2, 1_000_000),
                 OptionChecks.range(c, SCORE_SIGMA_FLOOR, 1e-9, 0.5),
                 OptionChecks.range(c, SCORE_TAIL_SCALE, 0.01, 1000),
                 OptionChecks.range(c, SCORE_RANGE_TOLERANCE, 0, 10),
                 OptionChecks.range(c, SCORE_RANGE_WARMUP, 0, 1_000_000),
                 threshold,
-                OptionChecks.range(c, SCORE_REFRACTORY, 0, 1_000_000),
+                OptionChecks.range(
+                        c, SCORE_REFRACTORY, Duration.ZERO, DetectorSettings.MAX_DURATION),
                 OptionChecks.range(c, SCORE_MAX_WEEK_LAG, 0, 1_000_000),
                 OptionChecks.range(c, SCORE_PERSISTENCE_WEIGHT, 0, 1));
     }

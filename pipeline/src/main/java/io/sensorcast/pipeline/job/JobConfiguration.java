@@ -41,6 +41,19 @@ public final class JobConfiguration {
     /** The keys an option had before its rename: still read, never suggested. */
     private static final Set<String> DEPRECATED = deprecatedKeysOf(OPTION_CLASSES);
 
+    /**
+     * Keys that counted readings and are now durations under another name: refused, naming the new
+     * key, as a count read as a duration would be milliseconds.
+     */
+    private static final Map<String, String> REPLACED =
+            Map.of(
+                    "sensorcast.scoring.long-window",
+                    ForecastOptions.SCORE_ERROR_HISTORY.key(),
+                    "sensorcast.scoring.reestimate-every",
+                    ForecastOptions.SCORE_REESTIMATE_INTERVAL.key(),
+                    "sensorcast.scoring.refractory",
+                    ForecastOptions.SCORE_REFRACTORY.key());
+
     private JobConfiguration() {}
 
     /** The cluster's {@code sensorcast.*} keys, then {@code args} over them, checked. */
@@ -89,6 +102,14 @@ public final class JobConfiguration {
                     || DEPRECATED.contains(key)
                     || OPEN_PREFIXES.stream().anyMatch(key::startsWith)) {
                 continue;
+            }
+            if (REPLACED.containsKey(key)) {
+                throw new IllegalArgumentException(
+                        key
+                                + " counted readings and is gone: the detector's time constants are"
+                                + " durations now, the same at any sampling interval; set "
+                                + REPLACED.get(key)
+                                + " instead (e.g. 2d, 50h, 500min)");
             }
             throw new IllegalArgumentException(
                     "unknown option "

@@ -10,10 +10,10 @@ package io.sensorcast.pipeline.scoring;
  *       it is to the model and to "no change" together: the model's own errors where the series is
  *       erratic add false alarms that persistence's do not, and persistence's errors at each
  *       predictable transition are halved by the model's), and the error of the value one week
- *       earlier (by reading count, see {@link #update(long, double, double, DetectorSettings)}),
- *       both in units of the sensor's running range (max − min so far). The forecast knows the last
- *       hour, not what is normal for this hour of the week; the week-ago value does, so a missing
- *       or displaced daily pattern leaves a large week-ago error.
+ *       earlier (see {@link #update(long, double, double, DetectorSettings)}), both in units of the
+ *       sensor's running range (max − min so far). The forecast knows the last hour, not what is
+ *       normal for this hour of the week; the week-ago value does, so a missing or displaced daily
+ *       pattern leaves a large week-ago error.
  *   <li><b>Error likelihood</b> per stream ({@link ErrorLikelihood}: Numenta's anomaly likelihood,
  *       Ahmad et al. 2017, on forecast errors). With {@code L = −log10 P} for the tail probability
  *       P of the current error level, the score is {@code L / (L + tailScale)}: 0.5 at {@code P =
@@ -26,12 +26,19 @@ package io.sensorcast.pipeline.scoring;
  *   <li><b>One alert per excursion.</b> The score is the highest of the three; the alert score is
  *       the score where it exceeds every score of the previous {@code shortWindow} readings (an
  *       excursion's onset), else 0; after an alert at or above the threshold no alert is raised for
- *       {@code refractory} readings.
+ *       the {@code refractory} period.
  * </ol>
  *
- * <p>State is bounded: per stream a ring of {@code shortWindow} errors and {@code ⌈longWindow /
- * reestimateEvery⌉} block sums, the week ring (one float per reading of a week, at most {@code
- * maxWeekLag}), and a few numbers. A Flink POJO, updated in place.
+ * <p><b>Time, not readings.</b> The detector learns its sensor's sampling interval from the first
+ * gap between two readings (the first reading is taken in unscored) and turns its time constants
+ * into readings at that interval: the error history, the re-estimate interval, the refractory
+ * period and the week. So a sensor read every minute and one read every hour get alarms after the
+ * same time, not after the same number of readings.
+ *
+ * <p>State is bounded: per stream a ring of {@code shortWindow} errors and {@code ⌈errorHistory /
+ * reestimateInterval⌉} block sums, the week ring (one float per reading of a week, or per mean of
+ * consecutive readings where a week holds more than {@code maxWeekLag}: at most {@code maxWeekLag}
+ * floats), and a few numbers. A Flink POJO, updated in place.
  */
 public final class AnomalyDetector {
 
@@ -48,6 +55,11 @@ public final class AnomalyDetector {
     public double min;
     public double max;
     public int refractoryLeft;
+    public long intervalMs; // the sensor's sampling interval; 0 until its first gap
+    public int refractoryReadings; // the refractory period at that interval
+    public int weekBlock; // readings per value of the week ring
+    public double weekSum; // the readings of the value being filled
+    public int weekCount;
 
     public AnomalyDetector() {}
 
@@ -57,6 +69,12 @@ public final class AnomalyDetector {
         recentScores = new double[s.shortWindow()];
         min = Double.POSITIVE_INFINITY;
         max = Double.NEGATIVE_INFINITY;
+    }
+
+    /** A detector of a sensor known to be read every {@code intervalMs}. */
+    AnomalyDetector(DetectorSettings s, long intervalMs) {
+        this(s);
+        resolve(s, intervalMs);
     }
 
     /** The scores of one reading: the raw score and the alert score derived from it. */
@@ -70,7 +88,8 @@ public final class AnomalyDetector {
      */
     public Scores update(long timestamp, double actual, double forecast, DetectorSettings s) {
         double last = readings == 0 ? Double.NaN : lastValue;
-        double weekAgo = weekAgo(timestamp, s);
+        learnInterval(timestamp, s);
+        double weekAgo = weekAgo();
         double w = s.persistenceWeight();
         double[] both = {forecast, last};
         double[] weights = {1 - w, w};
@@ -82,28 +101,65 @@ public final class AnomalyDetector {
     }
 
     /**
-     * The value one week before the reading at {@code timestamp}, by reading count: the sampling
-     * interval is the first gap between two readings, a week is {@code 7 × 86,400 s / interval}
-     * readings. NaN until a week is known, or when a week spans more than {@code maxWeekLag}.
+     * At the first reading after a positive gap, takes that gap as the sampling interval. Readings
+     * come in event-time order, so a later gap (an outage, a slower phase) does not change it.
      */
-    private double weekAgo(long timestamp, DetectorSettings s) {
-        if (history == null && lastTimestamp != Long.MIN_VALUE && timestamp > lastTimestamp) {
-            long lag = Math.round(WEEK_MILLIS / (double) (timestamp - lastTimestamp));
-            history = new float[lag >= 1 && lag <= s.maxWeekLag() ? (int) lag : 0];
-            remember(lastValue); // the first reading, seen before the interval was known
+    private void learnInterval(long timestamp, DetectorSettings s) {
+        if (intervalMs == 0 && lastTimestamp != Long.MIN_VALUE && timestamp > lastTimestamp) {
+            boolean fresh = history == null;
+            resolve(s, timestamp - lastTimestamp);
+            if (fresh) {
+                remember(lastValue); // the first reading, seen before the interval was known
+            }
         }
         lastTimestamp = timestamp;
+    }
+
+    /**
+     * Turns the time constants into readings at {@code interval}. The week ring holds a week of
+     * readings, or of means of {@code ⌈week / maxWeekLag⌉} consecutive readings where a week holds
+     * more than {@code maxWeekLag}; a ring restored from an earlier state keeps its size.
+     */
+    private void resolve(DetectorSettings s, long interval) {
+        intervalMs = interval;
+        refractoryReadings = DetectorSettings.readings(s.refractory(), interval, 0);
+        for (ErrorLikelihood stream : streams) {
+            stream.resolve(s, interval);
+        }
+        if (history == null) {
+            long week = Math.round(WEEK_MILLIS / interval);
+            if (interval > WEEK_MILLIS || s.maxWeekLag() == 0) {
+                history = new float[0];
+            } else {
+                weekBlock = (int) ((week + s.maxWeekLag() - 1) / s.maxWeekLag());
+                history = new float[(int) Math.round(week / (double) weekBlock)];
+            }
+        }
+        weekBlock = Math.max(1, weekBlock);
+    }
+
+    /**
+     * The value one week before the current reading: the oldest of the week ring. NaN until a week
+     * is known, and for sensors read less than once a week or without a week stream.
+     */
+    private double weekAgo() {
         if (history == null || history.length == 0 || historySize < history.length) {
             return Double.NaN;
         }
-        return history[historyNext]; // the oldest: exactly one week of readings ago
+        return history[historyNext];
     }
 
     private void remember(double actual) {
         if (history == null || history.length == 0) {
             return;
         }
-        history[historyNext] = (float) actual;
+        weekSum += actual;
+        if (++weekCount < weekBlock) {
+            return;
+        }
+        history[historyNext] = (float) (weekSum / weekCount);
+        weekSum = 0;
+        weekCount = 0;
         historyNext = (historyNext + 1) % history.length;
         historySize = Math.min(historySize + 1, history.length);
     }
@@ -138,7 +194,7 @@ public final class AnomalyDetector {
         double range = max - min;
         for (int i = 0; i < streams.length; i++) {
             double error = meanAbsoluteError(actual, forecasts[i], weights[i]);
-            if (Double.isFinite(error)) {
+            if (intervalMs > 0 && Double.isFinite(error)) {
                 error = range > 0 ? error / range : 0;
                 score = Math.max(score, fromLogTail(streams[i].logTail(error, s), s));
             }
@@ -197,7 +253,7 @@ public final class AnomalyDetector {
             return 0;
         }
         if (score >= s.threshold()) {
-            refractoryLeft = s.refractory();
+            refractoryLeft = refractoryReadings;
         }
         return score;
     }

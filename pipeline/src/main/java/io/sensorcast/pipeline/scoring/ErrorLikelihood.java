@@ -2,12 +2,13 @@ package io.sensorcast.pipeline.scoring;
 
 /**
  * One stream of forecast errors judged against its own history: the error level (mean of the last
- * {@code shortWindow} errors) against a Gaussian of the levels of about the last {@code longWindow}
- * readings, re-estimated every {@code reestimateEvery} readings — so an excursion shorter than that
- * does not mask itself by inflating the statistics it is judged by. The history is kept as sums of
- * blocks of {@code reestimateEvery} levels (a ring of {@code ⌈longWindow / reestimateEvery⌉}
- * blocks): the same estimate as a ring of the levels themselves, at 1/50 of the state. Part of
- * {@link AnomalyDetector}; a Flink POJO.
+ * {@code shortWindow} errors) against a Gaussian of the levels of about the last {@code
+ * errorHistory}, re-estimated every {@code reestimateInterval} — so an excursion shorter than that
+ * does not mask itself by inflating the statistics it is judged by. Both spans become readings at
+ * the sensor's interval ({@link #resolve}); the history is kept as sums of blocks of one
+ * re-estimate's levels (a ring of {@code ⌈errorHistory / reestimateInterval⌉} blocks, 87 by default
+ * at any interval): the same estimate as a ring of the levels themselves, at 1/100 of the state.
+ * Part of {@link AnomalyDetector}; a Flink POJO.
  */
 public final class ErrorLikelihood {
 
@@ -24,20 +25,33 @@ public final class ErrorLikelihood {
     public long levelsSeen;
     public double mean;
     public double sigma;
+    public int blockSize; // levels per block: one re-estimate's; 0 until resolved
 
     public ErrorLikelihood() {}
 
     public ErrorLikelihood(DetectorSettings s) {
         errors = new double[s.shortWindow()];
-        int blocks = (s.longWindow() + s.reestimateEvery() - 1) / s.reestimateEvery();
-        blockSums = new double[blocks];
-        blockSquares = new double[blocks];
+    }
+
+    /**
+     * Sizes the history for a sensor read every {@code intervalMs}: blocks of one re-estimate's
+     * readings, as many as the error history holds. A history restored from an earlier state keeps
+     * its blocks.
+     */
+    public void resolve(DetectorSettings s, long intervalMs) {
+        blockSize = DetectorSettings.readings(s.reestimateInterval(), intervalMs, 1);
+        if (blockSums == null) {
+            int history = DetectorSettings.readings(s.errorHistory(), intervalMs, 1);
+            int blocks = Math.max(1, (int) Math.ceil(history / (double) blockSize));
+            blockSums = new double[blocks];
+            blockSquares = new double[blocks];
+        }
     }
 
     /**
      * Takes {@code error} in and returns {@code −log10} of the probability of an error level at
      * least this high under the history before it; 0 until {@code minHistory} levels and one block
-     * are known.
+     * are known. Only after {@link #resolve}.
      */
     public double logTail(double error, DetectorSettings s) {
         errors[errorsNext] = error;
@@ -55,7 +69,7 @@ public final class ErrorLikelihood {
         levelsSeen++;
         partialSum += level;
         partialSquares += level * level;
-        if (++partialCount == s.reestimateEvery()) {
+        if (++partialCount >= blockSize) {
             blockSums[blocksNext] = partialSum;
             blockSquares[blocksNext] = partialSquares;
             blocksNext = (blocksNext + 1) % blockSums.length;
@@ -63,7 +77,7 @@ public final class ErrorLikelihood {
             partialSum = 0;
             partialSquares = 0;
             partialCount = 0;
-            estimate(s.reestimateEvery());
+            estimate(blockSize);
         }
         return l;
     }

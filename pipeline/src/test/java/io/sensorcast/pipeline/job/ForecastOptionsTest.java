@@ -89,10 +89,18 @@ class ForecastOptionsTest {
                 .hasMessage("sensorcast.scoring.threshold must be in (0, 1), got 1.5");
 
         Configuration history = new Configuration();
-        history.set(ForecastOptions.SCORE_LONG_WINDOW, 50);
-        history.set(ForecastOptions.SCORE_MIN_HISTORY, 60);
+        history.set(ForecastOptions.SCORE_ERROR_HISTORY, Duration.ofDays(1));
+        history.set(ForecastOptions.SCORE_REESTIMATE_INTERVAL, Duration.ofDays(2));
         assertThatThrownBy(() -> ForecastSettings.of(history))
-                .hasMessage("sensorcast.scoring.min-history must be in [2, 50], got 60");
+                .hasMessage(
+                        "sensorcast.scoring.reestimate-interval must be in [1 ms, 1 d], got 2 d");
+
+        Configuration refractory = new Configuration();
+        refractory.set(ForecastOptions.SCORE_REFRACTORY, Duration.ofDays(400));
+        assertThatThrownBy(() -> ForecastSettings.of(refractory))
+                .hasMessage(
+                        "sensorcast.scoring.refractory-period must be in [0 ms, 366 d], got 400"
+                                + " d");
 
         Configuration weight = new Configuration();
         weight.set(ForecastOptions.SCORE_PERSISTENCE_WEIGHT, -0.1);

@@ -4,16 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The detector's pieces against hand-worked cases. */
 class AnomalyDetectorTest {
 
+    private static final long MINUTE = 60_000;
     private static final long HOUR = 3_600_000;
 
-    /** Likelihood only: one-error levels, four of history, re-estimated every reading. */
+    /** Minutes, the readings of the tests that read a sensor every minute. */
+    private static Duration minutes(long n) {
+        return Duration.ofMinutes(n);
+    }
+
+    /**
+     * Likelihood only: one-error levels, four minutes (readings) of history, re-estimated every
+     * reading.
+     */
     private static final DetectorSettings LIKELIHOOD_ONLY =
-            new DetectorSettings(1, 4, 1, 4, 0.001, 5, 10, 0, 0.5, 0, 4032, 0.5);
+            new DetectorSettings(
+                    1, minutes(4), minutes(1), 4, 0.001, 5, 10, 0, 0.5, Duration.ZERO, 4032, 0.5);
 
     /** One forecast for each stream. */
     private static double[][] each(double... forecasts) {
@@ -36,7 +47,7 @@ class AnomalyDetectorTest {
 
     @Test
     void scoresAnErrorLevelByItsTailUnderTheUsualLevels() {
-        AnomalyDetector d = new AnomalyDetector(LIKELIHOOD_ONLY);
+        AnomalyDetector d = new AnomalyDetector(LIKELIHOOD_ONLY, MINUTE);
         // (actual, forecast): the range is 10 from the second reading on, so the errors in range
         // units are 0, 0.1, 0.3, 0.1, 0.3; the fifth is the first judged (four levels known)
         double[][] readings = {{0, 0}, {10, 9}, {0, 3}, {10, 9}, {0, 3}};
@@ -52,8 +63,21 @@ class AnomalyDetectorTest {
 
     @Test
     void scoresAReadingOutOfRangeHigherTheFurtherOut() {
-        DetectorSettings s = new DetectorSettings(1, 4, 1, 4, 0.001, 5, 0.02, 2, 0.5, 0, 4032, 0.5);
-        AnomalyDetector d = new AnomalyDetector(s);
+        DetectorSettings s =
+                new DetectorSettings(
+                        1,
+                        minutes(4),
+                        minutes(1),
+                        4,
+                        0.001,
+                        5,
+                        0.02,
+                        2,
+                        0.5,
+                        Duration.ZERO,
+                        4032,
+                        0.5);
+        AnomalyDetector d = new AnomalyDetector(s, MINUTE);
         d.update(0, each(Double.NaN, Double.NaN), s);
         d.update(10, each(Double.NaN, Double.NaN), s);
         d.update(5, each(Double.NaN, Double.NaN), s);
@@ -63,7 +87,7 @@ class AnomalyDetectorTest {
         // score (1 + 10x) / (2 + 10x) = 0.74764
         assertThat(d.update(12.3938, each(Double.NaN, Double.NaN), s).score())
                 .isCloseTo(0.74764, within(1e-4));
-        AnomalyDetector far = new AnomalyDetector(s);
+        AnomalyDetector far = new AnomalyDetector(s, MINUTE);
         far.update(0, each(Double.NaN, Double.NaN), s);
         far.update(10, each(Double.NaN, Double.NaN), s);
         far.update(5, each(Double.NaN, Double.NaN), s);
@@ -73,8 +97,11 @@ class AnomalyDetectorTest {
 
     @Test
     void alertsOnceAtAnExcursionsOnsetAndThenRestsForTheRefractoryPeriod() {
-        DetectorSettings s = new DetectorSettings(2, 4, 1, 4, 0.001, 5, 0.0, 2, 0.5, 3, 4032, 0.5);
-        AnomalyDetector d = new AnomalyDetector(s);
+        // a refractory period of three minutes: three readings
+        DetectorSettings s =
+                new DetectorSettings(
+                        2, minutes(4), minutes(1), 4, 0.001, 5, 0.0, 2, 0.5, minutes(3), 4032, 0.5);
+        AnomalyDetector d = new AnomalyDetector(s, MINUTE);
         double[][] none = each(Double.NaN, Double.NaN);
         d.update(0, none, s);
         d.update(10, none, s);
@@ -128,7 +155,7 @@ class AnomalyDetectorTest {
     }
 
     @Test
-    void comparesWithTheValueOneWeekEarlierByReadingCount() {
+    void comparesWithTheValueOneWeekEarlierAtAnyInterval() {
         DetectorSettings s = DetectorSettings.defaults();
         AnomalyDetector hourly = new AnomalyDetector(s);
         for (int i = 0; i < 2 * 168; i++) {
@@ -136,9 +163,135 @@ class AnomalyDetectorTest {
         }
         assertThat(hourly.history).hasSize(168); // a week of hourly readings
         assertThat(hourly.streams[1].levelsSeen).isEqualTo(168); // judged from week two on
+        // 10,080 readings a week, more than max-week-lag (4,032): means of three readings
         AnomalyDetector everyMinute = new AnomalyDetector(s);
-        everyMinute.update(0, 1, Double.NaN, s);
-        everyMinute.update(60_000, 1, 1, s);
-        assertThat(everyMinute.history).isEmpty(); // 10,080 readings a week > max-week-lag
+        for (int i = 0; i < 10_080 + 3; i++) {
+            everyMinute.update(i * MINUTE, i / 3 % 3360, Double.NaN, s);
+        }
+        assertThat(everyMinute.weekBlock).isEqualTo(3);
+        assertThat(everyMinute.history).hasSize(3360);
+        // the ring is full; its oldest value is the mean of the readings a week back
+        assertThat(everyMinute.historySize).isEqualTo(3360);
+        assertThat(everyMinute.history[everyMinute.historyNext]).isEqualTo(1f);
+        // a sensor read less than once a week has no week stream
+        AnomalyDetector weekly = new AnomalyDetector(s);
+        weekly.update(0, 1, Double.NaN, s);
+        weekly.update(8 * 24 * HOUR, 1, 1, s);
+        assertThat(weekly.history).isEmpty();
+    }
+
+    @Test
+    void timeConstantsBecomeReadingsAtTheSensorsOwnInterval() {
+        DetectorSettings s = DetectorSettings.defaults(); // 30 d history, 500 min, 50 h
+        AnomalyDetector fiveMinutes = new AnomalyDetector(s);
+        fiveMinutes.update(0, 1, Double.NaN, s);
+        fiveMinutes.update(5 * MINUTE, 1, 1, s);
+        assertThat(fiveMinutes.intervalMs).isEqualTo(5 * MINUTE);
+        assertThat(fiveMinutes.refractoryReadings).isEqualTo(600);
+        assertThat(fiveMinutes.streams[0].blockSize).isEqualTo(100);
+        assertThat(fiveMinutes.streams[0].blockSums).hasSize(87); // ⌈8,640 / 100⌉
+        AnomalyDetector hourly = new AnomalyDetector(s, HOUR);
+        assertThat(hourly.refractoryReadings).isEqualTo(50);
+        assertThat(hourly.streams[0].blockSize).isEqualTo(8);
+        assertThat(hourly.streams[0].blockSums).hasSize(90); // ⌈720 / 8⌉
+        // a repeated timestamp is no interval: the first positive gap is
+        AnomalyDetector repeated = new AnomalyDetector(s);
+        repeated.update(0, 1, Double.NaN, s);
+        repeated.update(0, 1, 1, s);
+        assertThat(repeated.intervalMs).isZero();
+        repeated.update(MINUTE, 1, 1, s);
+        assertThat(repeated.intervalMs).isEqualTo(MINUTE);
+    }
+
+    /**
+     * The same sensor read every minute and every five minutes (the five-minute readings the means
+     * of the one-minute ones) scores its anomalies at the same times: a day's cycle with noise, an
+     * excursion out of its range on day 9 and a burst of noise within its range on day 13. Each is
+     * first scored at or above the threshold in both series, at most one short window of the
+     * coarser series apart (10 readings × 5 minutes: the short window is a sample, a count). Chance
+     * alarms elsewhere are not the same ones (a finer interval has more readings to raise one), so
+     * they are only bounded: at most two in the 15 days after the first, in each series.
+     */
+    @Test
+    void theSameSeriesAtTwoIntervalsScoresItsAnomaliesAtTheSameTimes() {
+        int days = 16;
+        int n = days * 1440;
+        double[] minute = new double[n];
+        java.util.Random random = new java.util.Random(7);
+        long[][] planted = {
+            {9 * 1440, 9 * 1440 + 120}, // two hours far above the range
+            {13 * 1440 + 600, 13 * 1440 + 780} // three hours of heavy noise
+        };
+        for (int i = 0; i < n; i++) {
+            minute[i] = 50 + 20 * Math.sin(2 * Math.PI * i / 1440.0) + random.nextGaussian();
+            if (i >= planted[0][0] && i < planted[0][1]) {
+                minute[i] += 60;
+            }
+            if (i >= planted[1][0] && i < planted[1][1]) {
+                minute[i] += 40 * random.nextGaussian();
+            }
+        }
+        double[] five = new double[n / 5];
+        for (int i = 0; i < five.length; i++) {
+            for (int j = 0; j < 5; j++) {
+                five[i] += minute[5 * i + j] / 5;
+            }
+        }
+        double[][] a = scores(minute, MINUTE);
+        double[][] b = scores(five, 5 * MINUTE);
+        for (long[] p : planted) {
+            long start = p[0] * MINUTE;
+            long end = p[1] * MINUTE;
+            long inA = firstAtThreshold(a, MINUTE, start, end);
+            long inB = firstAtThreshold(b, 5 * MINUTE, start, end);
+            assertThat(inA).as("found every minute").isBetween(start, end);
+            assertThat(inB).as("found every five minutes").isBetween(start, end);
+            assertThat(Math.abs(inA - inB))
+                    .isLessThanOrEqualTo(DetectorSettings.defaults().shortWindow() * 5 * MINUTE);
+        }
+        assertThat(chanceAlarms(a, MINUTE, planted)).isLessThanOrEqualTo(2);
+        assertThat(chanceAlarms(b, 5 * MINUTE, planted)).isLessThanOrEqualTo(2);
+    }
+
+    /** Each reading's score and alert, persistence as forecast, the defaults. */
+    private static double[][] scores(double[] values, long interval) {
+        DetectorSettings s = DetectorSettings.defaults();
+        AnomalyDetector d = new AnomalyDetector(s);
+        double[][] out = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            double forecast = i == 0 ? Double.NaN : values[i - 1];
+            AnomalyDetector.Scores r = d.update(i * interval, values[i], forecast, s);
+            out[i] = new double[] {r.score(), r.alert()};
+        }
+        return out;
+    }
+
+    /** The time of the first score at or above the threshold in [start, end]; -1 for none. */
+    private static long firstAtThreshold(double[][] scores, long interval, long start, long end) {
+        for (int i = 0; i < scores.length; i++) {
+            long t = i * interval;
+            if (t >= start && t <= end && scores[i][0] >= DetectorSettings.defaults().threshold()) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /** Alerts at or above the threshold after the first day, a day or more from every anomaly. */
+    private static int chanceAlarms(double[][] scores, long interval, long[][] planted) {
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            long t = i * interval;
+            boolean near = false;
+            for (long[] p : planted) {
+                near |= t >= p[0] * MINUTE - 24 * HOUR && t <= p[1] * MINUTE + 24 * HOUR;
+            }
+            if (t >= 24 * HOUR
+                    && !near
+                    && scores[i][1] >= DetectorSettings.defaults().threshold()) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -11,6 +11,7 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.testutils.FlinkPojos;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,7 +25,19 @@ import org.junit.jupiter.api.Test;
 class ForecastScorerTest {
 
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(3, 50, 10, 5, 0.001, 5, 0.02, 5, 0.5, 10, 4032, 0.5);
+            new DetectorSettings(
+                    3,
+                    Duration.ofMinutes(50),
+                    Duration.ofMinutes(10),
+                    5,
+                    0.001,
+                    5,
+                    0.02,
+                    5,
+                    0.5,
+                    Duration.ofMinutes(10),
+                    4032,
+                    0.5); // the readings come a minute apart
 
     /** The job's default sensor idle timeout, 7 days. */
     private static final long IDLE = 7 * 86_400_000L;
@@ -226,7 +239,18 @@ class ForecastScorerTest {
         assertThatThrownBy(
                         () ->
                                 new DetectorSettings(
-                                        3, 50, 10, 5, 0.001, 5, 0.02, 5, 0, 10, 4032, 0.5))
+                                        3,
+                                        Duration.ofMinutes(50),
+                                        Duration.ofMinutes(10),
+                                        5,
+                                        0.001,
+                                        5,
+                                        0.02,
+                                        5,
+                                        0,
+                                        Duration.ofMinutes(10),
+                                        4032,
+                                        0.5))
                 .hasMessage("threshold must be in (0, 1), got 0.0");
     }
 }
