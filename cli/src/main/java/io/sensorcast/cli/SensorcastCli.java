@@ -7,7 +7,6 @@ import io.sensorcast.cli.evaluation.BenchModelCommand;
 import io.sensorcast.cli.evaluation.DemoCommand;
 import io.sensorcast.cli.evaluation.NabAblationCommand;
 import io.sensorcast.cli.evaluation.NabCommand;
-import io.sensorcast.cli.evaluation.NabRobustnessCommand;
 import io.sensorcast.cli.evaluation.NabScoreCommand;
 import io.sensorcast.cli.job.ForecastCommand;
 import io.sensorcast.cli.job.RetrainCommand;
@@ -46,7 +45,6 @@ import picocli.CommandLine.Command;
             TopicsCommand.class,
             NabCommand.class,
             NabAblationCommand.class,
-            NabRobustnessCommand.class,
             DemoCommand.class,
             ClusterCommand.class,
             DoctorCommand.class,

@@ -2,8 +2,8 @@ package io.sensorcast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorcast.cli.options.JobOptions;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.pipeline.config.OptionChecks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -80,8 +80,8 @@ class SensorcastCliTest {
                 .contains(
                         "--metrics-port must be 0 (none), a port or a range like 9249-9269 of ports"
                                 + " in [1, 65535], got '70000'");
-        JobOptions.checkPortRange("--metrics-port", "0");
-        JobOptions.checkPortRange("--metrics-port", "9249-9269");
+        OptionChecks.portRange("--metrics-port", "0");
+        OptionChecks.portRange("--metrics-port", "9249-9269");
     }
 
     @Test
@@ -187,11 +187,13 @@ class SensorcastCliTest {
         assertThat(err.toString())
                 .contains("sensorcast.forecast.history: nab-ablation takes detector options");
         // the live run refuses it before its broker and cluster start
-        assertThat(run("nab", "-D", "sensorcast.scoring.refractory-period=-1s")).isEqualTo(2);
+        assertThat(run("nab", "-D", "sensorcast.scoring.refractory-period=400d")).isEqualTo(2);
         assertThat(err.toString())
                 .contains(
-                        "sensorcast.scoring.refractory-period must be in [0 ms, 366 d], got -1"
-                                + " s");
+                        "sensorcast.scoring.refractory-period must be in [0 ms, 366 d], got 400"
+                                + " d");
+        assertThat(run("nab-ablation", "--table", "everything")).isEqualTo(2);
+        assertThat(err.toString()).contains("--table").contains("ABLATION, ROBUSTNESS, SYNTHETIC");
         // a key that counted readings is refused, naming the duration that replaced it
         assertThat(run("nab-ablation", "-D", "sensorcast.scoring.refractory=300")).isEqualTo(2);
         assertThat(err.toString())

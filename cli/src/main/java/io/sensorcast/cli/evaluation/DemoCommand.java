@@ -1,7 +1,7 @@
 package io.sensorcast.cli.evaluation;
 
-import io.sensorcast.cli.options.JobOptions;
 import io.sensorcast.evaluation.demo.Demo;
+import io.sensorcast.pipeline.config.OptionChecks;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -88,15 +88,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobOptions.checkPortRange("--metrics-port", metricsPort);
+        OptionChecks.portRange("--metrics-port", metricsPort);
         Demo.Settings settings =
                 new Demo.Settings(
                         files,
-                        JobOptions.parseDuration("--duration", duration),
+                        OptionChecks.duration("--duration", duration),
                         speed,
-                        JobOptions.parseDuration("--retrain-every", retrainEvery),
+                        OptionChecks.duration("--retrain-every", retrainEvery),
                         report,
-                        JobOptions.parseDuration("--wait-limit", waitLimitOption),
+                        OptionChecks.duration("--wait-limit", waitLimitOption),
                         parallelism,
                         metricsPort);
         new Demo(spec.commandLine().getOut(), spec.commandLine().getErr()).run(settings);

@@ -1,6 +1,7 @@
 package io.sensorcast.cli.job;
 
 import io.sensorcast.cli.options.JobOptions;
+import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.retrain.BiLstmTrainer;
 import io.sensorcast.pipeline.retrain.RetrainOptions;
@@ -43,7 +44,7 @@ public final class RetrainCommand implements Callable<Integer> {
         Configuration config = job.configuration();
         if (every != null) {
             config.set(RetrainOptions.MODE, RetrainOptions.Mode.PERIODIC);
-            config.set(RetrainOptions.INTERVAL, JobOptions.parseDuration("--every", every));
+            config.set(RetrainOptions.INTERVAL, OptionChecks.duration("--every", every));
         }
         Configuration flink = new Configuration();
         flink.set(

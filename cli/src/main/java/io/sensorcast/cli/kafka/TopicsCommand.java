@@ -1,8 +1,8 @@
 package io.sensorcast.cli.kafka;
 
-import io.sensorcast.cli.options.JobOptions;
 import io.sensorcast.cli.options.KafkaClientOptions;
 import io.sensorcast.connectors.kafka.KafkaTopics;
+import io.sensorcast.pipeline.config.OptionChecks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -82,7 +82,7 @@ public final class TopicsCommand implements Callable<Integer> {
         Duration keep =
                 retention.trim().equals("0")
                         ? Duration.ZERO
-                        : JobOptions.parseDuration("--retention", retention);
+                        : OptionChecks.duration("--retention", retention);
         Configuration config = new Configuration();
         kafka.applyTo(config);
         conf.forEach(config::setString);

@@ -1,6 +1,7 @@
 package io.sensorcast.cli.options;
 
 import io.sensorcast.model.artifact.TempDirs;
+import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.job.LocalJobs;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -71,7 +72,7 @@ public final class JobOptions {
         c.set(ModelStoreOptions.ROOT, new ModelStore(models, 1).root());
         c.set(
                 CheckpointingOptions.CHECKPOINTING_INTERVAL,
-                parseDuration("--checkpoint-interval", checkpointInterval));
+                OptionChecks.duration("--checkpoint-interval", checkpointInterval));
         conf.forEach(c::setString);
         return c.toMap();
     }
@@ -95,44 +96,8 @@ public final class JobOptions {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism(Runtime.getRuntime().availableProcessors()));
-        Duration interval = parseDuration("--checkpoint-interval", checkpointInterval);
+        Duration interval = OptionChecks.duration("--checkpoint-interval", checkpointInterval);
         env.enableCheckpointing(interval.toMillis());
         return env;
-    }
-
-    public static Duration parseDuration(String name, String value) {
-        Duration d;
-        try {
-            d = org.apache.flink.util.TimeUtils.parseDuration(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    name + " must be a duration like 500ms, 10s or 1min, got '" + value + "'");
-        }
-        if (d.toMillis() < 10) {
-            throw new IllegalArgumentException(name + " must be at least 10ms, got " + value);
-        }
-        return d;
-    }
-
-    /**
-     * {@code 0}, a port, or a range {@code from-to} of ports in [1, 65535]; else fails naming it.
-     */
-    public static void checkPortRange(String name, String value) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?").matcher(value.trim());
-        boolean ok = m.matches();
-        if (ok && !value.trim().equals("0")) {
-            int from = Integer.parseInt(m.group(1));
-            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
-            ok = from >= 1 && to <= 65535 && from <= to;
-        }
-        if (!ok) {
-            throw new IllegalArgumentException(
-                    name
-                            + " must be 0 (none), a port or a range like 9249-9269 of ports in"
-                            + " [1, 65535], got '"
-                            + value
-                            + "'");
-        }
     }
 }

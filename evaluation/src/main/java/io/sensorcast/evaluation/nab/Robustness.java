@@ -167,6 +167,15 @@ public final class Robustness {
         return rows;
     }
 
+    /** {@link #run(PrintWriter)}, the rows also written to {@code json} where it is not null. */
+    public List<Row> run(PrintWriter out, Path json) throws IOException {
+        List<Row> rows = run(out);
+        if (json != null) {
+            writeJson(json, forecaster.name().toLowerCase(Locale.ROOT), rows);
+        }
+        return rows;
+    }
+
     /** Writes {@code rows} as one JSON document: the forecaster and the rows. */
     public static void writeJson(Path file, String forecaster, List<Row> rows) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();

@@ -77,4 +77,44 @@ public final class OptionChecks {
         }
         return d;
     }
+
+    /**
+     * A command-line flag's duration ({@code 500ms}, {@code 10s}, {@code 1min}), at least 10 ms;
+     * else fails naming the flag.
+     */
+    public static Duration duration(String name, String value) {
+        Duration d;
+        try {
+            d = org.apache.flink.util.TimeUtils.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    name + " must be a duration like 500ms, 10s or 1min, got '" + value + "'");
+        }
+        if (d.toMillis() < 10) {
+            throw new IllegalArgumentException(name + " must be at least 10ms, got " + value);
+        }
+        return d;
+    }
+
+    /**
+     * {@code 0}, a port, or a range {@code from-to} of ports in [1, 65535]; else fails naming it.
+     */
+    public static void portRange(String name, String value) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?").matcher(value.trim());
+        boolean ok = m.matches();
+        if (ok && !value.trim().equals("0")) {
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+            ok = from >= 1 && to <= 65535 && from <= to;
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    name
+                            + " must be 0 (none), a port or a range like 9249-9269 of ports in"
+                            + " [1, 65535], got '"
+                            + value
+                            + "'");
+        }
+    }
 }
