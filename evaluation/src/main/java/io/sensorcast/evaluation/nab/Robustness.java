@@ -1,7 +1,5 @@
 package io.sensorcast.evaluation.nab;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.evaluation.nab.BaselineDetection.Forecaster;
 import io.sensorcast.model.evaluation.nab.NabProfile;
@@ -170,20 +168,8 @@ public final class Robustness {
     /** {@link #run(PrintWriter)}, the rows also written to {@code json} where it is not null. */
     public List<Row> run(PrintWriter out, Path json) throws IOException {
         List<Row> rows = run(out);
-        if (json != null) {
-            writeJson(json, forecaster.name().toLowerCase(Locale.ROOT), rows);
-        }
+        JsonRows.write(json, "forecaster", forecaster.name().toLowerCase(Locale.ROOT), rows);
         return rows;
-    }
-
-    /** Writes {@code rows} as one JSON document: the forecaster and the rows. */
-    public static void writeJson(Path file, String forecaster, List<Row> rows) throws IOException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("forecaster", forecaster);
-        doc.put("rows", rows);
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(file.toFile(), doc);
     }
 
     private static String format(String pattern, Double value) {

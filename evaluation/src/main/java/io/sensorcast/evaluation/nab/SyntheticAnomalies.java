@@ -1,7 +1,5 @@
 package io.sensorcast.evaluation.nab;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.evaluation.nab.BaselineDetection.Forecaster;
@@ -15,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -259,19 +256,7 @@ public final class SyntheticAnomalies {
     /** {@link #run(PrintWriter)}, the rows also written to {@code json} where it is not null. */
     public List<Row> run(PrintWriter out, Path json) throws IOException {
         List<Row> rows = run(out);
-        if (json != null) {
-            writeJson(json, seed, rows);
-        }
+        JsonRows.write(json, "seed", seed, rows);
         return rows;
-    }
-
-    /** Writes {@code rows} as one JSON document: the seed and the rows. */
-    public static void writeJson(Path file, long seed, List<Row> rows) throws IOException {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("seed", seed);
-        doc.put("rows", rows);
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(file.toFile(), doc);
     }
 }
