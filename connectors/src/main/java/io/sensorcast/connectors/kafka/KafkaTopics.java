@@ -2,6 +2,7 @@ package io.sensorcast.connectors.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,11 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -36,17 +40,59 @@ public final class KafkaTopics {
             Properties client, String topic, int partitions, Map<String, String> configs)
             throws Exception {
         try (Admin admin = Admin.create(client)) {
-            if (admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic)) {
+            if (!admin.listTopics().names().get(60, TimeUnit.SECONDS).contains(topic)) {
+                try {
+                    admin.createTopics(
+                                    List.of(
+                                            new NewTopic(topic, partitions, (short) -1)
+                                                    .configs(configs)))
+                            .all()
+                            .get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            awaitLeaders(admin, topic);
+        }
+    }
+
+    /**
+     * Returns once the leader of every partition of {@code topic} answers for it: a list-offsets
+     * request, which only a partition's leader serves. Metadata names a leader before the broker is
+     * ready to lead; a producer that sends to a topic created a moment ago can meet that gap, and
+     * an idempotent producer then retries its first batch for ever (out of order sequence numbers),
+     * until the delivery timeout fails the send.
+     */
+    private static void awaitLeaders(Admin admin, String topic) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                TopicDescription d =
+                        admin.describeTopics(List.of(topic))
+                                .allTopicNames()
+                                .get(60, TimeUnit.SECONDS)
+                                .get(topic);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                d.partitions()
+                        .forEach(
+                                p ->
+                                        latest.put(
+                                                new TopicPartition(topic, p.partition()),
+                                                OffsetSpec.latest()));
+                admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
                 return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw e;
+                }
             }
-            admin.createTopics(
-                            List.of(new NewTopic(topic, partitions, (short) -1).configs(configs)))
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "topic " + topic + ": a partition's leader did not answer within 60 s");
             }
+            Thread.sleep(50);
         }
     }
 
