@@ -9,7 +9,7 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
-import java.time.Duration;
+import io.sensorcast.pipeline.testutils.ScorerInputs;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -23,20 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The ablation driver scores exactly as the job's scorer does, so its figures are the job's. */
 class BaselineDetectionParityTest {
 
-    private static final DetectorSettings SETTINGS =
-            new DetectorSettings(
-                    3,
-                    Duration.ofMinutes(50),
-                    Duration.ofMinutes(10),
-                    5,
-                    0.001,
-                    5,
-                    0.02,
-                    5,
-                    0.5,
-                    Duration.ofMinutes(10),
-                    4032,
-                    0.5); // the readings come a minute apart
+    private static final DetectorSettings SETTINGS = ScorerInputs.MINUTE_SETTINGS;
 
     /** The job's default sensor idle timeout, 7 days. */
     private static final long IDLE = 7 * 86_400_000L;

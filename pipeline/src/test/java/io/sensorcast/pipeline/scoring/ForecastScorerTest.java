@@ -11,6 +11,7 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.testutils.FlinkPojos;
+import io.sensorcast.pipeline.testutils.ScorerInputs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,20 +25,7 @@ import org.junit.jupiter.api.Test;
 
 class ForecastScorerTest {
 
-    private static final DetectorSettings SETTINGS =
-            new DetectorSettings(
-                    3,
-                    Duration.ofMinutes(50),
-                    Duration.ofMinutes(10),
-                    5,
-                    0.001,
-                    5,
-                    0.02,
-                    5,
-                    0.5,
-                    Duration.ofMinutes(10),
-                    4032,
-                    0.5); // the readings come a minute apart
+    private static final DetectorSettings SETTINGS = ScorerInputs.MINUTE_SETTINGS;
 
     /** The job's default sensor idle timeout, 7 days. */
     private static final long IDLE = 7 * 86_400_000L;

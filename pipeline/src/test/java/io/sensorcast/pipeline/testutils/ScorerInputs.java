@@ -3,12 +3,33 @@ package io.sensorcast.pipeline.testutils;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.WindowForecast;
+import io.sensorcast.pipeline.scoring.DetectorSettings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /** Forecasts as the scorer receives them, built from a sensor's readings. */
 public final class ScorerInputs {
+
+    /**
+     * Detector settings for readings a minute apart: levels of three errors, 50 minutes of history
+     * re-estimated every 10, five levels and five readings of warm-up, 10 minutes of rest.
+     */
+    public static final DetectorSettings MINUTE_SETTINGS =
+            new DetectorSettings(
+                    3,
+                    Duration.ofMinutes(50),
+                    Duration.ofMinutes(10),
+                    5,
+                    0.001,
+                    5,
+                    0.02,
+                    5,
+                    0.5,
+                    Duration.ofMinutes(10),
+                    4032,
+                    0.5);
 
     private ScorerInputs() {}
 
