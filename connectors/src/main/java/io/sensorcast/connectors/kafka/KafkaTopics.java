@@ -66,34 +66,23 @@ public final class KafkaTopics {
      * until the delivery timeout fails the send.
      */
     private static void awaitLeaders(Admin admin, String topic) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                TopicDescription d =
-                        admin.describeTopics(List.of(topic))
-                                .allTopicNames()
-                                .get(60, TimeUnit.SECONDS)
-                                .get(topic);
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                d.partitions()
-                        .forEach(
-                                p ->
-                                        latest.put(
-                                                new TopicPartition(topic, p.partition()),
-                                                OffsetSpec.latest()));
-                admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof RetriableException)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "topic " + topic + ": a partition's leader did not answer within 60 s");
-            }
-            Thread.sleep(50);
-        }
+        retrying(
+                RetriableException.class,
+                () -> {
+                    TopicDescription d =
+                            admin.describeTopics(List.of(topic))
+                                    .allTopicNames()
+                                    .get(60, TimeUnit.SECONDS)
+                                    .get(topic);
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    d.partitions()
+                            .forEach(
+                                    p ->
+                                            latest.put(
+                                                    new TopicPartition(topic, p.partition()),
+                                                    OffsetSpec.latest()));
+                    return admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS);
+                });
     }
 
     /**
@@ -236,13 +225,18 @@ public final class KafkaTopics {
      * does not have it yet answers "does not host this topic-partition".
      */
     private static <T> T untilKnown(Callable<T> request) throws Exception {
+        return retrying(UnknownTopicOrPartitionException.class, request);
+    }
+
+    /** Asks {@code request} again, for up to 60 s, while it fails with a {@code retried} cause. */
+    private static <T> T retrying(Class<? extends Exception> retried, Callable<T> request)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 return request.call();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
-                        || System.nanoTime() > deadline) {
+                if (!retried.isInstance(e.getCause()) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(100);

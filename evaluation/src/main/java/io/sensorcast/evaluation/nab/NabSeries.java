@@ -62,6 +62,30 @@ record NabSeries(String name, long[] timestamps, double[] values, List<NabScorer
         return new NabScorer.DataFile(name, times(), alerts, windows);
     }
 
+    /** Whether {@code t} (epoch ms) falls in one of the windows, both ends included. */
+    boolean inWindow(long t) {
+        for (NabScorer.Window w : windows) {
+            if (t >= epochMs(w.start()) && t <= epochMs(w.end())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The rows from {@code from} on whose alert is at or above {@code threshold}, {@code inside}
+     * the windows or outside them.
+     */
+    long alarms(double[] alerts, int from, double threshold, boolean inside) {
+        long n = 0;
+        for (int i = from; i < alerts.length; i++) {
+            if (alerts[i] >= threshold && inWindow(timestamps[i]) == inside) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     static LocalDateTime time(long epochMs) {
         return LocalDateTime.ofEpochSecond(Math.floorDiv(epochMs, 1000), 0, ZoneOffset.UTC);
     }

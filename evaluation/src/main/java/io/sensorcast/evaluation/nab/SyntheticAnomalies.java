@@ -20,12 +20,12 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * {@code sensorcast nab-synthetic}: a second development signal beside NAB, in the spirit of
- * TimeEval's GutenTAG. A seeded generator injects one anomaly of a known type and magnitude into
- * real series without anomalies — NAB's {@code artificialNoAnomaly} files at 5, 15 and 60 minutes
- * and the first 4,032 hours of each ETTh2 column — and the job's detector (same class, same
- * settings, persistence as forecaster) is scored per type: recall at its threshold, false alarms
- * per 1,000 readings, and NAB's standard score with one window per series.
+ * {@code sensorcast nab-ablation --table synthetic}: a second development signal beside NAB, in the
+ * spirit of TimeEval's GutenTAG. A seeded generator injects one anomaly of a known type and
+ * magnitude into real series without anomalies — NAB's {@code artificialNoAnomaly} files at 5, 15
+ * and 60 minutes and the first 4,032 hours of each ETTh2 column — and the job's detector (same
+ * class, same settings, persistence as forecaster) is scored per type: recall at its threshold,
+ * false alarms per 1,000 readings, and NAB's standard score with one window per series.
  *
  * <p>An anomaly starts at a seeded point between 50% and 85% of the series. Magnitudes are in units
  * of the series' standard deviation before the anomaly ({@code σ}): small 1, medium 2, large 4. Its
@@ -165,21 +165,9 @@ public final class SyntheticAnomalies {
                             Ablation.SCHEDULE,
                             detector);
             scored.add(s.scored(alerts));
-            NabScorer.Window w = s.windows().get(0);
-            long from = NabSeries.epochMs(w.start());
-            long to = NabSeries.epochMs(w.end());
-            boolean hit = false;
             int probation = NabScorer.probationaryLength(alerts.length);
-            for (int i = probation; i < alerts.length; i++) {
-                boolean inside = s.timestamps()[i] >= from && s.timestamps()[i] <= to;
-                if (alerts[i] >= detector.threshold()) {
-                    if (inside) {
-                        hit = true;
-                    } else {
-                        falseAlarms++;
-                    }
-                }
-            }
+            boolean hit = s.alarms(alerts, probation, detector.threshold(), true) > 0;
+            falseAlarms += s.alarms(alerts, probation, detector.threshold(), false);
             found += hit ? 1 : 0;
             readings += alerts.length - probation;
         }

@@ -85,7 +85,7 @@ public final class OptionChecks {
     public static Duration duration(String name, String value) {
         Duration d;
         try {
-            d = org.apache.flink.util.TimeUtils.parseDuration(value);
+            d = TimeUtils.parseDuration(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     name + " must be a duration like 500ms, 10s or 1min, got '" + value + "'");
