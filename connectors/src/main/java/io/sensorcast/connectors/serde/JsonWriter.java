@@ -13,9 +13,9 @@ import java.util.Arrays;
  *
  * <p>It stays because it is faster than Jackson's own streaming {@code JsonGenerator} writing the
  * same bytes: {@code sensorcast bench-json --seconds 6} (which first checks that both, and the
- * record mapping, write identical bytes) measured 1.72x the generator's rate for forecasts and
- * 1.33x for scores (1.75 M and 0.78 M records/s against 1.02 M and 0.59 M, one thread, AMD EPYC,
- * JDK 17).
+ * record mapping, write identical bytes) measured 1.72x to 1.89x the generator's rate for forecasts
+ * and 1.33x to 1.43x for scores over two runs (at best 2.38 M and 1.25 M records/s against 1.26 M
+ * and 0.87 M, one thread, AMD EPYC, JDK 17).
  */
 final class JsonWriter {
 
