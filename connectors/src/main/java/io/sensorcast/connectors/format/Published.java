@@ -4,10 +4,11 @@ import java.util.Objects;
 
 /**
  * One record the forecasting job writes, and the output topic it goes to. The job's outputs (its
- * forecasts, scores, anomalies and late readings) leave through one Kafka sink, which picks each
- * record's topic from {@link #topic}: an exactly-once sink opens a transaction at every checkpoint
- * and commits it after, each a round trip to the broker that the task waits for, so one sink
- * instead of four shortens the task's stop at each checkpoint (docs/performance.md).
+ * forecasts, scores, anomalies and late readings) leave through one Kafka sink per delivery
+ * guarantee, which picks each record's topic from {@link #topic}: an exactly-once sink opens a
+ * transaction at every checkpoint and commits it after, each a round trip to the broker that the
+ * task waits for, so one exactly-once sink instead of three or four shortens the task's stop at
+ * each checkpoint (docs/performance.md).
  *
  * <p>An anomaly is written twice, as a score and as an anomaly: two records.
  *

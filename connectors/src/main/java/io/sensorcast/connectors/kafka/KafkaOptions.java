@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -62,12 +63,32 @@ public final class KafkaOptions {
                     .enumType(DeliveryGuarantee.class)
                     .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
                     .withDescription(
-                            "EXACTLY_ONCE (transactions committed on checkpoints; read outputs"
-                                    + " with isolation.level=read_committed) or AT_LEAST_ONCE.");
+                            "The sinks' guarantee, unless an output sets its own"
+                                    + " (sensorcast.kafka.delivery.*): EXACTLY_ONCE (transactions"
+                                    + " committed on checkpoints, so a read_committed consumer"
+                                    + " sees a record when the checkpoint after it completes) or"
+                                    + " AT_LEAST_ONCE (readable as soon as written; records since"
+                                    + " the last checkpoint are written again after a failure).");
 
     /** {@link #DELIVERY_GUARANTEE}'s value as written, for {@link #deliveryGuarantee}. */
     private static final ConfigOption<String> DELIVERY_GUARANTEE_TEXT =
             ConfigOptions.key(DELIVERY_GUARANTEE.key()).stringType().noDefaultValue();
+
+    public static final ConfigOption<String> FORECASTS_DELIVERY =
+            delivery("forecasts", null, "Forecasts' guarantee");
+    public static final ConfigOption<String> SCORES_DELIVERY =
+            delivery("scores", null, "Scores' guarantee");
+    public static final ConfigOption<String> LATE_DELIVERY =
+            delivery("late", null, "Late readings' guarantee");
+    public static final ConfigOption<String> ANOMALIES_DELIVERY =
+            delivery(
+                    "anomalies",
+                    DeliveryGuarantee.AT_LEAST_ONCE,
+                    "Anomalies' guarantee, at-least-once unless set, so that an alert is readable"
+                            + " when it is written, not at the next checkpoint. After a failure"
+                            + " the anomalies since the last checkpoint are written again, the"
+                            + " same records: a consumer drops repeats by (sensor, target,"
+                            + " target_ts)");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("sensorcast.kafka.transactional-id-prefix")
@@ -121,6 +142,20 @@ public final class KafkaOptions {
 
     private KafkaOptions() {}
 
+    private static ConfigOption<String> delivery(
+            String output, DeliveryGuarantee fixed, String description) {
+        var key = ConfigOptions.key("sensorcast.kafka.delivery." + output).stringType();
+        return fixed == null
+                ? key.noDefaultValue()
+                        .withDescription(
+                                description
+                                        + ", EXACTLY_ONCE or AT_LEAST_ONCE; unless set, "
+                                        + DELIVERY_GUARANTEE.key()
+                                        + "'s.")
+                : key.defaultValue(fixed.name())
+                        .withDescription(description + "; EXACTLY_ONCE or AT_LEAST_ONCE.");
+    }
+
     private static ConfigOption<String> topic(String name, String description) {
         return ConfigOptions.key("sensorcast.kafka.topic." + name)
                 .stringType()
@@ -167,6 +202,10 @@ public final class KafkaOptions {
                     TRANSACTIONAL_ID_PREFIX.key() + " must not be empty");
         }
         deliveryGuarantee(config);
+        for (ConfigOption<String> o :
+                List.of(FORECASTS_DELIVERY, SCORES_DELIVERY, ANOMALIES_DELIVERY, LATE_DELIVERY)) {
+            deliveryGuarantee(config, o);
+        }
     }
 
     /** The bootstrap servers are host:port pairs, every topic name one Kafka accepts. */
@@ -209,10 +248,28 @@ public final class KafkaOptions {
      * fails with a message that names no allowed value.
      */
     public static DeliveryGuarantee deliveryGuarantee(Configuration config) {
-        String raw = config.getOptional(DELIVERY_GUARANTEE_TEXT).orElse(null);
-        if (raw == null) {
-            return DELIVERY_GUARANTEE.defaultValue();
-        }
+        return config.getOptional(DELIVERY_GUARANTEE_TEXT)
+                .map(raw -> parseGuarantee(DELIVERY_GUARANTEE.key(), raw))
+                .orElse(DELIVERY_GUARANTEE.defaultValue());
+    }
+
+    /**
+     * The guarantee of one output ({@link #FORECASTS_DELIVERY}, …): its own value, else its
+     * default, else {@link #deliveryGuarantee}; spelt as there.
+     */
+    public static DeliveryGuarantee deliveryGuarantee(
+            Configuration config, ConfigOption<String> output) {
+        return config.getOptional(output)
+                .or(
+                        () ->
+                                output.hasDefaultValue()
+                                        ? Optional.of(output.defaultValue())
+                                        : Optional.empty())
+                .map(raw -> parseGuarantee(output.key(), raw))
+                .orElseGet(() -> deliveryGuarantee(config));
+    }
+
+    private static DeliveryGuarantee parseGuarantee(String key, String raw) {
         String name = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         if (name.equals(DeliveryGuarantee.EXACTLY_ONCE.name())) {
             return DeliveryGuarantee.EXACTLY_ONCE;
@@ -221,10 +278,7 @@ public final class KafkaOptions {
             return DeliveryGuarantee.AT_LEAST_ONCE;
         }
         throw new IllegalArgumentException(
-                DELIVERY_GUARANTEE.key()
-                        + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got '"
-                        + raw
-                        + "'");
+                key + " must be EXACTLY_ONCE or AT_LEAST_ONCE, got '" + raw + "'");
     }
 
     /** The pass-through client properties, prefix removed. */

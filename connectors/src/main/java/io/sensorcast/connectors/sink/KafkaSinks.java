@@ -9,7 +9,11 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.serde.JsonFormats;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -47,13 +51,13 @@ public final class KafkaSinks {
      * to send. At-least-once sinks keep Kafka's linger: their records are read as soon as they are
      * written.
      */
-    static Properties producerProperties(Configuration config) {
+    static Properties producerProperties(Configuration config, DeliveryGuarantee guarantee) {
         Properties props = KafkaOptions.clientProperties(config);
         props.putIfAbsent(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(config.get(KafkaOptions.TRANSACTION_TIMEOUT).toMillis()));
         props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
-        if (KafkaOptions.deliveryGuarantee(config) == DeliveryGuarantee.EXACTLY_ONCE) {
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, EXACTLY_ONCE_LINGER_MS);
         }
         return props;
@@ -66,11 +70,18 @@ public final class KafkaSinks {
      */
     public static <T> KafkaSink<T> create(
             Configuration config, String name, KafkaRecordSerializationSchema<T> serializer) {
+        return create(config, name, KafkaOptions.deliveryGuarantee(config), serializer);
+    }
+
+    private static <T> KafkaSink<T> create(
+            Configuration config,
+            String name,
+            DeliveryGuarantee guarantee,
+            KafkaRecordSerializationSchema<T> serializer) {
         KafkaOptions.validate(config);
-        DeliveryGuarantee guarantee = KafkaOptions.deliveryGuarantee(config);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(KafkaOptions.BOOTSTRAP_SERVERS))
-                .setKafkaProducerConfig(producerProperties(config))
+                .setKafkaProducerConfig(producerProperties(config, guarantee))
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(
                         config.get(KafkaOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
@@ -94,15 +105,49 @@ public final class KafkaSinks {
                         d -> d.recordTimestamp));
     }
 
+    /** The option that sets {@code topic}'s delivery guarantee. */
+    public static ConfigOption<String> deliveryOption(Published.Topic topic) {
+        return switch (topic) {
+            case FORECASTS -> KafkaOptions.FORECASTS_DELIVERY;
+            case SCORES -> KafkaOptions.SCORES_DELIVERY;
+            case ANOMALIES -> KafkaOptions.ANOMALIES_DELIVERY;
+            case LATE -> KafkaOptions.LATE_DELIVERY;
+        };
+    }
+
     /**
-     * The forecasting job's sink: forecasts, scores, anomalies and late readings, each to its topic
-     * ({@link Published#topic}), in one transaction per checkpoint. Key = sensor; record time = a
-     * forecast's origin, a score's (and an anomaly's) scored reading, a late reading's own.
+     * The forecasting job's outputs grouped by their delivery guarantee ({@link #deliveryOption}),
+     * in a fixed order: the group of the forecasts first.
      */
-    public static KafkaSink<Published> published(Configuration config) {
+    public static Map<DeliveryGuarantee, Set<Published.Topic>> outputsByGuarantee(
+            Configuration config) {
+        Map<DeliveryGuarantee, Set<Published.Topic>> groups = new LinkedHashMap<>();
+        groups.put(
+                KafkaOptions.deliveryGuarantee(config, deliveryOption(Published.Topic.FORECASTS)),
+                EnumSet.noneOf(Published.Topic.class));
+        for (Published.Topic topic : Published.Topic.values()) {
+            groups.computeIfAbsent(
+                            KafkaOptions.deliveryGuarantee(config, deliveryOption(topic)),
+                            g -> EnumSet.noneOf(Published.Topic.class))
+                    .add(topic);
+        }
+        return groups;
+    }
+
+    /**
+     * A sink of the forecasting job's outputs with one guarantee, each record to its topic ({@link
+     * Published#topic}): an exactly-once one in one transaction per checkpoint. Key = sensor;
+     * record time = a forecast's origin, a score's (and an anomaly's) scored reading, a late
+     * reading's own.
+     *
+     * @param name distinguishes its transactional ids from the job's other sinks
+     */
+    public static KafkaSink<Published> published(
+            Configuration config, String name, DeliveryGuarantee guarantee) {
         return create(
                 config,
-                "outputs",
+                name,
+                guarantee,
                 new PublishedSerializer(
                         forecastRecords(config),
                         scoreRecords(config, KafkaOptions.SCORES_TOPIC),

@@ -18,6 +18,8 @@ import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -25,6 +27,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -41,7 +44,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                               → ModelForecastFunction)
  *                ◄── broadcast model updates
  *          → ForecastScorer (chained, the same keys): forecasts, scores, anomalies, late readings
- *          → one sink (chained), each record to its topic
+ *          → a sink per delivery guarantee (chained), each record to its topic
  * </pre>
  */
 public final class ForecastJob {
@@ -120,9 +123,8 @@ public final class ForecastJob {
 
     /**
      * Wires the job between Kafka topics: readings in (bad records to the dead-letter topic),
-     * forecasts, scores, anomalies and late readings out through exactly-once sinks (unless
-     * configured at-least-once). {@code bounded} stops at the offsets latest at start (tests,
-     * backfills).
+     * forecasts, scores, anomalies and late readings out, each with its delivery guarantee ({@link
+     * #toKafka}). {@code bounded} stops at the offsets latest at start (tests, backfills).
      */
     public static Outputs fromKafka(
             StreamExecutionEnvironment env, Configuration config, boolean bounded)
@@ -194,11 +196,29 @@ public final class ForecastJob {
     }
 
     /**
-     * Writes the job's outputs to their topics through one exactly-once (or at-least-once) sink,
-     * chained to the scorer: one transaction per checkpoint for all four topics.
+     * Writes the job's outputs to their topics, chained to the scorer: one sink per delivery
+     * guarantee ({@link KafkaSinks#outputsByGuarantee}; by default forecasts, scores and late
+     * readings exactly-once, in one transaction per checkpoint for the three topics, and anomalies
+     * at-least-once, readable when written). The sink that writes the forecasts keeps the uid
+     * {@code output-sink} of the single sink before outputs had guarantees of their own, so a
+     * savepoint of that job restores into this one.
      */
     public static Outputs toKafka(Outputs out, Configuration config) {
-        out.published().sinkTo(KafkaSinks.published(config)).name("output-sink").uid("output-sink");
+        boolean first = true;
+        for (Map.Entry<DeliveryGuarantee, Set<Published.Topic>> e :
+                KafkaSinks.outputsByGuarantee(config).entrySet()) {
+            Set<Published.Topic> topics = e.getValue();
+            String suffix =
+                    first ? "" : "-" + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', '-');
+            DataStream<Published> records = out.published();
+            if (topics.size() < Published.Topic.values().length) {
+                records = records.filter(p -> topics.contains(p.topic())).name("outputs" + suffix);
+            }
+            records.sinkTo(KafkaSinks.published(config, "outputs" + suffix, e.getKey()))
+                    .name("output-sink" + suffix)
+                    .uid("output-sink" + suffix);
+            first = false;
+        }
         return out;
     }
 
@@ -267,7 +287,8 @@ public final class ForecastJob {
                                         settings.history(),
                                         settings.minWindow(),
                                         settings.channels(),
-                                        settings.sensorIdleTimeout().toMillis()),
+                                        settings.sensorIdleTimeout().toMillis(),
+                                        settings.order()),
                                 model,
                                 settings.batchSize(),
                                 settings.batchDelay().toMillis())

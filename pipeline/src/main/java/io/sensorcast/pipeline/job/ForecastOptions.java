@@ -4,6 +4,7 @@ import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.ModelRegistry;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
@@ -40,11 +41,28 @@ public final class ForecastOptions {
                                     + " reading is scored. Set to the window to forecast"
                                     + " complete windows only.");
 
+    public static final ConfigOption<ReadingOrder> READING_ORDER =
+            ConfigOptions.key("sensorcast.forecast.reading-order")
+                    .enumType(ReadingOrder.class)
+                    .defaultValue(ReadingOrder.ARRIVAL)
+                    .withDescription(
+                            "ARRIVAL: a reading newer than its sensor's newest is forecast and"
+                                    + " scored at once, an older one goes to the late topic (for"
+                                    + " sources that keep each sensor's readings in order, as a"
+                                    + " Kafka partition does). EVENT_TIME: readings wait for the"
+                                    + " watermark and are put in event-time order, reordering"
+                                    + " within sensorcast.forecast.out-of-orderness is undone, at"
+                                    + " the cost of that wait.");
+
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("sensorcast.forecast.out-of-orderness")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
-                    .withDescription("How late a reading may be; later ones go to the late topic.");
+                    .withDescription(
+                            "How far behind the newest reading the watermark trails. In"
+                                    + " event-time order, how late a reading may be (later ones"
+                                    + " go to the late topic) and how long every reading waits;"
+                                    + " in arrival order, it only delays idle-sensor expiry.");
 
     public static final ConfigOption<Duration> SOURCE_IDLENESS =
             ConfigOptions.key("sensorcast.forecast.source-idleness")

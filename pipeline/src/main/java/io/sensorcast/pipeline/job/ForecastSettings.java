@@ -5,6 +5,7 @@ import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.GroupMapping;
 import io.sensorcast.pipeline.operators.ModelRegistry;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -18,6 +19,7 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param history readings kept per sensor ({@link ForecastOptions#HISTORY})
  * @param minWindow readings a sensor needs before its first forecast
+ * @param order when a reading joins its sensor's window ({@link ForecastOptions#READING_ORDER})
  * @param channels the seasonal input channels, as the retraining job builds them
  * @param intraOpThreads libtorch's intra-op threads per forecasting subtask, 0 for its default
  */
@@ -27,6 +29,7 @@ public record ForecastSettings(
         int batchSize,
         Duration batchDelay,
         int latencySamples,
+        ReadingOrder order,
         Duration outOfOrderness,
         Duration sourceIdleness,
         Duration sensorIdleTimeout,
@@ -50,6 +53,7 @@ public record ForecastSettings(
                 OptionChecks.range(c, ForecastOptions.BATCH_SIZE, 1, 1 << 16),
                 OptionChecks.positive(c, ForecastOptions.BATCH_DELAY, false),
                 OptionChecks.range(c, ForecastOptions.LATENCY_SAMPLES, 1, 10_000_000),
+                OptionChecks.oneOf(c, ForecastOptions.READING_ORDER),
                 OptionChecks.positive(c, ForecastOptions.OUT_OF_ORDERNESS, true),
                 OptionChecks.positive(c, ForecastOptions.SOURCE_IDLENESS, false),
                 OptionChecks.positive(c, ForecastOptions.SENSOR_IDLE_TIMEOUT, false),

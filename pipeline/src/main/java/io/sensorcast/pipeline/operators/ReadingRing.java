@@ -114,6 +114,12 @@ public final class ReadingRing {
         return blocks[slot / BLOCK].values[(slot % BLOCK) * names.length + feature];
     }
 
+    /** The newest reading's time; only while {@code size > 0}. */
+    long newest() {
+        int slots = slots();
+        return time((next - 1 + slots) % slots);
+    }
+
     /** Whether {@code r} has the same features as the ring (a sensor may change its schema). */
     public boolean fits(SensorReading r) {
         return Arrays.equals(names, r.names);

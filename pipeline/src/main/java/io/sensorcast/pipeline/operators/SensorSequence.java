@@ -38,6 +38,16 @@ public final class SensorSequence {
         return false;
     }
 
+    /** Whether the ring holds a reading at or after {@code timestamp}. */
+    boolean isBehind(long timestamp) {
+        return ring != null && ring.size > 0 && timestamp <= ring.newest();
+    }
+
+    /** Whether the ring's newest reading is at {@code timestamp}. */
+    boolean isNewest(long timestamp) {
+        return ring != null && ring.size > 0 && timestamp == ring.newest();
+    }
+
     /**
      * Adds {@code p} in event-time order; true when it is now the earliest waiting reading (the one
      * the next release timer must be set for).

@@ -13,27 +13,36 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Per sensor, puts readings into event-time order and keeps the last {@code window} of them, and
- * before them the readings its {@link SeasonalChannels} reach back to; every reading emits the
- * sensor's newest readings, up to {@code window} of them with their seasonal channels, once it has
- * {@code minWindow}: so a new sensor is forecast (by persistence until a model can read its
- * windows) from its {@code minWindow}-th reading on, not only once its first window is complete.
- * {@code ForecastJob} runs it inside the forecasting operator ({@link MicroBatchOperator#keyed}):
- * its windows go into the model's batch without crossing a network channel.
+ * Per sensor, keeps the last {@code window} readings, and before them the readings its {@link
+ * SeasonalChannels} reach back to; every reading emits the sensor's newest readings, up to {@code
+ * window} of them with their seasonal channels, once it has {@code minWindow}: so a new sensor is
+ * forecast (by persistence until a model can read its windows) from its {@code minWindow}-th
+ * reading on, not only once its first window is complete. {@code ForecastJob} runs it inside the
+ * forecasting operator ({@link MicroBatchOperator#keyed}): its windows go into the model's batch
+ * without crossing a network channel.
+ *
+ * <p>When a reading joins the window is its {@link ReadingOrder}:
  *
  * <ul>
- *   <li>A reading waits until the watermark passes its time, then joins the ring in order, so
- *       shuffling within the watermark's out-of-orderness bound changes nothing. A sensor's ring,
- *       waiting readings and idle deadline are one keyed value ({@link SensorSequence}), with one
- *       timer at its earliest waiting reading and one idle timer.
- *   <li>A reading at or behind the watermark is late: it goes to {@link #LATE} and is counted.
- *   <li>A reading whose timestamp the sensor already has is a duplicate: ignored and counted.
- *   <li>State is bounded: the ring holds {@code window} readings plus the channels' lookback (with
- *       the defaults, 96 + 2,016 readings and the newest 96 readings' channels: 35 KB for a
- *       one-value sensor); pending readings are bounded by the out-of-orderness. A sensor silent
- *       for {@code idleTimeoutMillis} of event time loses its state (an event-time timer clears
- *       it), so departed sensors cost nothing.
+ *   <li>{@link ReadingOrder#ARRIVAL}: at once, when it is newer than the sensor's newest reading.
+ *       One at the newest reading's time is a duplicate (ignored and counted), an older one is
+ *       late: it goes to {@link #LATE} and is counted. The watermark plays no part but for the idle
+ *       timer. A sensor that still has readings waiting from event-time order (a job restored from
+ *       a savepoint taken in that order) stays in it until they are released, so its window stays
+ *       in order.
+ *   <li>{@link ReadingOrder#EVENT_TIME}: a reading waits until the watermark passes its time, then
+ *       joins the ring in order, so shuffling within the watermark's out-of-orderness bound changes
+ *       nothing. A reading at or behind the watermark is late, one whose timestamp the sensor has
+ *       waiting is a duplicate. A sensor's ring, waiting readings and idle deadline are one keyed
+ *       value ({@link SensorSequence}), with one timer at its earliest waiting reading and one idle
+ *       timer.
  * </ul>
+ *
+ * <p>State is bounded: the ring holds {@code window} readings plus the channels' lookback (with the
+ * defaults, 96 + 2,016 readings and the newest 96 readings' channels: 35 KB for a one-value
+ * sensor); pending readings are bounded by the out-of-orderness. A sensor silent for {@code
+ * idleTimeoutMillis} of event time loses its state (an event-time timer clears it), so departed
+ * sensors cost nothing.
  */
 public final class SequenceWindowFunction
         extends KeyedProcessFunction<String, SensorReading, SensorWindow> {
@@ -48,6 +57,7 @@ public final class SequenceWindowFunction
     private final int minWindow;
     private final SeasonalChannels channels;
     private final long idleTimeoutMillis;
+    private final ReadingOrder order;
 
     private transient ValueState<SensorSequence> sequence;
     private transient Counter late;
@@ -56,8 +66,8 @@ public final class SequenceWindowFunction
     private transient Counter windows;
 
     /** Emits complete windows only, without seasonal channels. */
-    public SequenceWindowFunction(int window, long idleTimeoutMillis) {
-        this(window, window, SeasonalChannels.NONE, idleTimeoutMillis);
+    public SequenceWindowFunction(int window, long idleTimeoutMillis, ReadingOrder order) {
+        this(window, window, SeasonalChannels.NONE, idleTimeoutMillis, order);
     }
 
     /**
@@ -66,9 +76,14 @@ public final class SequenceWindowFunction
      * @param channels the windows' seasonal channels; the ring keeps their lookback beside the
      *     window
      * @param idleTimeoutMillis event-time silence after which a sensor's state is dropped, > 0
+     * @param order when a reading joins its sensor's window
      */
     public SequenceWindowFunction(
-            int window, int minWindow, SeasonalChannels channels, long idleTimeoutMillis) {
+            int window,
+            int minWindow,
+            SeasonalChannels channels,
+            long idleTimeoutMillis,
+            ReadingOrder order) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1, got " + window);
         }
@@ -84,6 +99,7 @@ public final class SequenceWindowFunction
         this.minWindow = minWindow;
         this.channels = channels;
         this.idleTimeoutMillis = idleTimeoutMillis;
+        this.order = java.util.Objects.requireNonNull(order, "order");
     }
 
     /** Readings kept per sensor: the window and its seasonal channels' lookback. */
@@ -109,19 +125,26 @@ public final class SequenceWindowFunction
     public void processElement(SensorReading r, Context ctx, Collector<SensorWindow> out)
             throws Exception {
         TimerService timers = ctx.timerService();
-        if (r.timestamp <= timers.currentWatermark()) {
-            late.inc();
-            ctx.output(LATE, r);
+        SensorSequence s = sequence.value();
+        boolean arrival = order == ReadingOrder.ARRIVAL && (s == null || s.waiting == 0);
+        if (arrival
+                ? s != null && s.isBehind(r.timestamp)
+                : r.timestamp <= timers.currentWatermark()) {
+            if (arrival && s.isNewest(r.timestamp)) {
+                duplicates.inc();
+            } else {
+                late.inc();
+                ctx.output(LATE, r);
+            }
             return;
         }
-        SensorSequence s = sequence.value();
         long deadline = r.timestamp + idleTimeoutMillis;
         if (s == null) {
             s = new SensorSequence();
             s.deadline = deadline;
             s.idleTimerAt = deadline;
             timers.registerEventTimeTimer(deadline);
-        } else if (s.isWaiting(r.timestamp)) {
+        } else if (!arrival && s.isWaiting(r.timestamp)) {
             // Everything already in the ring is at or behind the watermark, so a repeat of it was
             // caught as late above; only a reading still waiting can be repeated here.
             duplicates.inc();
@@ -129,10 +152,28 @@ public final class SequenceWindowFunction
         } else {
             s.deadline = Math.max(s.deadline, deadline);
         }
-        if (s.add(new PendingReading(r, timers.currentProcessingTime()))) {
+        if (arrival) {
+            join(s, r, timers.currentProcessingTime(), ctx.getCurrentKey(), out);
+        } else if (s.add(new PendingReading(r, timers.currentProcessingTime()))) {
             timers.registerEventTimeTimer(r.timestamp); // the earliest waiting reading's release
         }
         sequence.update(s);
+    }
+
+    /** {@code r} into the sensor's ring, and its window out once the ring has {@code minWindow}. */
+    private void join(
+            SensorSequence s,
+            SensorReading r,
+            long ingestMillis,
+            String sensor,
+            Collector<SensorWindow> out) {
+        if (s.append(r, capacity())) {
+            schemaChanges.inc();
+        }
+        if (s.ring.size >= minWindow) {
+            windows.inc();
+            out.collect(s.ring.toWindow(sensor, ingestMillis, window, channels));
+        }
     }
 
     /**
@@ -151,13 +192,7 @@ public final class SequenceWindowFunction
         int due = s.due(timers.currentWatermark());
         for (int i = 0; i < due; i++) {
             PendingReading p = s.pending[i];
-            if (s.append(p.reading, capacity())) {
-                schemaChanges.inc();
-            }
-            if (s.ring.size >= minWindow) {
-                windows.inc();
-                out.collect(s.ring.toWindow(ctx.getCurrentKey(), p.ingestMillis, window, channels));
-            }
+            join(s, p.reading, p.ingestMillis, ctx.getCurrentKey(), out);
         }
         if (due > 0) {
             s.release(due);

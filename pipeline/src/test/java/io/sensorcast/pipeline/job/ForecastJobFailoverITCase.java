@@ -3,11 +3,13 @@ package io.sensorcast.pipeline.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.ForecastRecord;
+import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.data.CsvReadings;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.FailOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
@@ -18,19 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A failure injected mid-stream: the job restores from its last checkpoint, and with read_committed
- * every expected forecast is there exactly once (by sensor and target time).
+ * every expected forecast is there exactly once (by sensor and target time), in either reading
+ * order; the anomalies, at-least-once, are the flagged scores, every one at least once.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ForecastJobFailoverITCase {
@@ -45,8 +50,9 @@ class ForecastJobFailoverITCase {
 
     @TempDir Path models;
 
-    @Test
-    void restoresFromACheckpointWithEveryForecastExactlyOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ReadingOrder.class)
+    void restoresFromACheckpointWithEveryForecastExactlyOnce(ReadingOrder order) throws Exception {
         List<List<SensorReading>> series = new java.util.ArrayList<>();
         for (String[] s : SENSORS) {
             Path csv = TestModels.nab(s[0], s[1]);
@@ -61,7 +67,8 @@ class ForecastJobFailoverITCase {
         List<ForecastRecord> forecasts;
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             KafkaJobs.replay(kafka, readings, 2);
-            Configuration config = KafkaJobs.config(kafka, models, WINDOW, "failover-it");
+            Configuration config = KafkaJobs.config(kafka, models, WINDOW, "failover-it-" + order);
+            config.set(ForecastOptions.READING_ORDER, order);
 
             FailOnce.FAILED.set(false);
             Configuration flink = new Configuration();
@@ -88,8 +95,32 @@ class ForecastJobFailoverITCase {
             assertThat(FailOnce.FAILED).isTrue();
 
             forecasts = KafkaJobs.forecasts(kafka, total, Duration.ofSeconds(60));
+            // every forecast but each sensor's last is scored
+            List<ScoreRecord> scores =
+                    KafkaJobs.read(
+                            kafka, "sensorcast.scores", total - SENSORS.size(), ScoreRecord.class);
+            assertThat(scores).hasSize(total - SENSORS.size());
+            Set<String> flagged =
+                    scores.stream()
+                            .filter(ScoreRecord::isAnomaly)
+                            .map(ForecastJobFailoverITCase::id)
+                            .collect(Collectors.toSet());
+            assertThat(flagged).as("flagged scores").isNotEmpty();
+            List<ScoreRecord> anomalies =
+                    KafkaJobs.read(
+                            kafka, "sensorcast.anomalies", flagged.size(), ScoreRecord.class);
+            assertThat(
+                            anomalies.stream()
+                                    .map(ForecastJobFailoverITCase::id)
+                                    .collect(Collectors.toSet()))
+                    .isEqualTo(flagged);
         }
 
         ExactlyOnce.assertEveryForecastOnce(forecasts, expected);
+    }
+
+    /** What identifies an anomaly, for a consumer that drops repeats. */
+    private static String id(ScoreRecord r) {
+        return r.sensor() + "|" + r.target() + "|" + r.targetTs();
     }
 }

@@ -184,20 +184,19 @@ class ForecastJobModelSwapITCase {
     }
 
     /**
-     * Forecasts an unbounded job makes of {@code readings}: one per distinct timestamp the
-     * watermark has passed (the newest {@link #OUT_OF_ORDERNESS} wait for later readings), from the
-     * one that completes the first window.
+     * Forecasts an unbounded job makes of {@code readings} in arrival order (the default): one per
+     * reading newer than every one before it, from the one that completes the first window.
      */
     private static int expected(List<SensorReading> readings) {
-        long newest = readings.stream().mapToLong(r -> r.timestamp).max().orElseThrow();
-        long watermark = newest - OUT_OF_ORDERNESS.toMillis() - 1;
-        long passed =
-                readings.stream()
-                        .mapToLong(r -> r.timestamp)
-                        .distinct()
-                        .filter(t -> t <= watermark)
-                        .count();
-        return (int) passed - WINDOW + 1;
+        long newest = Long.MIN_VALUE;
+        int inOrder = 0;
+        for (SensorReading r : readings) {
+            if (r.timestamp > newest) {
+                newest = r.timestamp;
+                inOrder++;
+            }
+        }
+        return inOrder - WINDOW + 1;
     }
 
     private static List<Long> servedVersions(JobID job) {

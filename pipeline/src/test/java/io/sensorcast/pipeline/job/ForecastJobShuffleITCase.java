@@ -8,6 +8,7 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.pipeline.data.CsvReadings;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.BoundedJob;
 import io.sensorcast.pipeline.testutils.CollectingSink;
@@ -147,6 +148,7 @@ class ForecastJobShuffleITCase {
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.GROUPS, "fleet-.*=fleet");
+        config.set(ForecastOptions.READING_ORDER, ReadingOrder.EVENT_TIME);
         config.set(ForecastOptions.OUT_OF_ORDERNESS, OUT_OF_ORDERNESS);
         config.set(ForecastOptions.BATCH_SIZE, 64);
 

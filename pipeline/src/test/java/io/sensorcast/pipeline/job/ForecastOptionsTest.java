@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.SharedOptions;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -29,6 +30,22 @@ class ForecastOptionsTest {
                 .hasMessage(
                         "sensorcast.models.serving-engine must be one of auto, onnxruntime,"
                                 + " pytorch, got 'tpu'");
+    }
+
+    /** Live alerting is the default: readings forecast on arrival, not after the watermark. */
+    @Test
+    void readingsAreForecastOnArrivalUnlessEventTimeOrderIsAskedFor() {
+        Configuration c = new Configuration();
+        assertThat(ForecastSettings.of(c).order()).isEqualTo(ReadingOrder.ARRIVAL);
+        for (String v : new String[] {"event_time", "EVENT_TIME"}) {
+            c.setString("sensorcast.forecast.reading-order", v);
+            assertThat(ForecastSettings.of(c).order()).as(v).isEqualTo(ReadingOrder.EVENT_TIME);
+        }
+        c.setString("sensorcast.forecast.reading-order", "sorted");
+        assertThatThrownBy(() -> ForecastSettings.of(c))
+                .hasMessage(
+                        "sensorcast.forecast.reading-order must be one of arrival, event_time,"
+                                + " got 'sorted'");
     }
 
     @Test

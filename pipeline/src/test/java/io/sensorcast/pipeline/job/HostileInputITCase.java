@@ -10,6 +10,7 @@ import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.pipeline.data.CsvReadings;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.JobMetrics;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Messages on the model-updates topic that are not model updates — a tombstone (null value, which
@@ -104,12 +107,15 @@ class HostileInputITCase {
      * Readings stamped two hours ahead of the clock (a device whose clock runs ahead; accepted,
      * within {@code max-future}) used to fail the forecast sink — a Kafka 4 broker refuses record
      * timestamps more than 1 h ahead — and to move their partition's watermark two hours ahead. Now
-     * they wait in their sensor's state for their time (no forecast, nothing late), the other
-     * sensor of the partition is forecast, and the job keeps running. (That a reading sent after
-     * them is not made late: {@code ForecastJobEventTimeTest}.)
+     * the output records' timestamps are clamped to the clock, and in event-time order they wait in
+     * their sensor's state for their time (no forecast, nothing late), while in arrival order they
+     * are forecast at once; the other sensor of the partition is forecast, nothing is late and the
+     * job keeps running. (That a reading sent after them is not made late: {@code
+     * ForecastJobEventTimeTest}.)
      */
-    @Test
-    void readingsStampedHoursAheadWaitForTheirTimeAndFailNothing() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ReadingOrder.class)
+    void readingsStampedHoursAheadFailNothing(ReadingOrder order) throws Exception {
         long now = System.currentTimeMillis();
         List<SensorReading> past = new java.util.ArrayList<>();
         List<SensorReading> ahead = new java.util.ArrayList<>();
@@ -120,6 +126,7 @@ class HostileInputITCase {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             Configuration config =
                     KafkaJobs.config(kafka, work.resolve("store"), WINDOW, "hostile-future-it");
+            config.set(ForecastOptions.READING_ORDER, order);
             config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
             // one partition, record timestamp = send time, as the devices would send them
             KafkaTopics.ensure(clientProps(kafka), "sensorcast.readings", 1, java.util.Map.of());
@@ -139,10 +146,15 @@ class HostileInputITCase {
             JobClient job = KafkaJobs.startForecastJob(config, 1, "hostile-future-it");
             try {
                 // the watermark, at most the wall clock − 10 min, has passed every past reading
-                int expected = 40 - WINDOW + 1;
+                int perSensor = 40 - WINDOW + 1;
+                boolean arrival = order == ReadingOrder.ARRIVAL;
                 List<ForecastRecord> forecasts =
-                        KafkaJobs.forecasts(kafka, expected, Duration.ofSeconds(90));
-                assertThat(forecasts).hasSize(expected).allMatch(f -> f.sensor().equals("past"));
+                        KafkaJobs.forecasts(
+                                kafka, arrival ? 2 * perSensor : perSensor, Duration.ofSeconds(90));
+                assertThat(forecasts).filteredOn(f -> f.sensor().equals("past")).hasSize(perSensor);
+                assertThat(forecasts)
+                        .filteredOn(f -> f.sensor().equals("ahead"))
+                        .hasSize(arrival ? perSensor : 0);
                 assertThat(
                                 io.sensorcast.connectors.testutils.Topics.readCommitted(
                                         kafka.bootstrapServers(),

@@ -28,7 +28,8 @@ class SequenceWindowFunctionTest {
     void open() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SequenceWindowFunction(WINDOW, IDLE)),
+                        new KeyedProcessOperator<>(
+                                new SequenceWindowFunction(WINDOW, IDLE, ReadingOrder.EVENT_TIME)),
                         r -> r.sensor,
                         Types.STRING);
         harness.open();
@@ -59,7 +60,8 @@ class SequenceWindowFunctionTest {
         var seasonal =
                 new KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>(
                         new KeyedProcessOperator<>(
-                                new SequenceWindowFunction(4, 2, channels, IDLE)),
+                                new SequenceWindowFunction(
+                                        4, 2, channels, IDLE, ReadingOrder.EVENT_TIME)),
                         r -> r.sensor,
                         Types.STRING);
         seasonal.open();
@@ -189,7 +191,12 @@ class SequenceWindowFunctionTest {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
-                                new SequenceWindowFunction(WINDOW, 2, SeasonalChannels.NONE, IDLE)),
+                                new SequenceWindowFunction(
+                                        WINDOW,
+                                        2,
+                                        SeasonalChannels.NONE,
+                                        IDLE,
+                                        ReadingOrder.EVENT_TIME)),
                         r -> r.sensor,
                         Types.STRING);
         harness.open();
@@ -251,5 +258,125 @@ class SequenceWindowFunctionTest {
                         3));
         harness.processWatermark(3);
         assertThat(windows()).isEmpty();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow> arrival(
+            int minWindow) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>(
+                        new KeyedProcessOperator<>(
+                                new SequenceWindowFunction(
+                                        WINDOW,
+                                        minWindow,
+                                        SeasonalChannels.NONE,
+                                        IDLE,
+                                        ReadingOrder.ARRIVAL)),
+                        r -> r.sensor,
+                        Types.STRING);
+        h.open();
+        return h;
+    }
+
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow> h,
+            String sensor,
+            long ts,
+            double value)
+            throws Exception {
+        h.processElement(new StreamRecord<>(SensorReading.of(sensor, ts, value), ts));
+    }
+
+    /**
+     * In arrival order a reading newer than its sensor's newest is windowed at once, with no
+     * watermark at all; an older one is late, one at the newest's time a duplicate.
+     */
+    @Test
+    void inArrivalOrderAReadingIsWindowedAtOnceAndAnOlderOneIsLate() throws Exception {
+        var h = arrival(2);
+        send(h, "a", 10, 1);
+        send(h, "a", 20, 2);
+        assertThat(h.extractOutputValues()).extracting(w -> w.timestamp).containsExactly(20L);
+        send(h, "a", 15, 9); // older than the newest: late
+        send(h, "a", 20, 99); // the newest's time: a duplicate, dropped
+        send(h, "b", 5, 7); // another sensor is not behind "a"
+        send(h, "b", 6, 8);
+        send(h, "a", 30, 3);
+        List<SensorWindow> out = h.extractOutputValues();
+        assertThat(out)
+                .extracting(w -> w.sensor + "@" + w.timestamp)
+                .containsExactly("a@20", "b@6", "a@30");
+        assertThat(out.get(2).values).containsExactly(1, 2, 3);
+        assertThat(h.getSideOutput(SequenceWindowFunction.LATE))
+                .extracting(r -> r.getValue().timestamp)
+                .containsExactly(15L);
+        h.close();
+    }
+
+    /**
+     * Arrival order ignores the watermark: a sensor far behind the others of its partition (a
+     * reading at or behind the watermark) is windowed, not late.
+     */
+    @Test
+    void inArrivalOrderAReadingBehindTheWatermarkIsNotLate() throws Exception {
+        var h = arrival(2);
+        h.processWatermark(500);
+        send(h, "a", 100, 1);
+        send(h, "a", 200, 2);
+        assertThat(h.extractOutputValues()).extracting(w -> w.timestamp).containsExactly(200L);
+        assertThat(h.getSideOutput(SequenceWindowFunction.LATE)).isNull();
+        h.close();
+    }
+
+    /** The idle timer drops a silent sensor in arrival order as in event-time order. */
+    @Test
+    void inArrivalOrderASilentSensorLosesItsState() throws Exception {
+        var h = arrival(WINDOW);
+        for (long t = 1; t <= 50; t++) {
+            send(h, "a", t, t);
+        }
+        assertThat(h.extractOutputValues()).hasSize(50 - WINDOW + 1);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        h.processWatermark(50 + IDLE);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        send(h, "a", 10, 1); // after expiry the sensor starts afresh: not late
+        assertThat(h.getSideOutput(SequenceWindowFunction.LATE)).isNull();
+        h.close();
+    }
+
+    /**
+     * A sensor with readings waiting from event-time order (a savepoint taken in that order,
+     * restored in arrival order) stays in event-time order until they are released: its window
+     * stays in time order.
+     */
+    @Test
+    void readingsWaitingFromEventTimeOrderAreReleasedBeforeArrivalOrderTakesOver()
+            throws Exception {
+        send("a", 10, 1);
+        send("a", 20, 2);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = arrival(2);
+        harness.close();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SequenceWindowFunction(
+                                        WINDOW,
+                                        2,
+                                        SeasonalChannels.NONE,
+                                        IDLE,
+                                        ReadingOrder.ARRIVAL)),
+                        r -> r.sensor,
+                        Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        send("a", 30, 3); // joins the waiting readings
+        assertThat(windows()).isEmpty();
+        harness.processWatermark(30);
+        assertThat(windows()).extracting(w -> w.timestamp).containsExactly(20L, 30L);
+        send("a", 40, 4); // nothing waits now: at once
+        assertThat(windows()).extracting(w -> w.timestamp).containsExactly(20L, 30L, 40L);
+        assertThat(windows().get(2).values).containsExactly(2, 3, 4);
     }
 }

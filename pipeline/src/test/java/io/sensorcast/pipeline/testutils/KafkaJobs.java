@@ -51,6 +51,25 @@ public final class KafkaJobs {
         replayer.replay(readings, "sensorcast.readings", new Pacing.Max(), (a, b, c) -> {});
     }
 
+    /**
+     * The committed records of {@code topic} as {@code type}, once at least {@code expected} are
+     * there (or 60 s).
+     */
+    public static <T> List<T> read(
+            EmbeddedKafkaBroker broker, String topic, int expected, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                Topics.readCommitted(
+                        broker.bootstrapServers(), topic, expected, Duration.ofSeconds(60))) {
+            try {
+                out.add(JsonFormats.mapper().readValue(r.value(), type));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return out;
+    }
+
     /** The committed forecasts, once at least {@code expected} are there (or the timeout). */
     public static List<ForecastRecord> forecasts(
             EmbeddedKafkaBroker broker, int expected, Duration timeout) {
