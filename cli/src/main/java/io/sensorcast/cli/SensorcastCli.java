@@ -3,6 +3,7 @@ package io.sensorcast.cli;
 import io.sensorcast.cli.cluster.ClusterCommand;
 import io.sensorcast.cli.evaluation.BenchCommand;
 import io.sensorcast.cli.evaluation.BenchJsonCommand;
+import io.sensorcast.cli.evaluation.BenchLiveCommand;
 import io.sensorcast.cli.evaluation.BenchModelCommand;
 import io.sensorcast.cli.evaluation.DemoCommand;
 import io.sensorcast.cli.evaluation.NabAblationCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Command;
             RetrainCommand.class,
             BenchCommand.class,
             BenchJsonCommand.class,
+            BenchLiveCommand.class,
             NabScoreCommand.class,
             TopicsCommand.class,
             NabCommand.class,

@@ -1,6 +1,7 @@
 package io.sensorcast.cli.evaluation;
 
 import io.sensorcast.cli.options.ServingEngineOption;
+import io.sensorcast.evaluation.bench.Figures;
 import io.sensorcast.evaluation.bench.ForecastBench;
 import io.sensorcast.model.block.NetworkConfig;
 import java.nio.file.Path;
@@ -89,6 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
                             + " after this many passes.")
     int warmUpPasses;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Path json;
+
     @Option(
             names = {"-D", "--conf"},
             paramLabel = "KEY=VALUE",
@@ -116,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
                         latencyLoad,
                         warmUpPasses,
                         conf);
-        new ForecastBench(settings, spec.commandLine().getOut()).run();
+        Figures.write(json, new ForecastBench(settings, spec.commandLine().getOut()).run());
         return 0;
     }
 }

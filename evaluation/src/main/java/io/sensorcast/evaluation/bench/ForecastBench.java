@@ -90,8 +90,14 @@ public final class ForecastBench {
         this.fleet = new BenchFleet(s.sensors(), s.window(), s.perSensor());
     }
 
-    /** Runs the bench, printing each figure as it is measured. */
-    public void run() throws Exception {
+    /**
+     * Runs the bench, printing each figure as it is measured; returns the figures by their JSON
+     * names.
+     */
+    public Map<String, Object> run() throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("sensors", s.sensors());
+        figures.put("parallelism", s.parallelism());
         DjlRuntime.engine(EngineSettings.defaults().withIntraOpThreads(1));
         Path dir =
                 s.data() != null ? s.data() : BundledData.dir().resolve("nab/data/realKnownCause");
@@ -111,13 +117,15 @@ public final class ForecastBench {
             Configuration config = jobConfiguration(stack);
             List<SensorReading> readings = fleet.readings(series, 0);
             double modelRate = feed(stack, config, readings, artifact);
-            maximum(stack, config, artifact, modelRate);
+            figures.put("bare_model_windows_per_s", modelRate);
+            maximum(stack, config, artifact, modelRate, figures);
             if (s.latencyLoad() > 0) {
                 IntFunction<List<SensorReading>> passes =
                         k -> k == 0 ? readings : fleet.readings(series, k * fleet.length());
-                live(stack, config, passes, modelRate);
+                live(stack, config, passes, modelRate, figures);
             }
         }
+        return figures;
     }
 
     private Configuration jobConfiguration(LocalStack stack) {
@@ -167,7 +175,12 @@ public final class ForecastBench {
     }
 
     /** The job at maximum rate over the readings on the topic: warm-up, persistence, the model. */
-    private void maximum(LocalStack stack, Configuration config, Path artifact, double modelRate)
+    private void maximum(
+            LocalStack stack,
+            Configuration config,
+            Path artifact,
+            double modelRate,
+            Map<String, Object> figures)
             throws Exception {
         // A first run of the job over the same readings, with the model (published for a group of
         // its own, so that the persistence run still has none), not counted: the JIT compiles the
@@ -186,6 +199,11 @@ public final class ForecastBench {
         new ModelPublisher(config, "bench").publish(FLEET, artifact);
         BenchRun model = bounded(stack, config, "model");
         BenchRun.print(out, s.sensors(), s.parallelism(), baseline, model, modelRate);
+        figures.put("persistence_forecasts_per_s", baseline.steady());
+        figures.put("bilstm_forecasts_per_s", model.steady());
+        figures.put("cpu_us_per_forecast_persistence", baseline.cpuMicros());
+        figures.put("cpu_us_per_forecast_bilstm", model.cpuMicros());
+        figures.put("bilstm_job_over_bare_model", model.steady() / modelRate);
     }
 
     private BenchRun bounded(LocalStack stack, Configuration config, String name) throws Exception {
@@ -201,7 +219,8 @@ public final class ForecastBench {
             LocalStack stack,
             Configuration config,
             IntFunction<List<SensorReading>> passes,
-            double modelRate)
+            double modelRate,
+            Map<String, Object> figures)
             throws Exception {
         out.printf(Locale.ROOT, "%nReadings fed while the job runs (the BiLSTM):%n");
         BenchRun live = fed(stack, config, "live", passes, 0);
@@ -211,7 +230,12 @@ public final class ForecastBench {
                 "  ratio BiLSTM job fed live / bare model %6.3f (target >= 0.8)%n",
                 live.steady() / modelRate);
         double rate = s.latencyLoad() * live.steady();
-        fed(stack, config, "paced", passes, rate).printLive(out, rate, s.latencyLoad());
+        BenchRun paced = fed(stack, config, "paced", passes, rate);
+        paced.printLive(out, rate, s.latencyLoad());
+        figures.put("live_bilstm_forecasts_per_s", live.steady());
+        figures.put("paced_forecasts_per_s", rate);
+        figures.put("paced_in_job_latency_p50_ms", paced.latency().p50());
+        figures.put("paced_in_job_latency_p99_ms", paced.latency().p99());
     }
 
     private BenchRun fed(

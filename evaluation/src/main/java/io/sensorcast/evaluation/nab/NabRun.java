@@ -179,7 +179,8 @@ public final class NabRun {
     private void configure(Configuration config) {
         config.set(ForecastOptions.HISTORY, 48);
         config.set(ForecastOptions.SERVING_ENGINE, engine);
-        // NAB files are in time order: a reading is released as soon as the next arrives
+        // NAB files are in time order (arrival order forecasts each reading as it comes; a row
+        // that steps back in time is late): no out-of-orderness to wait for in either order
         config.set(ForecastOptions.OUT_OF_ORDERNESS, Duration.ZERO);
         config.set(ForecastOptions.SOURCE_IDLENESS, Duration.ofSeconds(1));
         config.set(RetrainOptions.WINDOW, 48);
