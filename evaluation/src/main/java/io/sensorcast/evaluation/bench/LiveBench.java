@@ -7,6 +7,7 @@ import io.sensorcast.connectors.kafka.KafkaTopics;
 import io.sensorcast.connectors.serde.JsonFormats;
 import io.sensorcast.evaluation.stack.LocalStack;
 import io.sensorcast.pipeline.job.ForecastSettings;
+import io.sensorcast.pipeline.operators.ReadingOrder;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +129,7 @@ public final class LiveBench {
                 long start = System.currentTimeMillis();
                 fleet.history(start);
                 Reader progress = readers.get(1); // forecasts, read_uncommitted
-                long historyForecasts = (long) s.sensors() * Math.max(0, s.history() - 1);
+                long historyForecasts = historyForecasts(ForecastSettings.of(job));
                 awaitCount(progress, historyForecasts, Duration.ofMinutes(20), "history");
                 out.printf(
                         Locale.ROOT,
@@ -144,6 +145,18 @@ public final class LiveBench {
         }
     }
 
+    /**
+     * Forecasts of the history the job makes before live readings come: from each sensor's second
+     * reading on, but in event-time order the newest out-of-orderness waits for them.
+     */
+    private long historyForecasts(ForecastSettings settings) {
+        double waiting =
+                settings.order() == ReadingOrder.EVENT_TIME
+                        ? Math.ceil(settings.outOfOrderness().toMillis() * s.perSecond() / 1000.0)
+                        : 0;
+        return (long) s.sensors() * Math.max(0, s.history() - 2 - (long) waiting);
+    }
+
     private Map<String, Object> live(Fleet fleet, Span span, List<Reader> readers)
             throws Exception {
         long liveStart = System.currentTimeMillis();
@@ -156,12 +169,16 @@ public final class LiveBench {
         long cpu0 = CPU.getProcessCpuTime();
         sleepUntil(span.to);
         long cpu1 = CPU.getProcessCpuTime();
-        producer.join();
-        // every reading of the span is forecast: wait until the committed forecasts are all there
-        // (the checkpoint after the span commits them), then a second more for the rest
+        Thread.sleep(200); // the producer's last burst stamped inside the span is counted
+        // Every reading of the span is forecast: wait until the committed forecasts are all there
+        // (the checkpoint after the span commits them), then a second more for the rest. The
+        // fleet goes on sending meanwhile, as a live one would: in event-time order the span's
+        // newest readings wait for the watermark that later readings move.
         Duration drain = Duration.ofMillis(2 * s.checkpointMillis() + 60_000);
         awaitInSpan(readers.get(0), fleet.sentInSpan.get(), drain);
         Thread.sleep(1_000);
+        fleet.stop = true;
+        producer.join();
         readers.forEach(Reader::stop);
 
         double seconds = s.measured().toMillis() / 1000.0;
@@ -255,9 +272,9 @@ public final class LiveBench {
         }
     }
 
-    /** Millisecond buckets up to a minute, then one for the rest. */
+    /** Millisecond buckets up to ten minutes, then one for the rest. */
     static final class Histogram {
-        private final long[] counts = new long[60_001];
+        private final long[] counts = new long[600_001];
 
         void record(long millis) {
             counts[(int) Math.max(0, Math.min(counts.length - 1, millis))]++;
@@ -369,6 +386,7 @@ public final class LiveBench {
      */
     final class Fleet implements AutoCloseable {
         final AtomicLong sentInSpan = new AtomicLong();
+        volatile boolean stop;
         private final KafkaProducer<byte[], byte[]> producer;
         private final String topic;
         private final byte[][] keys;
@@ -432,7 +450,7 @@ public final class LiveBench {
         /**
          * Reading {@code n} of the live phase is sensor {@code n mod sensors}'s, due at {@code
          * start + n / rate}; sends what is due, stamped as it is sent (1 ms after its sensor's
-         * previous reading at the earliest), until the span ends.
+         * previous reading at the earliest), until stopped.
          */
         void live(long start, Span span) {
             double perMilli = ids.length * s.perSecond() / 1000.0;
@@ -440,10 +458,10 @@ public final class LiveBench {
             long[] last = new long[ids.length];
             long n = 0;
             while (true) {
-                long now = System.currentTimeMillis();
-                if (now >= span.to) {
+                if (stop) {
                     break;
                 }
+                long now = System.currentTimeMillis();
                 long due = (long) ((now - start) * perMilli);
                 for (; n < due; n++) {
                     int i = (int) (n % ids.length);

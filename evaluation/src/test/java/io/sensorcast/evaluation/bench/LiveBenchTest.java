@@ -18,11 +18,11 @@ class LiveBenchTest {
         for (int ms = 1; ms <= 1000; ms++) {
             h.record(ms);
         }
-        h.record(120_000); // beyond the last bucket: counted in it
+        h.record(1_000_000); // beyond the last bucket: counted in it
         assertThat(h.count()).isEqualTo(1001);
         assertThat(h.quantile(0.5)).isEqualTo(501);
         assertThat(h.quantile(0.99)).isEqualTo(991);
-        assertThat(h.quantile(1.0)).isEqualTo(60_000);
+        assertThat(h.quantile(1.0)).isEqualTo(600_000);
         assertThat(new LiveBench.Histogram().quantile(0.5)).isNaN();
     }
 

@@ -282,7 +282,7 @@ public final class ForecastJob {
         if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
             // A reading crosses one network channel, to its sensor's subtask; Flink's default
             // flushes a channel's buffer every 100 ms when it does not fill, most of what a live
-            // reading waited for before its forecast (docs/forecast-job.md, "Latency").
+            // reading waited for before its forecast (docs/performance.md, "Live latency").
             env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         }
         ModelForecastFunction model =
