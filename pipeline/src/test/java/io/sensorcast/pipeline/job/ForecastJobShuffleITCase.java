@@ -63,8 +63,8 @@ class ForecastJobShuffleITCase {
         List<SensorReading> shuffled = shuffleWithin(inOrder, OUT_OF_ORDERNESS, new Random(7));
         assertThat(shuffled).isNotEqualTo(inOrder);
 
-        Map<String, ForecastRecord> expected = run(inOrder);
-        Map<String, ForecastRecord> actual = run(shuffled);
+        Map<String, ForecastRecord> expected = run(inOrder, ReadingOrder.EVENT_TIME);
+        Map<String, ForecastRecord> actual = run(shuffled, ReadingOrder.EVENT_TIME);
 
         // one per distinct reading from the one completing the first window (repeats are ignored)
         long complete =
@@ -81,6 +81,29 @@ class ForecastJobShuffleITCase {
                         .sum();
         assertThat(expected).hasSize((int) complete);
         assertThat(complete).isGreaterThan(SENSORS * (ROWS - WINDOW + 1L) - 100);
+        assertSameForecasts(expected, actual);
+    }
+
+    /**
+     * Readings that come in time order give the same forecasts forecast on arrival as in event-time
+     * order: arrival order only leaves out the wait.
+     */
+    @Test
+    void inOrderReadingsGiveTheSameForecastsInEitherReadingOrder() throws Exception {
+        TestModels.trainOneStep(
+                TestModels.nab(FILES[0][0], FILES[0][1]),
+                WINDOW,
+                new TimeSplit(1500, 2000, 2500),
+                1,
+                models.resolve("fleet/1"));
+        List<SensorReading> inOrder = fleet();
+        Map<String, ForecastRecord> eventTime = run(inOrder, ReadingOrder.EVENT_TIME);
+        assertThat(eventTime).isNotEmpty();
+        assertSameForecasts(eventTime, run(inOrder, ReadingOrder.ARRIVAL));
+    }
+
+    private static void assertSameForecasts(
+            Map<String, ForecastRecord> expected, Map<String, ForecastRecord> actual) {
         assertThat(actual.keySet()).isEqualTo(expected.keySet());
         expected.forEach(
                 (key, e) -> {
@@ -142,13 +165,14 @@ class ForecastJobShuffleITCase {
                 .toList();
     }
 
-    private Map<String, ForecastRecord> run(List<SensorReading> readings) throws Exception {
+    private Map<String, ForecastRecord> run(List<SensorReading> readings, ReadingOrder order)
+            throws Exception {
         Configuration config = new Configuration();
         config.set(ForecastOptions.HISTORY, WINDOW);
         config.set(ForecastOptions.MIN_WINDOW, WINDOW); // complete windows only
         config.set(ModelStoreOptions.ROOT, models.toString());
         config.set(ForecastOptions.GROUPS, "fleet-.*=fleet");
-        config.set(ForecastOptions.READING_ORDER, ReadingOrder.EVENT_TIME);
+        config.set(ForecastOptions.READING_ORDER, order);
         config.set(ForecastOptions.OUT_OF_ORDERNESS, OUT_OF_ORDERNESS);
         config.set(ForecastOptions.BATCH_SIZE, 64);
 
