@@ -5,8 +5,6 @@ import io.sensorcast.evaluation.bench.Figures;
 import io.sensorcast.evaluation.bench.ForecastBench;
 import io.sensorcast.model.block.NetworkConfig;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,12 +51,6 @@ public final class BenchCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(
-            names = "--parallelism",
-            paramLabel = "N",
-            description = "Subtasks, one libtorch thread each (default: one per core).")
-    Integer parallelism;
-
-    @Option(
             names = "--data",
             paramLabel = "DIR",
             description = "NAB series to draw sensors from (default: the bundled realKnownCause).")
@@ -90,21 +82,10 @@ public final class BenchCommand implements Callable<Integer> {
                             + " after this many passes.")
     int warmUpPasses;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
-    Path json;
-
-    @Option(
-            names = {"-D", "--conf"},
-            paramLabel = "KEY=VALUE",
-            description =
-                    "A job option (sensorcast.*) or Flink option for every run, e.g. -D"
-                            + " pipeline.auto-watermark-interval=10ms.",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin BenchJobOptions job = new BenchJobOptions();
 
     @Override
     public Integer call() throws Exception {
-        int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
         ForecastBench.Settings settings =
                 new ForecastBench.Settings(
                         sensors,
@@ -113,14 +94,14 @@ public final class BenchCommand implements Callable<Integer> {
                         hidden,
                         layers,
                         batchSize,
-                        p,
+                        job.parallelism(),
                         data,
                         modelSeconds,
                         serving.engine,
                         latencyLoad,
                         warmUpPasses,
-                        conf);
-        Figures.write(json, new ForecastBench(settings, spec.commandLine().getOut()).run());
+                        job.conf);
+        Figures.write(job.json, new ForecastBench(settings, spec.commandLine().getOut()).run());
         return 0;
     }
 }

@@ -3,10 +3,7 @@ package io.sensorcast.cli.evaluation;
 import io.sensorcast.evaluation.bench.Figures;
 import io.sensorcast.evaluation.bench.LiveBench;
 import io.sensorcast.pipeline.config.OptionChecks;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,12 +58,6 @@ public final class BenchLiveCommand implements Callable<Integer> {
     String checkpointInterval;
 
     @Option(
-            names = "--parallelism",
-            paramLabel = "N",
-            description = "The job's (default: one per core).")
-    Integer parallelism;
-
-    @Option(
             names = "--partitions",
             defaultValue = "4",
             description = "Of the readings and output topics.")
@@ -75,17 +66,7 @@ public final class BenchLiveCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
-    Path json;
-
-    @Option(
-            names = {"-D", "--conf"},
-            paramLabel = "KEY=VALUE",
-            description =
-                    "A job option (sensorcast.*) or Flink option, e.g. -D"
-                            + " sensorcast.forecast.reading-order=EVENT_TIME.",
-            showDefaultValue = CommandLine.Help.Visibility.NEVER)
-    Map<String, String> conf = new LinkedHashMap<>();
+    @CommandLine.Mixin BenchJobOptions job = new BenchJobOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -103,13 +84,11 @@ public final class BenchLiveCommand implements Callable<Integer> {
                         OptionChecks.duration("--warm-up", warmUp),
                         OptionChecks.duration("--duration", duration),
                         checkpoints.toMillis(),
-                        parallelism != null
-                                ? parallelism
-                                : Runtime.getRuntime().availableProcessors(),
+                        job.parallelism(),
                         partitions,
                         seed,
-                        conf);
-        Figures.write(json, new LiveBench(settings, spec.commandLine().getOut()).run());
+                        job.conf);
+        Figures.write(job.json, new LiveBench(settings, spec.commandLine().getOut()).run());
         return 0;
     }
 }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,14 +52,19 @@ class ForecastJobShuffleITCase {
 
     @TempDir Path models;
 
-    @Test
-    void shuffledWithinTheAllowedLatenessGivesTheInOrderForecasts() throws Exception {
+    /** The model both tests serve, one training step on the first series. */
+    @BeforeEach
+    void trainTheFleetsModel() throws Exception {
         TestModels.trainOneStep(
                 TestModels.nab(FILES[0][0], FILES[0][1]),
                 WINDOW,
                 new TimeSplit(1500, 2000, 2500),
                 1,
                 models.resolve("fleet/1"));
+    }
+
+    @Test
+    void shuffledWithinTheAllowedLatenessGivesTheInOrderForecasts() throws Exception {
         List<SensorReading> inOrder = fleet();
         List<SensorReading> shuffled = shuffleWithin(inOrder, OUT_OF_ORDERNESS, new Random(7));
         assertThat(shuffled).isNotEqualTo(inOrder);
@@ -90,12 +96,6 @@ class ForecastJobShuffleITCase {
      */
     @Test
     void inOrderReadingsGiveTheSameForecastsInEitherReadingOrder() throws Exception {
-        TestModels.trainOneStep(
-                TestModels.nab(FILES[0][0], FILES[0][1]),
-                WINDOW,
-                new TimeSplit(1500, 2000, 2500),
-                1,
-                models.resolve("fleet/1"));
         List<SensorReading> inOrder = fleet();
         Map<String, ForecastRecord> eventTime = run(inOrder, ReadingOrder.EVENT_TIME);
         assertThat(eventTime).isNotEmpty();

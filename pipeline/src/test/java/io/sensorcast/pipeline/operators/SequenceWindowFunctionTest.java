@@ -26,13 +26,25 @@ class SequenceWindowFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SequenceWindowFunction(WINDOW, IDLE, ReadingOrder.EVENT_TIME)),
-                        r -> r.sensor,
-                        Types.STRING);
-        harness.open();
+        harness = opened(unopened(WINDOW, ReadingOrder.EVENT_TIME));
+    }
+
+    /** The function with no seasonal channels, windowing from its {@code minWindow}th reading. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>
+            unopened(int minWindow, ReadingOrder order) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(
+                        new SequenceWindowFunction(
+                                WINDOW, minWindow, SeasonalChannels.NONE, IDLE, order)),
+                r -> r.sensor,
+                Types.STRING);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>
+            opened(KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow> h)
+                    throws Exception {
+        h.open();
+        return h;
     }
 
     @AfterEach
@@ -188,18 +200,7 @@ class SequenceWindowFunctionTest {
     @Test
     void aNewSensorIsWindowedFromItsMinWindowthReadingOn() throws Exception {
         harness.close();
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SequenceWindowFunction(
-                                        WINDOW,
-                                        2,
-                                        SeasonalChannels.NONE,
-                                        IDLE,
-                                        ReadingOrder.EVENT_TIME)),
-                        r -> r.sensor,
-                        Types.STRING);
-        harness.open();
+        harness = opened(unopened(2, ReadingOrder.EVENT_TIME));
         for (long t = 10; t <= 40; t += 10) {
             send("a", t, t / 10);
         }
@@ -260,21 +261,9 @@ class SequenceWindowFunctionTest {
         assertThat(windows()).isEmpty();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow> arrival(
-            int minWindow) throws Exception {
-        var h =
-                new KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>(
-                        new KeyedProcessOperator<>(
-                                new SequenceWindowFunction(
-                                        WINDOW,
-                                        minWindow,
-                                        SeasonalChannels.NONE,
-                                        IDLE,
-                                        ReadingOrder.ARRIVAL)),
-                        r -> r.sensor,
-                        Types.STRING);
-        h.open();
-        return h;
+    private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>
+            arrival(int minWindow) throws Exception {
+        return opened(unopened(minWindow, ReadingOrder.ARRIVAL));
     }
 
     private static void send(
@@ -356,19 +345,7 @@ class SequenceWindowFunctionTest {
         send("a", 20, 2);
         var snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness = arrival(2);
-        harness.close();
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SequenceWindowFunction(
-                                        WINDOW,
-                                        2,
-                                        SeasonalChannels.NONE,
-                                        IDLE,
-                                        ReadingOrder.ARRIVAL)),
-                        r -> r.sensor,
-                        Types.STRING);
+        harness = unopened(2, ReadingOrder.ARRIVAL);
         harness.initializeState(snapshot);
         harness.open();
         send("a", 30, 3); // joins the waiting readings

@@ -57,28 +57,26 @@ public final class KafkaJobs {
      */
     public static <T> List<T> read(
             EmbeddedKafkaBroker broker, String topic, int expected, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r :
-                Topics.readCommitted(
-                        broker.bootstrapServers(), topic, expected, Duration.ofSeconds(60))) {
-            try {
-                out.add(JsonFormats.mapper().readValue(r.value(), type));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return out;
+        return read(broker, topic, expected, type, Duration.ofSeconds(60));
     }
 
     /** The committed forecasts, once at least {@code expected} are there (or the timeout). */
     public static List<ForecastRecord> forecasts(
             EmbeddedKafkaBroker broker, int expected, Duration timeout) {
-        List<ForecastRecord> out = new ArrayList<>();
+        return read(broker, "sensorcast.forecasts", expected, ForecastRecord.class, timeout);
+    }
+
+    private static <T> List<T> read(
+            EmbeddedKafkaBroker broker,
+            String topic,
+            int expected,
+            Class<T> type,
+            Duration timeout) {
+        List<T> out = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r :
-                Topics.readCommitted(
-                        broker.bootstrapServers(), "sensorcast.forecasts", expected, timeout)) {
+                Topics.readCommitted(broker.bootstrapServers(), topic, expected, timeout)) {
             try {
-                out.add(JsonFormats.mapper().readValue(r.value(), ForecastRecord.class));
+                out.add(JsonFormats.mapper().readValue(r.value(), type));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
