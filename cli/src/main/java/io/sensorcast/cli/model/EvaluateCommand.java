@@ -6,9 +6,12 @@ import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.evaluation.Comparison;
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.model.manifest.ModelManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,6 +51,22 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--season", description = "Seasonal-naive period (default: the model's).")
     Integer season;
 
+    @Option(
+            names = "--interval-levels",
+            split = ",",
+            paramLabel = "LEVEL[,LEVEL...]",
+            defaultValue = "0.8,0.95",
+            description = "Coverage levels of the prediction intervals, each in (0, 1).")
+    List<Double> levels;
+
+    @Option(
+            names = "--interval-rate",
+            defaultValue = "" + OnlineIntervals.DEFAULT_RATE,
+            description =
+                    "How fast the intervals' quantile trackers move, in error scales per"
+                            + " reading (sensorcast.forecast.interval-rate).")
+    double intervalRate;
+
     @Mixin EngineOptions engine;
 
     @Override
@@ -71,9 +90,20 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             Comparison.OfModel c =
                     Comparison.ofModel(
-                            model, table, timeSplit, season == null ? m.seasonPeriod() : season);
+                            model,
+                            table,
+                            timeSplit,
+                            season == null ? m.seasonPeriod() : season,
+                            IntervalLevels.of(levels),
+                            intervalRate);
             header(w, m, timeSplit, c.windows());
             w.print(Comparison.table(c.results()));
+            w.printf(Locale.ROOT, "model MSE / best baseline's: %.3f%n", c.ratioToBestBaseline());
+            w.printf(
+                    Locale.ROOT,
+                    "intervals on the test windows, standardised (the model's calibrated online"
+                            + " from the first validation window on):%n");
+            c.intervals().forEach((name, score) -> w.print(score.lines(name)));
             w.printf(
                     Locale.ROOT,
                     "training time %.1f s (%d epochs, best epoch %d)%n",

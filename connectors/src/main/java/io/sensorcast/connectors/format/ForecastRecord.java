@@ -29,8 +29,35 @@ public record ForecastRecord(
      *
      * @param targetTs the event time forecast (ISO-8601)
      * @param predicted forecast value per target name
+     * @param intervals the prediction interval at each coverage level, ascending; empty until the
+     *     sensor's errors at this step calibrate it (its first few readings), or when the job gives
+     *     no intervals
      */
     public record Step(
             @JsonProperty("target_ts") String targetTs,
-            @JsonProperty("predicted") Map<String, Double> predicted) {}
+            @JsonProperty("predicted") Map<String, Double> predicted,
+            @JsonProperty("intervals") List<Interval> intervals) {
+
+        public Step {
+            intervals = intervals == null ? List.of() : intervals;
+        }
+
+        /** A step without intervals. */
+        public Step(String targetTs, Map<String, Double> predicted) {
+            this(targetTs, predicted, List.of());
+        }
+    }
+
+    /**
+     * A prediction interval: the reading is meant to fall in {@code [lower, upper]} a fraction
+     * {@code level} of the time.
+     *
+     * @param level the nominal coverage, in (0, 1)
+     * @param lower the lower bound per target name
+     * @param upper the upper bound per target name
+     */
+    public record Interval(
+            @JsonProperty("level") double level,
+            @JsonProperty("lower") Map<String, Double> lower,
+            @JsonProperty("upper") Map<String, Double> upper) {}
 }

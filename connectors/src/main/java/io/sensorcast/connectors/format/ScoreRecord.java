@@ -1,6 +1,7 @@
 package io.sensorcast.connectors.format;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * A forecast compared with the reading that later arrived for its target time: written for every
@@ -22,6 +23,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param modelGroup the model group whose model made the forecast
  * @param modelVersion that model's version
  * @param latencyMs wall milliseconds from the actual reading's arrival in the job to this score
+ * @param intervals the band the forecast gave this reading at each coverage level, ascending (empty
+ *     where it gave none)
  */
 public record ScoreRecord(
         @JsonProperty("sensor") String sensor,
@@ -37,4 +40,20 @@ public record ScoreRecord(
         @JsonProperty("is_anomaly") boolean isAnomaly,
         @JsonProperty("model_group") String modelGroup,
         @JsonProperty("model_version") long modelVersion,
-        @JsonProperty("latency_ms") double latencyMs) {}
+        @JsonProperty("latency_ms") double latencyMs,
+        @JsonProperty("intervals") List<Band> intervals) {
+
+    public ScoreRecord {
+        intervals = intervals == null ? List.of() : intervals;
+    }
+
+    /**
+     * A forecast's prediction interval for the reading scored.
+     *
+     * @param level the nominal coverage, in (0, 1)
+     */
+    public record Band(
+            @JsonProperty("level") double level,
+            @JsonProperty("lower") double lower,
+            @JsonProperty("upper") double upper) {}
+}

@@ -141,6 +141,10 @@ public final class JsonFormats {
     private static final JsonWriter.Field ALERT_SCORE = new JsonWriter.Field("alert_score");
     private static final JsonWriter.Field THRESHOLD = new JsonWriter.Field("threshold");
     private static final JsonWriter.Field IS_ANOMALY = new JsonWriter.Field("is_anomaly");
+    private static final JsonWriter.Field INTERVALS = new JsonWriter.Field("intervals");
+    private static final JsonWriter.Field LEVEL = new JsonWriter.Field("level");
+    private static final JsonWriter.Field LOWER = new JsonWriter.Field("lower");
+    private static final JsonWriter.Field UPPER = new JsonWriter.Field("upper");
 
     /**
      * A forecast as JSON: the bytes Jackson's record mapping writes (with its fast double writer),
@@ -157,15 +161,16 @@ public final class JsonFormats {
             w.beginArray();
             for (ForecastRecord.Step step : f.steps()) {
                 w.beginObject().name(TARGET_TS).value(step.targetTs()).name(PREDICTED);
-                if (step.predicted() == null) {
-                    w.value((String) null);
-                } else {
-                    w.beginObject();
-                    for (Map.Entry<String, Double> e : step.predicted().entrySet()) {
-                        w.name(e.getKey()).value(e.getValue());
-                    }
+                values(w, step.predicted());
+                w.name(INTERVALS).beginArray();
+                for (ForecastRecord.Interval i : step.intervals()) {
+                    w.beginObject().name(LEVEL).value(i.level()).name(LOWER);
+                    values(w, i.lower());
+                    w.name(UPPER);
+                    values(w, i.upper());
                     w.endObject();
                 }
+                w.endArray();
                 w.endObject();
             }
             w.endArray();
@@ -174,6 +179,18 @@ public final class JsonFormats {
         w.name(MODEL_VERSION).value(f.modelVersion());
         w.name(LATENCY_MS).value(f.latencyMs());
         return w.endObject().toBytes();
+    }
+
+    private static void values(JsonWriter w, Map<String, Double> byName) {
+        if (byName == null) {
+            w.value((String) null);
+            return;
+        }
+        w.beginObject();
+        for (Map.Entry<String, Double> e : byName.entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
     }
 
     /**
@@ -195,6 +212,12 @@ public final class JsonFormats {
         w.name(MODEL_GROUP).value(r.modelGroup());
         w.name(MODEL_VERSION).value(r.modelVersion());
         w.name(LATENCY_MS).value(r.latencyMs());
+        w.name(INTERVALS).beginArray();
+        for (ScoreRecord.Band b : r.intervals()) {
+            w.beginObject().name(LEVEL).value(b.level());
+            w.name(LOWER).value(b.lower()).name(UPPER).value(b.upper()).endObject();
+        }
+        w.endArray();
         return w.endObject().toBytes();
     }
 

@@ -69,7 +69,8 @@ class JsonWriterTest {
                             random.nextBoolean(),
                             random.nextInt(10) == 0 ? null : pick(AWKWARD, random),
                             random.nextLong(),
-                            number(random));
+                            number(random),
+                            List.of());
             assertSame(JsonFormats.score(r), JACKSON.writeValueAsBytes(r));
             if (Double.isFinite(r.predicted() + r.actual() + r.residual() + r.score())
                     && Double.isFinite(r.alertScore() + r.latencyMs())) {

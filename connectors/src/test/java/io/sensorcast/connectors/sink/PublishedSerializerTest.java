@@ -73,7 +73,8 @@ class PublishedSerializerTest {
                         true,
                         "g",
                         3,
-                        4);
+                        4,
+                        List.of());
         SensorReading late = SensorReading.of("m2", T - 3_600_000L, 7);
 
         ProducerRecord<byte[], byte[]> f = serialize(Published.forecast(forecast));

@@ -137,13 +137,24 @@ public final class JsonBench {
 
     private static ForecastRecord forecast(Random random, int i) {
         long t = 1_767_225_600_000L + i * 300_000L;
+        double p = 100 * random.nextGaussian();
+        double w = random.nextDouble();
         return new ForecastRecord(
                 "sensor-" + i,
                 IsoInstants.format(t),
                 List.of(
                         new ForecastRecord.Step(
                                 IsoInstants.format(t + 300_000),
-                                Map.of("value", 100 * random.nextGaussian()))),
+                                Map.of("value", p),
+                                List.of(
+                                        new ForecastRecord.Interval(
+                                                0.8,
+                                                Map.of("value", p - w),
+                                                Map.of("value", p + w)),
+                                        new ForecastRecord.Interval(
+                                                0.95,
+                                                Map.of("value", p - 2 * w),
+                                                Map.of("value", p + 1.5 * w))))),
                 "fleet",
                 3,
                 random.nextDouble() * 20);
@@ -167,7 +178,10 @@ public final class JsonBench {
                 random.nextBoolean(),
                 "fleet",
                 3,
-                random.nextDouble() * 20);
+                random.nextDouble() * 20,
+                List.of(
+                        new ScoreRecord.Band(0.8, predicted - 1.3, predicted + 1.2),
+                        new ScoreRecord.Band(0.95, predicted - 2, predicted + 1.9)));
     }
 
     private static byte[] forecastByGenerator(ForecastRecord f) {
@@ -180,11 +194,19 @@ public final class JsonBench {
             for (ForecastRecord.Step step : f.steps()) {
                 g.writeStartObject();
                 g.writeStringField("target_ts", step.targetTs());
-                g.writeObjectFieldStart("predicted");
-                for (Map.Entry<String, Double> e : step.predicted().entrySet()) {
-                    g.writeNumberField(e.getKey(), e.getValue());
+                g.writeFieldName("predicted");
+                values(g, step.predicted());
+                g.writeArrayFieldStart("intervals");
+                for (ForecastRecord.Interval i : step.intervals()) {
+                    g.writeStartObject();
+                    g.writeNumberField("level", i.level());
+                    g.writeFieldName("lower");
+                    values(g, i.lower());
+                    g.writeFieldName("upper");
+                    values(g, i.upper());
+                    g.writeEndObject();
                 }
-                g.writeEndObject();
+                g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -196,6 +218,14 @@ public final class JsonBench {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    private static void values(JsonGenerator g, Map<String, Double> byName) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Double> e : byName.entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
     }
 
     private static byte[] scoreByGenerator(ScoreRecord r) {
@@ -216,6 +246,15 @@ public final class JsonBench {
             g.writeStringField("model_group", r.modelGroup());
             g.writeNumberField("model_version", r.modelVersion());
             g.writeNumberField("latency_ms", r.latencyMs());
+            g.writeArrayFieldStart("intervals");
+            for (ScoreRecord.Band b : r.intervals()) {
+                g.writeStartObject();
+                g.writeNumberField("level", b.level());
+                g.writeNumberField("lower", b.lower());
+                g.writeNumberField("upper", b.upper());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

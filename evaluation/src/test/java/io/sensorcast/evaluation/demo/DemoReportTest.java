@@ -32,7 +32,8 @@ class DemoReportTest {
                 flagged,
                 "pump<1>",
                 version,
-                12);
+                12,
+                List.of());
     }
 
     @Test

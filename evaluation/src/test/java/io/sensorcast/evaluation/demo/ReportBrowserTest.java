@@ -52,7 +52,8 @@ class ReportBrowserTest {
                             i % 500 == 0,
                             "pump",
                             i < 1500 ? 1 : 2,
-                            10));
+                            10,
+                            List.of()));
         }
         Path html =
                 DemoReport.write(

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
 import io.sensorcast.pipeline.scoring.ForecastScorer;
@@ -34,7 +36,13 @@ class BaselineDetectionParityTest {
     void open() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new ForecastScorer(SETTINGS, Map.of(), IDLE)),
+                        new KeyedProcessOperator<>(
+                                new ForecastScorer(
+                                        SETTINGS,
+                                        Map.of(),
+                                        IDLE,
+                                        IntervalLevels.DEFAULT,
+                                        OnlineIntervals.DEFAULT_RATE)),
                         WindowForecast::sensor,
                         Types.STRING);
         harness.open();

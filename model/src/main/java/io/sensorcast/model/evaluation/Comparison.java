@@ -6,6 +6,8 @@ import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.dataset.WindowedSeries;
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.IntervalScore;
 import io.sensorcast.model.manifest.ForecastMetrics;
 import io.sensorcast.model.manifest.ModelManifest;
 import java.util.ArrayList;
@@ -23,8 +25,24 @@ public final class Comparison {
      * A trained model against the standard baselines on the test rows of {@code split}.
      *
      * @param windows how many test windows the results are over
+     * @param intervals the model's online intervals and persistence's quantile band, by name
      */
-    public record OfModel(int windows, Map<String, ForecastMetrics> results) {}
+    public record OfModel(
+            int windows,
+            Map<String, ForecastMetrics> results,
+            Map<String, IntervalScore> intervals) {
+
+        /** The model's test MSE over the best baseline's (below 1: the model earns its place). */
+        public double ratioToBestBaseline() {
+            double best = Double.POSITIVE_INFINITY;
+            for (Map.Entry<String, ForecastMetrics> e : results.entrySet()) {
+                if (!e.getKey().equals("model")) {
+                    best = Math.min(best, e.getValue().mse());
+                }
+            }
+            return results.get("model").mse() / best;
+        }
+    }
 
     /**
      * {@code model} and the baselines (the linear one fitted on the training rows) on the test rows
@@ -32,7 +50,12 @@ public final class Comparison {
      * seasonPeriod} for the seasonal-naive baseline.
      */
     public static OfModel ofModel(
-            ForecastModel model, TimeSeriesTable table, TimeSplit split, int seasonPeriod) {
+            ForecastModel model,
+            TimeSeriesTable table,
+            TimeSplit split,
+            int seasonPeriod,
+            IntervalLevels levels,
+            double intervalRate) {
         ModelManifest m = model.manifest();
         if (split.testEnd() > table.rows()) {
             throw new IllegalArgumentException(
@@ -49,9 +72,31 @@ public final class Comparison {
         WindowedSeries train =
                 WindowedSeries.of(table, targets, m.scaler(), trainWindows, split.train());
         List<Forecaster> forecasters = new ArrayList<>();
-        forecasters.add(new NetworkForecaster("model", model.block(), model.manager(), 512));
+        Forecaster network = new NetworkForecaster("model", model.block(), model.manager(), 512);
+        forecasters.add(network);
         forecasters.addAll(baselines(targets, seasonPeriod, train));
-        return new OfModel(test.size(), run(forecasters, test, m.scaler(), targets));
+        // intervals: calibrated from the first validation window on, judged on the test windows
+        WindowedSeries calibrated =
+                WindowedSeries.of(
+                        table,
+                        targets,
+                        m.scaler(),
+                        windows,
+                        new TimeSplit.Period(split.trainEnd(), split.testEnd()));
+        Map<String, IntervalScore> intervals = new LinkedHashMap<>();
+        intervals.put(
+                "model, online",
+                IntervalComparison.online(
+                        calibrated,
+                        network.predict(calibrated),
+                        split.validationEnd(),
+                        levels,
+                        intervalRate));
+        intervals.put(
+                "persistence quantiles",
+                IntervalComparison.persistenceQuantiles(
+                        calibrated, targets, split.validationEnd(), levels));
+        return new OfModel(test.size(), run(forecasters, test, m.scaler(), targets), intervals);
     }
 
     /** The standard baselines: persistence, seasonal naive and linear least squares. */

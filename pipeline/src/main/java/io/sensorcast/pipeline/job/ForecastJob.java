@@ -329,7 +329,9 @@ public final class ForecastJob {
                                 new ForecastScorer(
                                         settings.detector(),
                                         settings.groupThresholds(),
-                                        settings.sensorIdleTimeout().toMillis()))
+                                        settings.sensorIdleTimeout().toMillis(),
+                                        settings.intervalLevels(),
+                                        settings.intervalRate()))
                         .returns(TypeInformation.of(Published.class))
                         .name("score")
                         .uid("sensor-scores");

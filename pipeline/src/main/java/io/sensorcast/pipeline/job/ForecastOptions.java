@@ -1,5 +1,7 @@
 package io.sensorcast.pipeline.job;
 
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.operators.GroupMapping;
@@ -140,6 +142,48 @@ public final class ForecastOptions {
                                     + " refused unless it matches libtorch within 1e-5), pytorch,"
                                     + " or auto: onnxruntime on a CPU-only machine, pytorch where"
                                     + " libtorch sees a GPU.");
+
+    public static final ConfigOption<String> INTERVAL_LEVELS =
+            ConfigOptions.key("sensorcast.forecast.interval-levels")
+                    .stringType()
+                    .defaultValue("0.8,0.95")
+                    .withDescription(
+                            "Coverage levels of each forecast step's prediction interval,"
+                                    + " comma-separated, each in (0, 1); none for no intervals."
+                                    + " Calibrated online per sensor, target and step from the"
+                                    + " sensor's own errors (docs/forecast-job.md).");
+
+    public static final ConfigOption<Double> INTERVAL_RATE =
+            ConfigOptions.key("sensorcast.forecast.interval-rate")
+                    .doubleType()
+                    .defaultValue(OnlineIntervals.DEFAULT_RATE)
+                    .withDescription(
+                            "How far an interval bound moves on each error, in units of the"
+                                    + " errors' mean size, in (0, 1]: higher follows changes"
+                                    + " faster, with noisier bands.");
+
+    /** {@link #INTERVAL_LEVELS}; a bad value fails naming the key and the range. */
+    public static IntervalLevels intervalLevels(Configuration c) {
+        String spec = c.get(INTERVAL_LEVELS).trim();
+        if (spec.equalsIgnoreCase("none") || spec.isEmpty()) {
+            return IntervalLevels.NONE;
+        }
+        try {
+            return IntervalLevels.of(
+                    java.util.Arrays.stream(spec.split(","))
+                            .map(String::trim)
+                            .map(Double::valueOf)
+                            .toList());
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new IllegalArgumentException(
+                    INTERVAL_LEVELS.key()
+                            + " must be levels in (0, 1), comma-separated, or none; got '"
+                            + spec
+                            + "': "
+                            + e.getMessage(),
+                    e);
+        }
+    }
 
     // The anomaly detector (scoring.AnomalyDetector); defaults tuned on the NAB development subset.
     private static final DetectorSettings DETECTOR = DetectorSettings.defaults();

@@ -1,6 +1,7 @@
 package io.sensorcast.pipeline.job;
 
 import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.model.interval.IntervalLevels;
 import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.GroupMapping;
@@ -20,6 +21,8 @@ import org.apache.flink.configuration.Configuration;
  * @param history readings kept per sensor ({@link ForecastOptions#HISTORY})
  * @param minWindow readings a sensor needs before its first forecast
  * @param order when a reading joins its sensor's window ({@link ForecastOptions#READING_ORDER})
+ * @param intervalLevels the coverage levels of the forecasts' intervals ({@link
+ *     ForecastOptions#INTERVAL_LEVELS})
  * @param channels the seasonal input channels, as the retraining job builds them
  * @param intraOpThreads libtorch's intra-op threads per forecasting subtask, 0 for its default
  */
@@ -35,6 +38,8 @@ public record ForecastSettings(
         Duration sensorIdleTimeout,
         DetectorSettings detector,
         Map<String, Double> groupThresholds,
+        IntervalLevels intervalLevels,
+        double intervalRate,
         SeasonalChannels channels,
         int intraOpThreads,
         ModelRegistry.Settings registry,
@@ -59,6 +64,8 @@ public record ForecastSettings(
                 OptionChecks.positive(c, ForecastOptions.SENSOR_IDLE_TIMEOUT, false),
                 ForecastOptions.detector(c),
                 Map.copyOf(ForecastOptions.groupThresholds(c)),
+                ForecastOptions.intervalLevels(c),
+                OptionChecks.range(c, ForecastOptions.INTERVAL_RATE, 1e-6, 1),
                 SharedOptions.seasonalChannels(c),
                 OptionChecks.range(c, SharedOptions.INTRA_OP_THREADS, 0, 1024),
                 ForecastOptions.registry(c),

@@ -3,8 +3,13 @@ package io.sensorcast.pipeline.scoring;
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.operators.WindowForecast;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -37,6 +42,8 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
     private final DetectorSettings settings;
     private final Map<String, DetectorSettings> byGroup;
     private final long idleTimeoutMillis;
+    private final IntervalLevels levels;
+    private final double intervalRate;
 
     private transient ValueState<SensorScoring> state;
     private transient Counter scored;
@@ -55,15 +62,25 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
      * @param groupThresholds thresholds of model groups that do not use the default one
      * @param idleTimeoutMillis event-time silence after which a sensor's scoring state (its
      *     detectors, about 11 KB per target) is dropped, as the sequence operator drops its ring
+     * @param levels the coverage levels of the forecasts' intervals; none for no intervals
+     * @param intervalRate how fast the intervals' quantile trackers move ({@link OnlineIntervals})
      */
     public ForecastScorer(
             DetectorSettings settings,
             Map<String, Double> groupThresholds,
-            long idleTimeoutMillis) {
+            long idleTimeoutMillis,
+            IntervalLevels levels,
+            double intervalRate) {
         if (idleTimeoutMillis <= 0) {
             throw new IllegalArgumentException(
                     "idle timeout must be > 0 ms, got " + idleTimeoutMillis);
         }
+        if (!(intervalRate > 0 && intervalRate <= 1)) {
+            throw new IllegalArgumentException(
+                    "interval rate must be in (0, 1], got " + intervalRate);
+        }
+        this.levels = levels;
+        this.intervalRate = intervalRate;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.settings = settings;
         this.byGroup = new HashMap<>();
@@ -104,7 +121,6 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
             out.collect(Published.late(next.late));
             return;
         }
-        out.collect(Published.forecast(next.forecast));
         SensorScoring s = state.value();
         long deadline = next.origin + idleTimeoutMillis;
         if (s == null) {
@@ -114,10 +130,16 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
         } else {
             s.deadline = Math.max(s.deadline, deadline);
         }
+        boolean chained = s.last != null && s.last.origin == next.previous;
+        // the bands the previous forecast gave this reading, before the new forecast's replace them
+        double[] given = s.given == null ? new double[0] : s.given.clone();
+        out.collect(
+                Published.forecast(
+                        levels.size() == 0 ? next.forecast : withIntervals(s, next, chained)));
         if (s.last == null) {
             takeIn(s, next);
-        } else if (s.last.origin == next.previous) {
-            score(s, s.last.forecast, next, ctx, out);
+        } else if (chained) {
+            score(s, s.last.forecast, given, next, ctx, out);
         }
         s.last = next;
         state.update(s);
@@ -142,9 +164,95 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
         }
     }
 
+    /**
+     * {@code next}'s forecast with the intervals of each target's calibration: the reading it was
+     * made from first settles the waiting forecasts (when it follows their reading), then the new
+     * forecast waits in their place.
+     */
+    private ForecastRecord withIntervals(SensorScoring s, WindowForecast next, boolean chained) {
+        List<ForecastRecord.Step> steps = next.forecast.steps();
+        int h = steps.size();
+        int n = levels.size();
+        List<Map<String, Double>> lower = new ArrayList<>(h * n);
+        List<Map<String, Double>> upper = new ArrayList<>(h * n);
+        for (int i = 0; i < h * n; i++) {
+            lower.add(new LinkedHashMap<>());
+            upper.add(new LinkedHashMap<>());
+        }
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        float[] predicted = new float[h];
+        for (int f = 0; f < next.names.length; f++) {
+            String target = next.names[f];
+            if (!steps.get(0).predicted().containsKey(target)) {
+                continue; // a covariate
+            }
+            int t = s.band(target, h, levels);
+            OnlineIntervals b = s.bands[t];
+            if (chained) {
+                b.observe(next.latest[f], levels, intervalRate);
+            } else {
+                b.breakChain();
+            }
+            for (int k = 0; k < h; k++) {
+                Double p = steps.get(k).predicted().get(target);
+                predicted[k] = p == null ? Float.NaN : p.floatValue();
+            }
+            b.push(predicted, levels);
+            java.util.Arrays.fill(s.given, 2 * t * n, 2 * (t + 1) * n, Double.NaN);
+            for (int k = 0; k < h; k++) {
+                if (!b.ready(k) || Float.isNaN(predicted[k])) {
+                    continue;
+                }
+                b.bounds(k, predicted[k], levels, lo, hi);
+                for (int l = 0; l < n; l++) {
+                    lower.get(k * n + l).put(target, lo[l]);
+                    upper.get(k * n + l).put(target, hi[l]);
+                    if (k == 0) {
+                        s.given[2 * (t * n + l)] = lo[l];
+                        s.given[2 * (t * n + l) + 1] = hi[l];
+                    }
+                }
+            }
+        }
+        List<ForecastRecord.Step> banded = new ArrayList<>(h);
+        for (int k = 0; k < h; k++) {
+            List<ForecastRecord.Interval> intervals = new ArrayList<>(n);
+            for (int l = 0; l < n; l++) {
+                if (!lower.get(k * n + l).isEmpty()) {
+                    intervals.add(
+                            new ForecastRecord.Interval(
+                                    levels.level(l), lower.get(k * n + l), upper.get(k * n + l)));
+                }
+            }
+            ForecastRecord.Step step = steps.get(k);
+            banded.add(new ForecastRecord.Step(step.targetTs(), step.predicted(), intervals));
+        }
+        ForecastRecord f = next.forecast;
+        return new ForecastRecord(
+                f.sensor(), f.originTs(), banded, f.modelGroup(), f.modelVersion(), f.latencyMs());
+    }
+
+    /** The bands {@code given} for {@code target}'s reading, as its score reports them. */
+    private List<ScoreRecord.Band> bands(SensorScoring s, double[] given, String target) {
+        int t = s.banded(target);
+        int n = levels.size();
+        if (t < 0 || 2 * (t + 1) * n > given.length || Double.isNaN(given[2 * t * n])) {
+            return List.of();
+        }
+        List<ScoreRecord.Band> out = new ArrayList<>(n);
+        for (int l = 0; l < n; l++) {
+            out.add(
+                    new ScoreRecord.Band(
+                            levels.level(l), given[2 * (t * n + l)], given[2 * (t * n + l) + 1]));
+        }
+        return out;
+    }
+
     private void score(
             SensorScoring s,
             ForecastRecord forecast,
+            double[] given,
             WindowForecast actual,
             Context ctx,
             Collector<Published> out) {
@@ -188,7 +296,8 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
                             flagged,
                             forecast.modelGroup(),
                             forecast.modelVersion(),
-                            Math.max(0, now - actual.ingestMillis));
+                            Math.max(0, now - actual.ingestMillis),
+                            bands(s, given, target));
             out.collect(Published.score(r));
             if (flagged) {
                 out.collect(Published.anomaly(r));

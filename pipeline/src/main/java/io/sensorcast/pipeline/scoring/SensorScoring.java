@@ -1,18 +1,23 @@
 package io.sensorcast.pipeline.scoring;
 
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import java.util.Arrays;
 
 /**
  * All of one sensor's state in {@link ForecastScorer}, in one keyed value so that a forecast costs
- * one state lookup: the forecast waiting for the reading it predicts, a detector per target and the
- * idle deadline (as {@code SensorSequence} keeps the sequence function's). Separate values for each
- * were a fifth of the scoring thread in {@code sensorcast bench}'s profile. A Flink POJO.
+ * one state lookup: the forecast waiting for the reading it predicts, a detector and an interval
+ * calibration per target and the idle deadline (as {@code SensorSequence} keeps the sequence
+ * function's). Separate values for each were a fifth of the scoring thread in {@code sensorcast
+ * bench}'s profile. A Flink POJO.
  */
 public final class SensorScoring {
 
     private static final String[] NO_TARGETS = new String[0];
     private static final AnomalyDetector[] NO_DETECTORS = new AnomalyDetector[0];
+    private static final OnlineIntervals[] NO_BANDS = new OnlineIntervals[0];
+    private static final double[] NO_VALUES = new double[0];
 
     /** The sensor's latest forecast; null before its first. */
     public WindowForecast last;
@@ -21,6 +26,18 @@ public final class SensorScoring {
     public String[] targets = NO_TARGETS;
 
     public AnomalyDetector[] detectors = NO_DETECTORS;
+
+    /** The targets whose forecasts have intervals, in the order of {@link #bands}. */
+    public String[] banded = NO_TARGETS;
+
+    /** Each banded target's interval calibration. */
+    public OnlineIntervals[] bands = NO_BANDS;
+
+    /**
+     * The latest forecast's first-step bands, per banded target and level: lower at {@code 2 ×
+     * (target × levels + level)}, upper after it; NaN where it gave none. What its score reports.
+     */
+    public double[] given = NO_VALUES;
 
     /**
      * The newest forecast's origin plus the idle timeout. The sensor has one idle timer; a forecast
@@ -38,6 +55,46 @@ public final class SensorScoring {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code target}'s interval calibration for forecasts of {@code horizon} steps: a new one when
+     * it has none or one for another horizon (a model of another horizon took over).
+     */
+    int band(String target, int horizon, IntervalLevels levels) {
+        if (banded == null) { // restored from a savepoint of a build without intervals
+            banded = NO_TARGETS;
+            bands = NO_BANDS;
+            given = NO_VALUES;
+        }
+        for (int i = 0; i < banded.length; i++) {
+            if (banded[i].equals(target)) {
+                if (bands[i].horizon() != horizon) {
+                    bands[i] = OnlineIntervals.create(horizon, levels);
+                }
+                return i;
+            }
+        }
+        banded = Arrays.copyOf(banded, banded.length + 1);
+        bands = Arrays.copyOf(bands, bands.length + 1);
+        banded[banded.length - 1] = target;
+        bands[bands.length - 1] = OnlineIntervals.create(horizon, levels);
+        given = Arrays.copyOf(given, 2 * banded.length * levels.size());
+        Arrays.fill(given, 2 * (banded.length - 1) * levels.size(), given.length, Double.NaN);
+        return banded.length - 1;
+    }
+
+    /** The index of {@code target} in {@link #banded}, or -1. */
+    int banded(String target) {
+        if (banded == null) {
+            return -1;
+        }
+        for (int i = 0; i < banded.length; i++) {
+            if (banded[i].equals(target)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Gives {@code target}, which has none, {@code detector}. */

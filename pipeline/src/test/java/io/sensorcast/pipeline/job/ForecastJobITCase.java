@@ -9,6 +9,7 @@ import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.testutils.TestClusters;
 import io.sensorcast.model.dataset.TimeSplit;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
@@ -91,6 +92,26 @@ class ForecastJobITCase {
                     .isEqualTo(Instant.ofEpochMilli(times.get(1 + i)).toString());
             assertThat(f.get(i).modelVersion()).isEqualTo(i + 2 < WINDOW ? 0 : 1);
         }
+        // bands from the sensor's WARM_UP-th error on, around the forecast, 95% around 80%
+        assertThat(f.subList(0, OnlineIntervals.WARM_UP))
+                .allSatisfy(r -> assertThat(r.steps().get(0).intervals()).isEmpty());
+        assertThat(f.subList(OnlineIntervals.WARM_UP, f.size()))
+                .allSatisfy(
+                        r -> {
+                            ForecastRecord.Step step = r.steps().get(0);
+                            double p = step.predicted().get("value");
+                            assertThat(step.intervals())
+                                    .extracting(ForecastRecord.Interval::level)
+                                    .containsExactly(0.8, 0.95);
+                            ForecastRecord.Interval i80 = step.intervals().get(0);
+                            ForecastRecord.Interval i95 = step.intervals().get(1);
+                            assertThat(i95.lower().get("value"))
+                                    .isLessThanOrEqualTo(i80.lower().get("value"))
+                                    .isLessThanOrEqualTo(p);
+                            assertThat(i95.upper().get("value"))
+                                    .isGreaterThanOrEqualTo(i80.upper().get("value"))
+                                    .isGreaterThanOrEqualTo(p);
+                        });
         // every forecast but the last (whose reading never comes) is scored: every reading from
         // the third on, no dead zone while the sensor's first window fills
         List<ScoreRecord> s = scores.results();
@@ -103,6 +124,7 @@ class ForecastJobITCase {
         int flaggedInside = 0;
         int flaggedOutside = 0;
         int outside = 0;
+        int[] covered = new int[2];
         java.util.Set<Integer> detected = new java.util.HashSet<>();
         for (ScoreRecord r : s) {
             long t = Instant.parse(r.targetTs()).toEpochMilli();
@@ -116,6 +138,10 @@ class ForecastJobITCase {
                 }
             } else if (!inside) {
                 outside++;
+                for (int l = 0; l < r.intervals().size(); l++) {
+                    ScoreRecord.Band b = r.intervals().get(l);
+                    covered[l] += r.actual() >= b.lower() && r.actual() <= b.upper() ? 1 : 0;
+                }
                 flaggedOutside += r.isAnomaly() ? 1 : 0;
             }
         }
@@ -129,7 +155,13 @@ class ForecastJobITCase {
                 detected.size(),
                 flaggedOutside,
                 outside);
+        System.out.printf(
+                "outside the labelled windows, 80%% bands held %.1f%%, 95%% bands %.1f%%%n",
+                100.0 * covered[0] / outside, 100.0 * covered[1] / outside);
         assertThat(detected.size()).as("labelled windows with an alarm").isGreaterThanOrEqualTo(2);
+        // calibrated online on the sensor's own errors, with its anomalies inside: near nominal
+        assertThat((double) covered[0] / outside).isBetween(0.74, 0.86);
+        assertThat((double) covered[1] / outside).isBetween(0.91, 0.98);
         // Bound: under 1% of readings outside the labelled windows flagged (NAB's windows cover
         // ~10% of the file; a detector flagging more than 1% elsewhere would swamp an operator).
         assertThat((double) flaggedOutside / outside).isLessThan(0.01);

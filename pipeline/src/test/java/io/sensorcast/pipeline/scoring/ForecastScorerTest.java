@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.Published;
 import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.model.interval.IntervalLevels;
+import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.testutils.FlinkPojos;
 import io.sensorcast.pipeline.testutils.ScorerInputs;
@@ -34,7 +37,14 @@ class ForecastScorerTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = harness(new ForecastScorer(SETTINGS, Map.of(), IDLE));
+        harness =
+                harness(
+                        new ForecastScorer(
+                                SETTINGS,
+                                Map.of(),
+                                IDLE,
+                                IntervalLevels.DEFAULT,
+                                OnlineIntervals.DEFAULT_RATE));
         harness.open();
     }
 
@@ -147,7 +157,14 @@ class ForecastScorerTest {
     @Test
     void aGroupWithItsOwnThresholdIsFlaggedAtThatThreshold() throws Exception {
         harness.close();
-        harness = harness(new ForecastScorer(SETTINGS, Map.of("a", 0.999), 86_400_000L));
+        harness =
+                harness(
+                        new ForecastScorer(
+                                SETTINGS,
+                                Map.of("a", 0.999),
+                                86_400_000L,
+                                IntervalLevels.DEFAULT,
+                                OnlineIntervals.DEFAULT_RATE));
         harness.open();
         long t = 0;
         for (int i = 0; i < 40; i++) {
@@ -177,7 +194,14 @@ class ForecastScorerTest {
         }
         var snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness = harness(new ForecastScorer(SETTINGS, Map.of(), IDLE));
+        harness =
+                harness(
+                        new ForecastScorer(
+                                SETTINGS,
+                                Map.of(),
+                                IDLE,
+                                IntervalLevels.DEFAULT,
+                                OnlineIntervals.DEFAULT_RATE));
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
@@ -189,7 +213,14 @@ class ForecastScorerTest {
     @Test
     void aSensorSilentForTheIdleTimeoutLosesItsScoringState() throws Exception {
         harness.close();
-        harness = harness(new ForecastScorer(SETTINGS, Map.of(), 3_600_000L));
+        harness =
+                harness(
+                        new ForecastScorer(
+                                SETTINGS,
+                                Map.of(),
+                                3_600_000L,
+                                IntervalLevels.DEFAULT,
+                                OnlineIntervals.DEFAULT_RATE));
         harness.open();
         long t = 0;
         for (int i = 0; i < 20; i++) {
@@ -220,6 +251,86 @@ class ForecastScorerTest {
     @Test
     void itsStateIsAFlinkPojo() {
         FlinkPojos.assertPojoWithoutGenericFields(SensorScoring.class);
+    }
+
+    /**
+     * Once a sensor's first errors calibrate them, its forecasts carry a band per level, the wider
+     * level's around the narrower's, and each score reports the band its forecast gave: over a long
+     * run of Gaussian errors they hold about their nominal share.
+     */
+    @Test
+    void forecastsCarryCalibratedBandsAndScoresTheBandsTheyWereGiven() throws Exception {
+        java.util.Random random = new java.util.Random(4);
+        int n = 4_000;
+        long t = 0;
+        double value = 10;
+        for (int i = 0; i < n; i++) {
+            double next = 10 + 2 * random.nextGaussian();
+            arrives(made("a", t - 60_000, t, value, 10)); // forecasts 10, the noise's mean
+            value = next;
+            t += 60_000;
+        }
+        List<ForecastRecord> forecasts =
+                published(Published.Topic.FORECASTS).stream().map(Published::forecast).toList();
+        assertThat(forecasts).hasSize(n);
+        int calibrated = OnlineIntervals.WARM_UP; // the forecast at reading i follows i errors
+        assertThat(forecasts.subList(0, calibrated))
+                .allSatisfy(f -> assertThat(f.steps().get(0).intervals()).isEmpty());
+        ForecastRecord.Step step = forecasts.get(n - 1).steps().get(0);
+        assertThat(step.intervals())
+                .extracting(ForecastRecord.Interval::level)
+                .containsExactly(0.8, 0.95);
+        double lo80 = step.intervals().get(0).lower().get("value");
+        double hi80 = step.intervals().get(0).upper().get("value");
+        double lo95 = step.intervals().get(1).lower().get("value");
+        double hi95 = step.intervals().get(1).upper().get("value");
+        assertThat(lo95).isLessThan(lo80).isLessThan(10);
+        assertThat(hi95).isGreaterThan(hi80).isGreaterThan(10);
+
+        List<ScoreRecord> scores = scores();
+        assertThat(scores).hasSize(n - 1);
+        int banded = 0;
+        int inside80 = 0;
+        int inside95 = 0;
+        for (int i = 0; i < scores.size(); i++) {
+            ScoreRecord s = scores.get(i);
+            List<ForecastRecord.Interval> gave = forecasts.get(i).steps().get(0).intervals();
+            assertThat(s.intervals()).hasSize(gave.size());
+            for (int l = 0; l < gave.size(); l++) {
+                assertThat(s.intervals().get(l).lower())
+                        .isEqualTo(gave.get(l).lower().get("value"));
+                assertThat(s.intervals().get(l).upper())
+                        .isEqualTo(gave.get(l).upper().get("value"));
+            }
+            if (!s.intervals().isEmpty()) {
+                banded++;
+                inside80 += inside(s, 0) ? 1 : 0;
+                inside95 += inside(s, 1) ? 1 : 0;
+            }
+        }
+        assertThat(banded).isEqualTo(scores.size() - calibrated);
+        assertThat((double) inside80 / banded).isCloseTo(0.80, within(0.03));
+        assertThat((double) inside95 / banded).isCloseTo(0.95, within(0.02));
+    }
+
+    private static boolean inside(ScoreRecord s, int level) {
+        ScoreRecord.Band b = s.intervals().get(level);
+        return s.actual() >= b.lower() && s.actual() <= b.upper();
+    }
+
+    /** With no levels the job gives no bands. */
+    @Test
+    void noLevelsGiveNoBands() throws Exception {
+        harness.close();
+        harness = harness(new ForecastScorer(SETTINGS, Map.of(), IDLE, IntervalLevels.NONE, 0.02));
+        harness.open();
+        long t = 0;
+        for (int i = 0; i < 50; i++, t += 60_000) {
+            arrives(made("a", t - 60_000, t, i % 3, 1));
+        }
+        assertThat(published(Published.Topic.FORECASTS))
+                .allSatisfy(p -> assertThat(p.forecast().steps().get(0).intervals()).isEmpty());
+        assertThat(scores()).allSatisfy(s -> assertThat(s.intervals()).isEmpty());
     }
 
     @Test
