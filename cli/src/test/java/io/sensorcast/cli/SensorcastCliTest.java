@@ -152,7 +152,23 @@ class SensorcastCliTest {
                 .containsPattern("(?m)^persistence\\s+\\d")
                 .containsPattern("(?m)^seasonal-naive\\(24\\)\\s+\\d")
                 .containsPattern("(?m)^linear\\s+\\d")
+                .containsPattern("model MSE / best baseline's: \\d\\.\\d{3}")
+                .containsPattern("(?m)^model, online +80%  coverage +\\d+\\.\\d%")
+                .containsPattern("(?m)^persistence quantiles +95%  coverage +\\d+\\.\\d%")
                 .contains("training time");
+
+        err.getBuffer().setLength(0);
+        int refused =
+                run(
+                        "evaluate",
+                        "--model",
+                        model.toString(),
+                        "--csv",
+                        csv().toString(),
+                        "--interval-levels",
+                        "0.8,1.5");
+        assertThat(refused).isNotZero();
+        assertThat(err.toString()).contains("--interval-levels").contains("(0, 1)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sensorcast.cli.evaluation;
 
 import io.sensorcast.cli.options.ServingEngineOption;
+import io.sensorcast.evaluation.nab.NabCoverage;
 import io.sensorcast.evaluation.nab.NabResults;
 import io.sensorcast.evaluation.nab.NabRun;
 import java.io.PrintWriter;
@@ -90,10 +91,13 @@ public final class NabCommand implements Callable<Integer> {
         List<Path> files = nab.files();
         long began = System.nanoTime();
         NabRun run = new NabRun(firstModelAfter, retrainEvery, epochs, serving.engine, conf, o);
+        NabCoverage coverage = new NabCoverage();
         for (NabRun.Scored f : run.run(files)) {
             results.write(nab.name(f.file()), f);
+            coverage.add(f, nab.windows().getOrDefault(nab.name(f.file()), List.of()));
         }
         results.printScores(o, began);
+        coverage.print(o);
         return 0;
     }
 }

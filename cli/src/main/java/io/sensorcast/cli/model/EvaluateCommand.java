@@ -72,6 +72,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
+        IntervalLevels intervalLevels;
+        try {
+            intervalLevels = IntervalLevels.of(levels);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--interval-levels: " + e.getMessage());
+        }
+        if (!(intervalRate > 0 && intervalRate <= 1)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--interval-rate must be in (0, 1], got " + intervalRate);
+        }
         engine.apply();
         try (ForecastModel model = ModelArtifact.load(modelDir)) {
             ModelManifest m = model.manifest();
@@ -94,7 +105,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                             table,
                             timeSplit,
                             season == null ? m.seasonPeriod() : season,
-                            IntervalLevels.of(levels),
+                            intervalLevels,
                             intervalRate);
             header(w, m, timeSplit, c.windows());
             w.print(Comparison.table(c.results()));

@@ -172,6 +172,7 @@ public final class DemoReport {
                         esc(sensor)));
         h.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>");
         labelledWindows(h, windows, f);
+        band(h, rows, t, f);
         lines(h, rows, t, f);
         versionsAndAnomalies(h, rows, t, f);
         axes(h, f);
@@ -196,6 +197,49 @@ public final class DemoReport {
                             Math.max(1, x1 - x0),
                             TOP + BOTTOM + PAD / 2));
         }
+    }
+
+    /**
+     * The widest prediction interval each forecast gave, as a shaded band (one polygon per run of
+     * forecasts with a band), clipped to the value axis: a band widened by a spike must not squash
+     * the readings.
+     */
+    private static void band(StringBuilder h, List<ScoreRecord> rows, long[] t, Frame f) {
+        int stride = Math.max(1, rows.size() / MAX_POINTS);
+        List<double[]> run = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += stride) {
+            ScoreRecord r = rows.get(i);
+            if (r.intervals().isEmpty()) {
+                polygon(h, run);
+                continue;
+            }
+            ScoreRecord.Band b = r.intervals().get(r.intervals().size() - 1);
+            run.add(new double[] {f.x(t[i]), clip(f.y(b.upper())), clip(f.y(b.lower()))});
+        }
+        polygon(h, run);
+    }
+
+    /** The band of {@code run} (x, upper y, lower y), if it has two points; empties it. */
+    private static void polygon(StringBuilder h, List<double[]> run) {
+        if (run.size() > 1) {
+            StringBuilder points = new StringBuilder();
+            for (double[] p : run) {
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", p[0], p[1]));
+            }
+            for (int k = run.size() - 1; k >= 0; k--) {
+                double[] p = run.get(k);
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", p[0], p[2]));
+            }
+            h.append("<polygon class=\"band\" fill=\"#e08a1e\" fill-opacity=\"0.18\"")
+                    .append(" stroke=\"none\" points=\"")
+                    .append(points.toString().trim())
+                    .append("\"/>");
+        }
+        run.clear();
+    }
+
+    private static double clip(double y) {
+        return Math.max(PAD / 2.0, Math.min(PAD / 2.0 + TOP, y));
     }
 
     /** Readings, forecasts and scores as lines (at most {@code MAX_POINTS} points each). */

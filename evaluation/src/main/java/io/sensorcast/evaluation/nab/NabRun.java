@@ -9,6 +9,7 @@ import io.sensorcast.connectors.replay.Replayer;
 import io.sensorcast.evaluation.bench.JobMetricsReporter;
 import io.sensorcast.evaluation.stack.LocalStack;
 import io.sensorcast.evaluation.stack.OutputReader;
+import io.sensorcast.model.interval.IntervalLevels;
 import io.sensorcast.model.serving.OrtNetwork;
 import io.sensorcast.model.serving.ServingEngine;
 import io.sensorcast.pipeline.data.CsvReadings;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -41,11 +43,18 @@ import org.apache.flink.configuration.Configuration;
 public final class NabRun {
 
     /**
-     * A file's rows as read, the alert score of each (0 where none was made) and the forecast the
-     * job scored it against (NaN where it scored none).
+     * A file's rows as read, the alert score of each (0 where none was made), the forecast the job
+     * scored it against (NaN where it scored none) and that forecast's bands: {@code lower[l][i]}
+     * and {@code upper[l][i]} at {@code levels.level(l)} for row {@code i}, NaN where none.
      */
     public record Scored(
-            Path file, List<SensorReading> rows, double[] alerts, double[] forecasts) {}
+            Path file,
+            List<SensorReading> rows,
+            double[] alerts,
+            double[] forecasts,
+            IntervalLevels levels,
+            double[][] lower,
+            double[][] upper) {}
 
     /** A file as replayed: its sensor, the clock shift applied, its rows in file order. */
     private record Replayed(Path file, String sensor, long shift, List<SensorReading> rows) {}
@@ -55,6 +64,7 @@ public final class NabRun {
     private final int epochs;
     private final ServingEngine engine;
     private final Map<String, String> conf;
+    private final IntervalLevels levels;
     private final PrintWriter progress;
 
     /** Score records by sensor and target time, as read from the scores topic. */
@@ -81,6 +91,7 @@ public final class NabRun {
         Configuration given = Configuration.fromMap(conf);
         JobConfiguration.checkKeys(given); // a typo fails before the stack starts
         ForecastOptions.detector(given);
+        this.levels = ForecastOptions.intervalLevels(given);
         this.conf = Map.copyOf(conf);
         this.progress = progress;
     }
@@ -163,6 +174,12 @@ public final class NabRun {
         Map<Long, ScoreRecord> byTarget = scores.getOrDefault(r.sensor(), Map.of());
         double[] alerts = new double[r.rows().size()];
         double[] forecasts = new double[alerts.length];
+        double[][] lower = new double[levels.size()][alerts.length];
+        double[][] upper = new double[levels.size()][alerts.length];
+        for (int l = 0; l < levels.size(); l++) {
+            Arrays.fill(lower[l], Double.NaN);
+            Arrays.fill(upper[l], Double.NaN);
+        }
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < alerts.length; i++) {
             long t = r.rows().get(i).timestamp;
@@ -171,8 +188,14 @@ public final class NabRun {
             ScoreRecord s = seen.add(t) ? byTarget.get(t + r.shift()) : null;
             alerts[i] = s == null ? 0 : s.alertScore();
             forecasts[i] = s == null ? Double.NaN : s.predicted();
+            if (s != null && s.intervals().size() == levels.size()) {
+                for (int l = 0; l < levels.size(); l++) {
+                    lower[l][i] = s.intervals().get(l).lower();
+                    upper[l][i] = s.intervals().get(l).upper();
+                }
+            }
         }
-        return new Scored(r.file(), r.rows(), alerts, forecasts);
+        return new Scored(r.file(), r.rows(), alerts, forecasts, levels, lower, upper);
     }
 
     /** The job's and the retraining rounds' settings for NAB. */

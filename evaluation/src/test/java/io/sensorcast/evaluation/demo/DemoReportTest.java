@@ -18,6 +18,11 @@ class DemoReportTest {
     @TempDir Path dir;
 
     private static ScoreRecord score(long t, double actual, long version, boolean flagged) {
+        return score(t, actual, version, flagged, List.of());
+    }
+
+    private static ScoreRecord score(
+            long t, double actual, long version, boolean flagged, List<ScoreRecord.Band> bands) {
         return new ScoreRecord(
                 "pump<1>",
                 Instant.ofEpochMilli(t - 60_000).toString(),
@@ -33,14 +38,22 @@ class DemoReportTest {
                 "pump<1>",
                 version,
                 12,
-                List.of());
+                bands);
     }
 
     @Test
     void writesOneSelfContainedPageWithAChartPerSensorAndTheSummary() throws Exception {
         List<ScoreRecord> rows = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
-            rows.add(score(i * 60_000L, Math.sin(i / 50.0), i < 3000 ? 1 : 2, i == 4000));
+            double x = Math.sin(i / 50.0);
+            // bands from the 10th forecast on, none for a stretch in the middle (a gap)
+            List<ScoreRecord.Band> bands =
+                    i < 10 || (i >= 2000 && i < 2100)
+                            ? List.of()
+                            : List.of(
+                                    new ScoreRecord.Band(0.8, x + 0.2, x + 0.8),
+                                    new ScoreRecord.Band(0.95, x - 0.1, x + 1.1));
+            rows.add(score(i * 60_000L, x, i < 3000 ? 1 : 2, i == 4000, bands));
         }
         Path file =
                 DemoReport.write(
@@ -82,6 +95,8 @@ class DemoReportTest {
         assertThat(html).containsOnlyOnce("<svg");
         assertThat(html).contains("fill=\"#f3d1d1\""); // the labelled window
         assertThat(html).contains(">v2</text>"); // where version 2 took over
+        // the widest band shaded, in two runs either side of the stretch without one
+        assertThat(html.split("<polygon class=\"band\"", -1)).hasSize(3);
         assertThat(html).containsOnlyOnce("<circle"); // one flagged reading
         // sensor names and reasons are escaped
         assertThat(html).contains("pump&lt;1&gt;").doesNotContain("pump<1>");

@@ -49,6 +49,30 @@ class ForecastOptionsTest {
     }
 
     @Test
+    void intervalLevelsDefaultTo80And95AndRefuseLevelsOutsideZeroToOne() {
+        Configuration c = new Configuration();
+        assertThat(ForecastSettings.of(c).intervalLevels().asList()).containsExactly(0.8, 0.95);
+        c.setString("sensorcast.forecast.interval-levels", " 0.99, 0.5 ");
+        assertThat(ForecastSettings.of(c).intervalLevels().asList()).containsExactly(0.5, 0.99);
+        c.setString("sensorcast.forecast.interval-levels", "none");
+        assertThat(ForecastSettings.of(c).intervalLevels().size()).isZero();
+        for (String bad : new String[] {"0.8,1", "95%", "0.8,0.8"}) {
+            c.setString("sensorcast.forecast.interval-levels", bad);
+            assertThatThrownBy(() -> ForecastSettings.of(c))
+                    .as(bad)
+                    .hasMessageStartingWith(
+                            "sensorcast.forecast.interval-levels must be levels in (0, 1),"
+                                    + " comma-separated, or none; got '"
+                                    + bad
+                                    + "'");
+        }
+        Configuration rate = new Configuration();
+        rate.setString("sensorcast.forecast.interval-rate", "2");
+        assertThatThrownBy(() -> ForecastSettings.of(rate))
+                .hasMessageContaining("sensorcast.forecast.interval-rate");
+    }
+
+    @Test
     void seasonalChannelsDefaultToADayAndAWeekAndRefuseBadLags() {
         SeasonalChannels defaults = SharedOptions.seasonalChannels(new Configuration());
         assertThat(defaults.names(List.of("value"))).containsExactly("value@1d", "value@7d");

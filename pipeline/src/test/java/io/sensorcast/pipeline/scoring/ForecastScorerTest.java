@@ -37,15 +37,18 @@ class ForecastScorerTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness =
-                harness(
-                        new ForecastScorer(
-                                SETTINGS,
-                                Map.of(),
-                                IDLE,
-                                IntervalLevels.DEFAULT,
-                                OnlineIntervals.DEFAULT_RATE));
+        harness = harness(scorer(Map.of(), IDLE));
         harness.open();
+    }
+
+    /** A scorer with the default interval levels and rate. */
+    private static ForecastScorer scorer(Map<String, Double> groupThresholds, long idle) {
+        return new ForecastScorer(
+                SETTINGS,
+                groupThresholds,
+                idle,
+                IntervalLevels.DEFAULT,
+                OnlineIntervals.DEFAULT_RATE);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, Published>
@@ -157,14 +160,7 @@ class ForecastScorerTest {
     @Test
     void aGroupWithItsOwnThresholdIsFlaggedAtThatThreshold() throws Exception {
         harness.close();
-        harness =
-                harness(
-                        new ForecastScorer(
-                                SETTINGS,
-                                Map.of("a", 0.999),
-                                86_400_000L,
-                                IntervalLevels.DEFAULT,
-                                OnlineIntervals.DEFAULT_RATE));
+        harness = harness(scorer(Map.of("a", 0.999), 86_400_000L));
         harness.open();
         long t = 0;
         for (int i = 0; i < 40; i++) {
@@ -194,14 +190,7 @@ class ForecastScorerTest {
         }
         var snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness =
-                harness(
-                        new ForecastScorer(
-                                SETTINGS,
-                                Map.of(),
-                                IDLE,
-                                IntervalLevels.DEFAULT,
-                                OnlineIntervals.DEFAULT_RATE));
+        harness = harness(scorer(Map.of(), IDLE));
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
@@ -213,14 +202,7 @@ class ForecastScorerTest {
     @Test
     void aSensorSilentForTheIdleTimeoutLosesItsScoringState() throws Exception {
         harness.close();
-        harness =
-                harness(
-                        new ForecastScorer(
-                                SETTINGS,
-                                Map.of(),
-                                3_600_000L,
-                                IntervalLevels.DEFAULT,
-                                OnlineIntervals.DEFAULT_RATE));
+        harness = harness(scorer(Map.of(), 3_600_000L));
         harness.open();
         long t = 0;
         for (int i = 0; i < 20; i++) {
