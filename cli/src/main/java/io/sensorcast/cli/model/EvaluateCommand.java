@@ -72,33 +72,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
-        IntervalLevels intervalLevels;
-        try {
-            intervalLevels = IntervalLevels.of(levels);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--interval-levels: " + e.getMessage());
-        }
-        if (!(intervalRate > 0 && intervalRate <= 1)) {
-            throw new CommandLine.ParameterException(
-                    spec.commandLine(), "--interval-rate must be in (0, 1], got " + intervalRate);
-        }
+        IntervalLevels intervalLevels = intervalLevels();
         engine.apply();
         try (ForecastModel model = ModelArtifact.load(modelDir)) {
             ModelManifest m = model.manifest();
             TimeSeriesTable table = TimeSeriesTable.readCsv(csv).select(m.features());
-            TimeSplit timeSplit =
-                    split == null ? m.data().split() : TimeSplit.parse(split, table.rows());
-            if (timeSplit.testEnd() > table.rows()) {
-                throw new IllegalArgumentException(
-                        "split ends at row "
-                                + timeSplit.testEnd()
-                                + " but "
-                                + csv
-                                + " has "
-                                + table.rows()
-                                + " rows; pass --split");
-            }
+            TimeSplit timeSplit = split(m, table);
             Comparison.OfModel c =
                     Comparison.ofModel(
                             model,
@@ -108,21 +87,55 @@ public final class EvaluateCommand implements Callable<Integer> {
                             intervalLevels,
                             intervalRate);
             header(w, m, timeSplit, c.windows());
-            w.print(Comparison.table(c.results()));
-            w.printf(Locale.ROOT, "model MSE / best baseline's: %.3f%n", c.ratioToBestBaseline());
-            w.printf(
-                    Locale.ROOT,
-                    "intervals on the test windows, standardised (the model's calibrated online"
-                            + " from the first validation window on):%n");
-            c.intervals().forEach((name, score) -> w.print(score.lines(name)));
-            w.printf(
-                    Locale.ROOT,
-                    "training time %.1f s (%d epochs, best epoch %d)%n",
-                    m.training().seconds(),
-                    m.training().epochs().size(),
-                    m.training().bestEpoch());
+            results(w, m, c);
         }
         return 0;
+    }
+
+    private IntervalLevels intervalLevels() {
+        if (!(intervalRate > 0 && intervalRate <= 1)) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--interval-rate must be in (0, 1], got " + intervalRate);
+        }
+        try {
+            return IntervalLevels.of(levels);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--interval-levels: " + e.getMessage());
+        }
+    }
+
+    /** {@code --split}, or the model's own; either must end within the table. */
+    private TimeSplit split(ModelManifest m, TimeSeriesTable table) {
+        TimeSplit timeSplit =
+                split == null ? m.data().split() : TimeSplit.parse(split, table.rows());
+        if (timeSplit.testEnd() > table.rows()) {
+            throw new IllegalArgumentException(
+                    "split ends at row "
+                            + timeSplit.testEnd()
+                            + " but "
+                            + csv
+                            + " has "
+                            + table.rows()
+                            + " rows; pass --split");
+        }
+        return timeSplit;
+    }
+
+    private static void results(PrintWriter w, ModelManifest m, Comparison.OfModel c) {
+        w.print(Comparison.table(c.results()));
+        w.printf(Locale.ROOT, "model MSE / best baseline's: %.3f%n", c.ratioToBestBaseline());
+        w.printf(
+                Locale.ROOT,
+                "intervals on the test windows, standardised (the model's calibrated online"
+                        + " from the first validation window on):%n");
+        c.intervals().forEach((name, score) -> w.print(score.lines(name)));
+        w.printf(
+                Locale.ROOT,
+                "training time %.1f s (%d epochs, best epoch %d)%n",
+                m.training().seconds(),
+                m.training().epochs().size(),
+                m.training().bestEpoch());
     }
 
     private void header(PrintWriter w, ModelManifest m, TimeSplit timeSplit, int windows) {

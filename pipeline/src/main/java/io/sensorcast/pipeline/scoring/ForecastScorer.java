@@ -215,8 +215,15 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
                 }
             }
         }
-        List<ForecastRecord.Step> banded = new ArrayList<>(h);
-        for (int k = 0; k < h; k++) {
+        return banded(next.forecast, lower, upper);
+    }
+
+    /** {@code f} with each step's bands: per step and level, the bound of each target. */
+    private ForecastRecord banded(
+            ForecastRecord f, List<Map<String, Double>> lower, List<Map<String, Double>> upper) {
+        int n = levels.size();
+        List<ForecastRecord.Step> banded = new ArrayList<>(f.steps().size());
+        for (int k = 0; k < f.steps().size(); k++) {
             List<ForecastRecord.Interval> intervals = new ArrayList<>(n);
             for (int l = 0; l < n; l++) {
                 if (!lower.get(k * n + l).isEmpty()) {
@@ -225,10 +232,9 @@ public final class ForecastScorer extends KeyedProcessFunction<String, WindowFor
                                     levels.level(l), lower.get(k * n + l), upper.get(k * n + l)));
                 }
             }
-            ForecastRecord.Step step = steps.get(k);
+            ForecastRecord.Step step = f.steps().get(k);
             banded.add(new ForecastRecord.Step(step.targetTs(), step.predicted(), intervals));
         }
-        ForecastRecord f = next.forecast;
         return new ForecastRecord(
                 f.sensor(), f.originTs(), banded, f.modelGroup(), f.modelVersion(), f.latencyMs());
     }
