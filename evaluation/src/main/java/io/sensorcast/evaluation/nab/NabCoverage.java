@@ -61,7 +61,7 @@ public final class NabCoverage {
                 for (int l = 0; l < n; l++) {
                     lo[l] = scored.lower()[l][i];
                     hi[l] = scored.upper()[l][i];
-                    double tail = (1 - levels.level(l)) / 2;
+                    double tail = levels.tail(l);
                     baseLo[l] = last + quantile(errors, tail);
                     baseHi[l] = last + quantile(errors, 1 - tail);
                 }

@@ -93,7 +93,7 @@ public final class IntervalComparison {
                 Arrays.sort(sorted);
                 double[] q = new double[2 * levels.size()];
                 for (int l = 0; l < levels.size(); l++) {
-                    double tail = (1 - levels.level(l)) / 2;
+                    double tail = levels.tail(l);
                     q[2 * l] = quantile(sorted, tail);
                     q[2 * l + 1] = quantile(sorted, 1 - tail);
                 }

@@ -50,7 +50,7 @@ public final class IntervalLevels implements java.io.Serializable {
     }
 
     /** The probability a reading falls below the band at level {@code l}: half its miss rate. */
-    double tail(int l) {
+    public double tail(int l) {
         return (1 - levels[l]) / 2;
     }
 

@@ -90,6 +90,11 @@ public final class OnlineIntervals {
         return scale.length;
     }
 
+    /** Whether this calibrates forecasts of {@code horizon} steps at {@code levels}' count. */
+    public boolean fits(int horizon, IntervalLevels levels) {
+        return scale.length == horizon && lower.length == horizon * levels.size();
+    }
+
     /**
      * The series' next reading: the forecast made {@code k} readings ago (of the chained ones) had
      * it as its step {@code k}; each such error updates that step's scale and bounds.

@@ -59,7 +59,8 @@ public final class SensorScoring {
 
     /**
      * {@code target}'s interval calibration for forecasts of {@code horizon} steps: a new one when
-     * it has none or one for another horizon (a model of another horizon took over).
+     * it has none, or one for another horizon (a model of another horizon took over) or another
+     * number of levels (the job restored with other levels).
      */
     int band(String target, int horizon, IntervalLevels levels) {
         if (banded == null) { // restored from a savepoint of a build without intervals
@@ -67,21 +68,24 @@ public final class SensorScoring {
             bands = NO_BANDS;
             given = NO_VALUES;
         }
-        for (int i = 0; i < banded.length; i++) {
-            if (banded[i].equals(target)) {
-                if (bands[i].horizon() != horizon) {
-                    bands[i] = OnlineIntervals.create(horizon, levels);
-                }
-                return i;
-            }
+        int i = banded(target);
+        if (i < 0) {
+            i = banded.length;
+            banded = Arrays.copyOf(banded, i + 1);
+            bands = Arrays.copyOf(bands, i + 1);
+            banded[i] = target;
         }
-        banded = Arrays.copyOf(banded, banded.length + 1);
-        bands = Arrays.copyOf(bands, bands.length + 1);
-        banded[banded.length - 1] = target;
-        bands[bands.length - 1] = OnlineIntervals.create(horizon, levels);
-        given = Arrays.copyOf(given, 2 * banded.length * levels.size());
-        Arrays.fill(given, 2 * (banded.length - 1) * levels.size(), given.length, Double.NaN);
-        return banded.length - 1;
+        if (bands[i] == null || !bands[i].fits(horizon, levels)) {
+            bands[i] = OnlineIntervals.create(horizon, levels);
+        }
+        int size = 2 * banded.length * levels.size();
+        if (given.length != size) {
+            // a target more keeps the others' bands; another number of levels drops them all
+            int kept = given.length == size - 2 * levels.size() ? given.length : 0;
+            given = Arrays.copyOf(given, size);
+            Arrays.fill(given, kept, size, Double.NaN);
+        }
+        return i;
     }
 
     /** The index of {@code target} in {@link #banded}, or -1. */

@@ -300,6 +300,37 @@ class ForecastScorerTest {
         return s.actual() >= b.lower() && s.actual() <= b.upper();
     }
 
+    /**
+     * A job restored with another number of levels recalibrates its sensors' bands instead of
+     * failing on the state of the old ones.
+     */
+    @Test
+    void aRestoreWithOtherLevelsRecalibratesTheBands() throws Exception {
+        long t = 0;
+        for (int i = 0; i < 40; i++, t += 60_000) {
+            arrives(made("a", t - 60_000, t, i % 5, 2));
+        }
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+        IntervalLevels three = IntervalLevels.of(List.of(0.5, 0.8, 0.95));
+        harness =
+                harness(
+                        new ForecastScorer(
+                                SETTINGS, Map.of(), IDLE, three, OnlineIntervals.DEFAULT_RATE));
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        for (int i = 0; i < 40; i++, t += 60_000) {
+            arrives(made("a", t - 60_000, t, i % 5, 2));
+        }
+        List<ForecastRecord> forecasts =
+                published(Published.Topic.FORECASTS).stream().map(Published::forecast).toList();
+        assertThat(forecasts.get(forecasts.size() - 1).steps().get(0).intervals())
+                .extracting(ForecastRecord.Interval::level)
+                .containsExactly(0.5, 0.8, 0.95);
+        assertThat(scores().get(scores().size() - 1).intervals()).hasSize(3);
+    }
+
     /** With no levels the job gives no bands. */
     @Test
     void noLevelsGiveNoBands() throws Exception {
