@@ -279,6 +279,7 @@ public final class ForecastJob {
         // scorer and another for the forecasts' sink was a sixth of the forecasting thread).
         StreamExecutionEnvironment env = readings.getExecutionEnvironment();
         env.getConfig().enableObjectReuse();
+        JobConfiguration.withoutKryo(env);
         if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
             // A reading crosses one network channel, to its sensor's subtask; Flink's default
             // flushes a channel's buffer every 100 ms when it does not fill, most of what a live

@@ -13,7 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * A job's configuration as a Flink shop expects it: the {@code sensorcast.*} keys of the cluster's
@@ -55,6 +57,20 @@ public final class JobConfiguration {
                     ForecastOptions.SCORE_REFRACTORY.key());
 
     private JobConfiguration() {}
+
+    /**
+     * Refuses Kryo in {@code env} unless {@code pipeline.generic-types} is set: every record and
+     * every state of the jobs has a serializer of its own, and a type that would fall back to Kryo
+     * (slow, large, and unable to evolve with the class) fails the job's build instead of passing
+     * unseen.
+     */
+    public static void withoutKryo(StreamExecutionEnvironment env) {
+        if (env.getConfiguration().getOptional(PipelineOptions.GENERIC_TYPES).isEmpty()) {
+            Configuration off = new Configuration();
+            off.set(PipelineOptions.GENERIC_TYPES, false);
+            env.configure(off);
+        }
+    }
 
     /** The cluster's {@code sensorcast.*} keys, then {@code args} over them, checked. */
     public static Configuration of(ReadableConfig cluster, String[] args) {

@@ -131,6 +131,7 @@ public final class RetrainJob {
     public static DataStream<RetrainReport> build(
             DataStream<SensorReading> readings, Configuration config, CandidateTrainer trainer) {
         RetrainSettings settings = RetrainSettings.from(config);
+        JobConfiguration.withoutKryo(readings.getExecutionEnvironment());
         ModelStoreOptions.store(config); // where the winners are published
         GroupMapping groups = ForecastOptions.groups(config);
         int window = settings.window();

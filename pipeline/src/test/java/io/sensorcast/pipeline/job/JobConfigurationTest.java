@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class JobConfigurationTest {
@@ -17,6 +20,35 @@ class JobConfigurationTest {
             c.setString(keyValues[i], keyValues[i + 1]);
         }
         return c;
+    }
+
+    /** No default constructor: Flink can only serialize it with Kryo. */
+    static final class NotAPojo {
+        final long value;
+
+        NotAPojo(long value) {
+            this.value = value;
+        }
+    }
+
+    @Test
+    void theJobsRefuseKryoUnlessTheUserAllowsIt() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobConfiguration.withoutKryo(env);
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        assertThatThrownBy(
+                        () ->
+                                TypeInformation.of(NotAPojo.class)
+                                        .createSerializer(env.getConfig().getSerializerConfig()))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("NotAPojo");
+
+        Configuration allowed = new Configuration();
+        allowed.set(PipelineOptions.GENERIC_TYPES, true);
+        StreamExecutionEnvironment kryo =
+                StreamExecutionEnvironment.getExecutionEnvironment(allowed);
+        JobConfiguration.withoutKryo(kryo);
+        assertThat(kryo.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isFalse();
     }
 
     @Test
