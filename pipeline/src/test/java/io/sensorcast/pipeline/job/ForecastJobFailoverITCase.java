@@ -13,6 +13,7 @@ import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.FailOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.StateBackends;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +31,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A failure injected mid-stream: the job restores from its last checkpoint, and with read_committed
  * every expected forecast is there exactly once (by sensor and target time), in either reading
- * order; the anomalies, at-least-once, are the flagged scores, every one at least once.
+ * order and on either state backend; the anomalies, at-least-once, are the flagged scores, every
+ * one at least once.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ForecastJobFailoverITCase {
@@ -50,9 +52,17 @@ class ForecastJobFailoverITCase {
 
     @TempDir Path models;
 
-    @ParameterizedTest
-    @EnumSource(ReadingOrder.class)
-    void restoresFromACheckpointWithEveryForecastExactlyOnce(ReadingOrder order) throws Exception {
+    @TempDir Path checkpoints;
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({
+        "EVENT_TIME, HASHMAP",
+        "ARRIVAL, HASHMAP",
+        "EVENT_TIME, ROCKSDB",
+        "ARRIVAL, ROCKSDB"
+    })
+    void restoresFromACheckpointWithEveryForecastExactlyOnce(
+            ReadingOrder order, StateBackends backend) throws Exception {
         List<List<SensorReading>> series = new java.util.ArrayList<>();
         for (String[] s : SENSORS) {
             Path csv = TestModels.nab(s[0], s[1]);
@@ -67,11 +77,12 @@ class ForecastJobFailoverITCase {
         List<ForecastRecord> forecasts;
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             KafkaJobs.replay(kafka, readings, 2);
-            Configuration config = KafkaJobs.config(kafka, models, WINDOW, "failover-it-" + order);
+            Configuration config =
+                    KafkaJobs.config(kafka, models, WINDOW, "failover-it-" + order + "-" + backend);
             config.set(ForecastOptions.READING_ORDER, order);
 
             FailOnce.FAILED.set(false);
-            Configuration flink = new Configuration();
+            Configuration flink = backend.configure(new Configuration(), checkpoints);
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
             flink.set(

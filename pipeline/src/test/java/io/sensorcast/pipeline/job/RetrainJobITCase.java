@@ -18,6 +18,7 @@ import io.sensorcast.pipeline.retrain.RetrainSettings;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.StateBackends;
 import io.sensorcast.pipeline.testutils.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,7 +138,10 @@ class RetrainJobITCase {
             config.set(RetrainOptions.EPOCHS, 2);
             KafkaJobs.replay(kafka, slice(series, 0, 1200), 2);
 
-            Configuration flink = new Configuration();
+            // both jobs on RocksDB: the heap backend is what the other ITCases run on
+            Configuration flink =
+                    StateBackends.ROCKSDB.configure(
+                            new Configuration(), work.resolve("checkpoints"));
             flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(flink);

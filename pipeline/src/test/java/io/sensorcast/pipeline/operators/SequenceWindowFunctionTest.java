@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.dataset.SeasonalChannels;
 import io.sensorcast.pipeline.testutils.FlinkPojos;
+import io.sensorcast.pipeline.testutils.StateBackends;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -15,6 +16,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Watermarks are driven explicitly; no sleeps. */
 class SequenceWindowFunctionTest {
@@ -32,12 +35,20 @@ class SequenceWindowFunctionTest {
     /** The function with no seasonal channels, windowing from its {@code minWindow}th reading. */
     private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>
             unopened(int minWindow, ReadingOrder order) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(
-                        new SequenceWindowFunction(
-                                WINDOW, minWindow, SeasonalChannels.NONE, IDLE, order)),
-                r -> r.sensor,
-                Types.STRING);
+        return unopened(minWindow, order, StateBackends.HASHMAP);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>
+            unopened(int minWindow, ReadingOrder order, StateBackends backend) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SequenceWindowFunction(
+                                        WINDOW, minWindow, SeasonalChannels.NONE, IDLE, order)),
+                        (SensorReading r) -> r.sensor,
+                        Types.STRING);
+        h.setStateBackend(backend.backend());
+        return h;
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, SensorReading, SensorWindow>
@@ -226,20 +237,23 @@ class SequenceWindowFunctionTest {
         assertThat(windows().get(0).values).containsExactly(1, 2, 3);
     }
 
-    @Test
-    void stateStaysBoundedAndIsClearedWhenASensorFallsSilent() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void stateStaysBoundedAndIsClearedWhenASensorFallsSilent(StateBackends b) throws Exception {
+        harness.close();
+        harness = opened(unopened(WINDOW, ReadingOrder.EVENT_TIME, b));
         for (long t = 1; t <= 500; t++) {
             send("a", t, t);
             harness.processWatermark(t);
         }
         // one entry (ring and idle deadline, nothing waiting) and the idle timer: nothing grows
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(StateBackends.keysWith(harness, "sequence")).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         assertThat(windows()).hasSize(500 - WINDOW + 1);
         assertThat(windows().get(windows().size() - 1).values).containsExactly(498, 499, 500);
 
         harness.processWatermark(500 + IDLE);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(StateBackends.keysWith(harness, "sequence")).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
 
         // the sensor comes back: it starts a fresh window
@@ -317,17 +331,18 @@ class SequenceWindowFunctionTest {
     }
 
     /** The idle timer drops a silent sensor in arrival order as in event-time order. */
-    @Test
-    void inArrivalOrderASilentSensorLosesItsState() throws Exception {
-        var h = arrival(WINDOW);
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void inArrivalOrderASilentSensorLosesItsState(StateBackends b) throws Exception {
+        var h = opened(unopened(WINDOW, ReadingOrder.ARRIVAL, b));
         for (long t = 1; t <= 50; t++) {
             send(h, "a", t, t);
         }
         assertThat(h.extractOutputValues()).hasSize(50 - WINDOW + 1);
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(StateBackends.keysWith(h, "sequence")).isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.processWatermark(50 + IDLE);
-        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(StateBackends.keysWith(h, "sequence")).isZero();
         send(h, "a", 10, 1); // after expiry the sensor starts afresh: not late
         assertThat(h.getSideOutput(SequenceWindowFunction.LATE)).isNull();
         h.close();

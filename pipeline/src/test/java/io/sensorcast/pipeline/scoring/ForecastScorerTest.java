@@ -15,6 +15,7 @@ import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.operators.WindowForecast;
 import io.sensorcast.pipeline.testutils.FlinkPojos;
 import io.sensorcast.pipeline.testutils.ScorerInputs;
+import io.sensorcast.pipeline.testutils.StateBackends;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ForecastScorerTest {
 
@@ -35,10 +38,22 @@ class ForecastScorerTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, Published> harness;
 
+    /**
+     * The backend of {@link #harness} and of every harness {@link #harness(ForecastScorer)} makes.
+     */
+    private StateBackends backend = StateBackends.HASHMAP;
+
     @BeforeEach
     void open() throws Exception {
         harness = harness(scorer(Map.of(), IDLE));
         harness.open();
+    }
+
+    /** The test goes on with a fresh default scorer on {@code b}. */
+    private void on(StateBackends b) throws Exception {
+        harness.close();
+        backend = b;
+        open();
     }
 
     /** A scorer with the default interval levels and rate. */
@@ -51,10 +66,13 @@ class ForecastScorerTest {
                 OnlineIntervals.DEFAULT_RATE);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, Published>
-            harness(ForecastScorer scorer) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(scorer), WindowForecast::sensor, Types.STRING);
+    private KeyedOneInputStreamOperatorTestHarness<String, WindowForecast, Published> harness(
+            ForecastScorer scorer) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(scorer), WindowForecast::sensor, Types.STRING);
+        h.setStateBackend(backend.backend());
+        return h;
     }
 
     @AfterEach
@@ -181,8 +199,10 @@ class ForecastScorerTest {
         assertThat(b.isAnomaly()).isTrue();
     }
 
-    @Test
-    void detectorStateSurvivesASnapshotAndRestore() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void detectorStateSurvivesASnapshotAndRestore(StateBackends b) throws Exception {
+        on(b);
         long t = 0;
         for (int i = 0; i < 400; i++) {
             arrives(made("a", t - 3_600_000, t, 10 + Math.sin(i), 10));
@@ -199,9 +219,11 @@ class ForecastScorerTest {
         assertThat(restored.isAnomaly()).isTrue(); // the restored range and history judged it
     }
 
-    @Test
-    void aSensorSilentForTheIdleTimeoutLosesItsScoringState() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void aSensorSilentForTheIdleTimeoutLosesItsScoringState(StateBackends b) throws Exception {
         harness.close();
+        backend = b;
         harness = harness(scorer(Map.of(), 3_600_000L));
         harness.open();
         long t = 0;
@@ -210,11 +232,12 @@ class ForecastScorerTest {
             t += 60_000;
         }
         t -= 60_000; // the newest reading's time
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(StateBackends.keysWith(harness, "scoring")).isPositive();
         harness.processWatermark(t + 3_600_000L - 1);
-        assertThat(harness.numKeyedStateEntries()).isPositive(); // not silent long enough yet
+        assertThat(StateBackends.keysWith(harness, "scoring"))
+                .isPositive(); // not silent long enough yet
         harness.processWatermark(t + 3_600_000L);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(StateBackends.keysWith(harness, "scoring")).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -304,8 +327,10 @@ class ForecastScorerTest {
      * A job restored with another number of levels recalibrates its sensors' bands instead of
      * failing on the state of the old ones.
      */
-    @Test
-    void aRestoreWithOtherLevelsRecalibratesTheBands() throws Exception {
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void aRestoreWithOtherLevelsRecalibratesTheBands(StateBackends b) throws Exception {
+        on(b);
         long t = 0;
         for (int i = 0; i < 40; i++, t += 60_000) {
             arrives(made("a", t - 60_000, t, i % 5, 2));
