@@ -5,6 +5,7 @@ import io.sensorcast.cli.evaluation.BenchCommand;
 import io.sensorcast.cli.evaluation.BenchJsonCommand;
 import io.sensorcast.cli.evaluation.BenchLiveCommand;
 import io.sensorcast.cli.evaluation.BenchModelCommand;
+import io.sensorcast.cli.evaluation.BenchStateCommand;
 import io.sensorcast.cli.evaluation.DemoCommand;
 import io.sensorcast.cli.evaluation.NabAblationCommand;
 import io.sensorcast.cli.evaluation.NabCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             BenchJsonCommand.class,
             BenchLiveCommand.class,
+            BenchStateCommand.class,
             NabScoreCommand.class,
             TopicsCommand.class,
             NabCommand.class,

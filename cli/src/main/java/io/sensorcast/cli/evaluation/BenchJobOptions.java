@@ -6,7 +6,7 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** What {@code bench} and {@code bench-live} both take: the job's parallelism and options. */
+/** What the job benches take: the job's parallelism and options. */
 public final class BenchJobOptions {
 
     @Option(

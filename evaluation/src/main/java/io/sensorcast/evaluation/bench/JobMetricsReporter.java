@@ -19,8 +19,9 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  * Hands the forecast job's own metrics to the command that runs it in the same JVM: the {@code
  * forecasts} counters and {@code readingToForecastMillis} histograms of every subtask ({@code
  * sensorcast bench}), and the {@code model.<group>.version} gauges ({@code sensorcast nab}, which
- * waits for a published model to serve before it replays more). Reading the job's metrics costs the
- * job nothing, where a consumer of the forecasts topic would compete with it for the same cores.
+ * waits for a published model to serve before it replays more), and the job's checkpoint gauges
+ * ({@code sensorcast bench-state}). Reading the job's metrics costs the job nothing, where a
+ * consumer of the forecasts topic would compete with it for the same cores.
  */
 public final class JobMetricsReporter implements MetricReporter {
 
@@ -30,6 +31,16 @@ public final class JobMetricsReporter implements MetricReporter {
     static final List<Histogram> LATENCIES = new CopyOnWriteArrayList<>();
     static final List<Counter> BASELINE = new CopyOnWriteArrayList<>();
     static final Map<String, List<Gauge<?>>> VERSIONS = new ConcurrentHashMap<>();
+
+    /** The job's checkpoint gauges (the JobManager's), by name. */
+    static final Map<String, Gauge<?>> CHECKPOINTS = new ConcurrentHashMap<>();
+
+    private static final List<String> CHECKPOINT_GAUGES =
+            List.of(
+                    "numberOfCompletedCheckpoints",
+                    "lastCheckpointDuration",
+                    "lastCheckpointSize",
+                    "lastCheckpointFullSize");
 
     /** Has the job run under this JVM's metric reporter (call before the job starts). */
     public static void register(Configuration flink) {
@@ -49,6 +60,27 @@ public final class JobMetricsReporter implements MetricReporter {
         LATENCIES.clear();
         BASELINE.clear();
         VERSIONS.clear();
+        CHECKPOINTS.clear();
+    }
+
+    /**
+     * The job's newest completed checkpoint: how many completed so far, and the newest one's
+     * duration, the bytes it wrote (an incremental checkpoint's new files) and the whole state it
+     * refers to; zeros before the first.
+     */
+    record Checkpoint(long completed, long durationMillis, long bytes, long fullBytes) {}
+
+    static Checkpoint lastCheckpoint() {
+        return new Checkpoint(
+                gauge("numberOfCompletedCheckpoints"),
+                gauge("lastCheckpointDuration"),
+                gauge("lastCheckpointSize"),
+                gauge("lastCheckpointFullSize"));
+    }
+
+    private static long gauge(String name) {
+        Gauge<?> g = CHECKPOINTS.get(name);
+        return g != null && g.getValue() instanceof Number n ? Math.max(0, n.longValue()) : 0;
     }
 
     /**
@@ -93,6 +125,10 @@ public final class JobMetricsReporter implements MetricReporter {
         } else if (id.endsWith(".sensorcast.readingToForecastMillis")
                 && metric instanceof Histogram h) {
             LATENCIES.add(h);
+        } else if (CHECKPOINT_GAUGES.contains(name)
+                && id.contains(".jobmanager.")
+                && metric instanceof Gauge<?> g) {
+            CHECKPOINTS.put(name, g);
         } else if (id.contains(MODEL) && id.endsWith(".version") && metric instanceof Gauge<?> g) {
             String model = id.substring(id.indexOf(MODEL) + MODEL.length(), id.length() - 8);
             VERSIONS.computeIfAbsent(model, k -> new CopyOnWriteArrayList<>()).add(g);
