@@ -2,6 +2,7 @@ package io.sensorcast.pipeline.operators;
 
 import java.io.IOException;
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
@@ -166,26 +167,27 @@ public final class ReadingBlock {
 
         @Override
         public void serialize(ReadingBlock block, DataOutputView target) throws IOException {
-            target.writeInt(block.timestamps.length);
+            int slots = block.timestamps.length;
+            byte[] bytes = new byte[Long.BYTES * (slots + block.values.length)];
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            b.asLongBuffer().put(block.timestamps);
+            b.position(Long.BYTES * slots);
+            b.asDoubleBuffer().put(block.values);
+            target.writeInt(slots);
             target.writeInt(block.values.length);
-            for (long t : block.timestamps) {
-                target.writeLong(t);
-            }
-            for (double v : block.values) {
-                target.writeDouble(v);
-            }
+            target.write(bytes); // big-endian, as writeLong and writeDouble one by one wrote them
         }
 
         @Override
         public ReadingBlock deserialize(DataInputView source) throws IOException {
             long[] timestamps = new long[source.readInt()];
             double[] values = new double[source.readInt()];
-            for (int i = 0; i < timestamps.length; i++) {
-                timestamps[i] = source.readLong();
-            }
-            for (int i = 0; i < values.length; i++) {
-                values[i] = source.readDouble();
-            }
+            byte[] bytes = new byte[Long.BYTES * (timestamps.length + values.length)];
+            source.readFully(bytes);
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            b.asLongBuffer().get(timestamps);
+            b.position(Long.BYTES * timestamps.length);
+            b.asDoubleBuffer().get(values);
             return new ReadingBlock(timestamps, values);
         }
 
@@ -199,12 +201,11 @@ public final class ReadingBlock {
         public void copy(DataInputView source, DataOutputView target) throws IOException {
             int slots = source.readInt();
             int values = source.readInt();
+            byte[] bytes = new byte[Long.BYTES * (slots + values)];
+            source.readFully(bytes);
             target.writeInt(slots);
             target.writeInt(values);
-            // not target.write(source, n): DataOutputSerializer refuses more than its buffer holds
-            for (int i = 0; i < slots + values; i++) {
-                target.writeLong(source.readLong());
-            }
+            target.write(bytes);
         }
 
         @Override

@@ -2,7 +2,9 @@ package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.dataset.SeasonalChannels;
+import io.sensorcast.pipeline.state.BulkArrays;
 import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * A bounded ring of a sensor's most recent readings: the keyed state behind {@link
@@ -37,6 +39,7 @@ public final class ReadingRing {
      * The slots' values and times in state written before rings kept blocks (then {@link #blocks}
      * is null); moved into blocks when the ring is first used, null after.
      */
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] values;
 
     public long[] timestamps;
@@ -55,6 +58,7 @@ public final class ReadingRing {
      * names.length × lags} channels) at row {@code a % window}. Rows of readings in {@code
      * [cachedFrom, cachedTo)} are filled, as {@link #channelsKey} defines channels.
      */
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] channelRows = new double[0];
 
     public long cachedFrom;

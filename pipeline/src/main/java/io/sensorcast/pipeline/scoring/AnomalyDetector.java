@@ -1,5 +1,8 @@
 package io.sensorcast.pipeline.scoring;
 
+import io.sensorcast.pipeline.state.BulkArrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * The anomaly detector of one sensor's target: an online score in [0, 1) from each reading, the
  * forecast made for it and the sensor's own past, using only readings up to that one.
@@ -43,12 +46,18 @@ package io.sensorcast.pipeline.scoring;
 public final class AnomalyDetector {
 
     public ErrorLikelihood[] streams; // the forecast's errors, and the week-ago value's
+
+    @TypeInfo(BulkArrays.Floats.class)
     public float[] history; // ring: the last weekLag values (empty without a week stream)
+
     public int historySize;
     public int historyNext;
     public long lastTimestamp;
     public double lastValue;
+
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] recentScores; // ring: the last shortWindow scores
+
     public int recentSize;
     public int recentNext;
     public long readings;

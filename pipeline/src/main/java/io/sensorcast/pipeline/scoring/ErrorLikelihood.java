@@ -1,5 +1,8 @@
 package io.sensorcast.pipeline.scoring;
 
+import io.sensorcast.pipeline.state.BulkArrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One stream of forecast errors judged against its own history: the error level (mean of the last
  * {@code shortWindow} errors) against a Gaussian of the levels of about the last {@code
@@ -12,11 +15,18 @@ package io.sensorcast.pipeline.scoring;
  */
 public final class ErrorLikelihood {
 
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] errors; // ring: the last shortWindow errors
+
     public int errorsSize;
     public int errorsNext;
+
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] blockSums; // ring: sums of complete blocks of reestimateEvery levels
+
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] blockSquares; // and of their squares
+
     public int blocksSize;
     public int blocksNext;
     public double partialSum; // the block being filled

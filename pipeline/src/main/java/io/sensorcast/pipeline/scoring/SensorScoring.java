@@ -3,7 +3,9 @@ package io.sensorcast.pipeline.scoring;
 import io.sensorcast.model.interval.IntervalLevels;
 import io.sensorcast.model.interval.OnlineIntervals;
 import io.sensorcast.pipeline.operators.WindowForecast;
+import io.sensorcast.pipeline.state.BulkArrays;
 import java.util.Arrays;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * All of one sensor's state in {@link ForecastScorer}, in one keyed value so that a forecast costs
@@ -37,6 +39,7 @@ public final class SensorScoring {
      * The latest forecast's first-step bands, per banded target and level: lower at {@code 2 ×
      * (target × levels + level)}, upper after it; NaN where it gave none. What its score reports.
      */
+    @TypeInfo(BulkArrays.Doubles.class)
     public double[] given = NO_VALUES;
 
     /**
