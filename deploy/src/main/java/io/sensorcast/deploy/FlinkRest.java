@@ -160,6 +160,14 @@ public final class FlinkRest implements AutoCloseable {
         return get("/jobs/" + jobId + "/exceptions");
     }
 
+    /**
+     * The job's state backend as its checkpoint configuration names it, e.g. {@code
+     * EmbeddedRocksDBStateBackend}.
+     */
+    public String stateBackend(String jobId) {
+        return get("/jobs/" + jobId + "/checkpoints/config").path("state_backend").asText();
+    }
+
     /** How many tasks of the job are in state RUNNING, over all its vertices. */
     public int runningTasks(String jobId) {
         int running = 0;

@@ -100,9 +100,7 @@ class ManifestsTest {
                                     .as("%s: flinkConfiguration %s must be a string", name, k)
                                     .isInstanceOf(String.class));
             assertThat(conf).containsKeys("high-availability.type", "high-availability.storageDir");
-            assertThat(Double.parseDouble((String) conf.get("taskmanager.memory.managed.fraction")))
-                    .as("%s: state on the heap, libtorch native: little managed memory", name)
-                    .isLessThanOrEqualTo(0.1);
+            assertStateOnRocksDbWithMemorySized(name, conf);
             assertPrometheusScrapesTheReporter(d, conf);
             assertPluginsMatchFlink(list(containers(d).get(0), "env"));
 
@@ -195,10 +193,13 @@ class ManifestsTest {
                 .containsExactly("kafka:/var/lib/kafka/data");
         String models = "${SENSORCAST_MODELS:-/srv/sensorcast/models}";
         assertThat(list(jm, "volumes")).contains(models + ":" + models + ":ro");
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
         for (String line : string(jm, "environment", "FLINK_PROPERTIES").split("\n")) {
             String value = line.substring(line.indexOf(':') + 1).trim();
             assertThat(value).as(line).doesNotContain(" ");
+            properties.put(line.substring(0, line.indexOf(':')).trim(), value);
         }
+        assertStateOnRocksDbWithMemorySized("compose", properties);
         List<String> command = list(jm, "command");
         assertThat(command.subList(0, 2)).containsExactly("standalone-job", "--job-classname");
         assertMain(command.get(2));
@@ -221,6 +222,26 @@ class ManifestsTest {
     // ---------------------------------------------------------------------------------------
 
     /** Job arguments: --key value pairs of known options, accepted by the jobs' checks. */
+    /**
+     * RocksDB with incremental checkpoints; its managed memory and the native libraries' headroom
+     * (task off-heap) set explicitly, each a real share of the TaskManager.
+     */
+    private static void assertStateOnRocksDbWithMemorySized(String name, Map<String, ?> conf) {
+        assertThat(String.valueOf(conf.get("state.backend.type"))).as(name).isEqualTo("rocksdb");
+        assertThat(String.valueOf(conf.get("execution.checkpointing.incremental")))
+                .as(name)
+                .isEqualTo("true");
+        assertThat(conf).as(name).doesNotContainKey("taskmanager.memory.managed.fraction");
+        for (String key :
+                List.of(
+                        "taskmanager.memory.managed.size",
+                        "taskmanager.memory.task.off-heap.size")) {
+            assertThat(MemorySize.parse(String.valueOf(conf.get(key))).getMebiBytes())
+                    .as("%s: %s", name, key)
+                    .isGreaterThanOrEqualTo(256);
+        }
+    }
+
     private static void assertForecastArgs(List<String> args) {
         Set<String> known = knownKeys();
         for (int i = 0; i < args.size(); i += 2) {

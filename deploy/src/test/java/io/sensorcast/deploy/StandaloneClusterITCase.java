@@ -189,13 +189,22 @@ class StandaloneClusterITCase {
             rest.cancel(first);
             KafkaJobs.await("cancelled", START, () -> rest.state(first).equals("CANCELED"));
 
-            // 2. A second job on the JVMs where the first loaded libtorch, stopped with a
-            // savepoint and resumed: a new user-code classloader each time, DJL parent-first.
+            // 2. A second job on the JVMs where the first loaded libtorch, on RocksDB with
+            // incremental checkpoints (job options over the cluster's hashmap), stopped with a
+            // savepoint and resumed at parallelism 1: a new user-code classloader each time, DJL
+            // parent-first, and every sensor's state in the one subtask left.
             replayer.ensureTopic("second.readings", PARTITIONS);
-            List<String> args =
-                    jobArgs(kafka, models, "second", "second.readings", "second.forecasts");
+            List<String> args = new ArrayList<>();
+            args.addAll(jobArgs(kafka, models, "second", "second.readings", "second.forecasts"));
+            args.addAll(
+                    List.of(
+                            "--state.backend.type",
+                            "rocksdb",
+                            "--execution.checkpointing.incremental",
+                            "true"));
             String second = rest.runJar(jar, ForecastJob.class.getName(), args, 2, null);
             awaitRunning(rest, second, 2);
+            assertThat(rest.stateBackend(second)).isEqualTo("EmbeddedRocksDBStateBackend");
             int half = readings.size() / 2;
             replayer.replay(
                     readings.subList(0, half),
@@ -212,8 +221,9 @@ class StandaloneClusterITCase {
                             tmp.resolve("savepoints").toUri().toString(),
                             Duration.ofMinutes(2));
             LOG.info("second job stopped with savepoint {}", savepoint);
-            String resumed = rest.runJar(jar, ForecastJob.class.getName(), args, 2, savepoint);
-            awaitRunning(rest, resumed, 2);
+            String resumed = rest.runJar(jar, ForecastJob.class.getName(), args, 1, savepoint);
+            awaitRunning(rest, resumed, 1);
+            assertThat(rest.stateBackend(resumed)).isEqualTo("EmbeddedRocksDBStateBackend");
             replayThenFlush(
                     kafka, replayer, readings.subList(half, readings.size()), "second.readings");
 

@@ -29,6 +29,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -93,6 +94,13 @@ public final class ForecastJob {
      * buffer not yet full is sent this long after its first record.
      */
     public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(5);
+
+    /**
+     * The job's max parallelism unless {@code pipeline.max-parallelism} is set: fixed when a job
+     * first starts and kept by its savepoints, it bounds every later rescale. What Flink derives
+     * for up to 85 subtasks, so savepoints of jobs that left it to Flink restore unchanged.
+     */
+    public static final int MAX_PARALLELISM = 128;
 
     /** The topics ForecastJob reads and writes. */
     public static final List<ConfigOption<String>> TOPICS =
@@ -280,6 +288,11 @@ public final class ForecastJob {
         StreamExecutionEnvironment env = readings.getExecutionEnvironment();
         env.getConfig().enableObjectReuse();
         JobConfiguration.withoutKryo(env);
+        if (env.getConfiguration().getOptional(PipelineOptions.MAX_PARALLELISM).isEmpty()) {
+            // the key groups a savepoint's keyed state is cut into: the most subtasks the job can
+            // ever be rescaled to from it (docs/cluster.md, "Rescaling")
+            env.setMaxParallelism(MAX_PARALLELISM);
+        }
         if (env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
             // A reading crosses one network channel, to its sensor's subtask; Flink's default
             // flushes a channel's buffer every 100 ms when it does not fill, most of what a live
