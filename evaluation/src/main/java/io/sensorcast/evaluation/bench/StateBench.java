@@ -30,7 +30,8 @@ import org.apache.flink.configuration.Configuration;
  * seasonal look-back and detector state) runs over them on each backend, bounded, with exactly-once
  * sinks and checkpoints at the given interval. Per run: the steady forecasts/s and the process's
  * CPU per forecast ({@link BenchRun}), the heap the run holds after a full collection at 95% of its
- * forecasts and its peak, the process's peak RSS, the job's state size and its checkpoints'
+ * forecasts and its peak, the process's peak RSS and how much the run grew it (runs share the JVM:
+ * a backend's own RSS shows when it runs alone), the job's state size and its checkpoints'
  * durations and sizes (the JobManager's gauges). Ratios are to the smallest fleet on the same
  * backend, measured in the same run.
  */
@@ -95,6 +96,7 @@ public final class StateBench {
             long heapBytes,
             long peakHeapBytes,
             long peakRssBytes,
+            long rssGrowthBytes,
             long stateBytes,
             List<JobMetricsReporter.Checkpoint> checkpoints) {
 
@@ -127,6 +129,7 @@ public final class StateBench {
             f.put("heap_bytes_after_gc", heapBytes);
             f.put("heap_bytes_peak", peakHeapBytes);
             f.put("rss_bytes_peak", peakRssBytes);
+            f.put("rss_bytes_growth", rssGrowthBytes);
             f.put("state_bytes", stateBytes);
             f.put("state_bytes_per_sensor", bytesPerSensor(stateBytes));
             f.put("checkpoints", checkpoints.size());
@@ -232,6 +235,7 @@ public final class StateBench {
                 Math.max(0, memory.heapAfterGc - memory.heapBefore),
                 memory.peakHeap,
                 memory.peakRss,
+                Math.max(0, memory.peakRss - memory.rssBefore),
                 memory.checkpoints.isEmpty()
                         ? 0
                         : memory.checkpoints.get(memory.checkpoints.size() - 1).fullBytes(),
@@ -250,6 +254,7 @@ public final class StateBench {
                 Executors.newSingleThreadScheduledExecutor();
         private final List<JobMetricsReporter.Checkpoint> checkpoints = new ArrayList<>();
         private long heapBefore;
+        private long rssBefore;
         private long heapAfterGc;
         private long peakHeap;
         private long peakRss;
@@ -262,6 +267,7 @@ public final class StateBench {
         void start() {
             System.gc();
             heapBefore = HEAP.getHeapMemoryUsage().getUsed();
+            rssBefore = rss();
             sampler.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
         }
 
@@ -339,13 +345,13 @@ public final class StateBench {
         out.printf(
                 Locale.ROOT,
                 "| sensors | backend | forecasts/s | CPU µs/forecast | × smallest | heap after GC |"
-                        + " peak RSS | state | B/sensor | checkpoint p50 / max | checkpoint size"
+                        + " peak RSS (run's growth) | state | B/sensor | checkpoint p50 / max | checkpoint size"
                         + " p50 / max |%n");
         out.printf(Locale.ROOT, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
         for (Run r : runs) {
             out.printf(
                     Locale.ROOT,
-                    "| %d | %s | %.0f | %.1f | %.2f | %s | %s | %s | %d | %d / %d ms | %s / %s |%n",
+                    "| %d | %s | %.0f | %.1f | %.2f | %s | %s (+%s) | %s | %d | %d / %d ms | %s / %s |%n",
                     r.sensors(),
                     r.backend().label(),
                     r.forecastsPerSecond(),
@@ -353,6 +359,7 @@ public final class StateBench {
                     r.cpuMicros() / firstOf(r.backend(), runs).cpuMicros(),
                     mib(r.heapBytes()),
                     mib(r.peakRssBytes()),
+                    mib(r.rssGrowthBytes()),
                     mib(r.stateBytes()),
                     r.bytesPerSensor(r.stateBytes()),
                     median(r.durations()),
