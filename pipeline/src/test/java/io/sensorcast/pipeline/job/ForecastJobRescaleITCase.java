@@ -1,0 +1,195 @@
+package io.sensorcast.pipeline.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorcast.connectors.format.ScoreRecord;
+import io.sensorcast.connectors.format.SensorReading;
+import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.connectors.kafka.KafkaOptions;
+import io.sensorcast.connectors.testutils.TestClusters;
+import io.sensorcast.pipeline.data.CsvReadings;
+import io.sensorcast.pipeline.testutils.KafkaJobs;
+import io.sensorcast.pipeline.testutils.StateBackends;
+import io.sensorcast.pipeline.testutils.TestModels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A job stopped with a savepoint at parallelism 2 and resumed from that one savepoint at 4 and at
+ * 1: every sensor's state comes back, so each reading's score equals the score an uninterrupted run
+ * gave it (the detector goes on without a new warm-up), and no score is lost or repeated.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ForecastJobRescaleITCase {
+
+    private static final int WINDOW = 24;
+
+    private static final String[][] FILES = {
+        {"realKnownCause", "ec2_request_latency_system_failure"},
+        {"realKnownCause", "machine_temperature_system_failure"},
+        {"artificialWithAnomaly", "art_daily_jumpsup"},
+    };
+
+    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.flink(4);
+
+    @TempDir Path work;
+
+    @ParameterizedTest
+    @EnumSource(StateBackends.class)
+    void resumesAtFourAndAtOneWithTheScoresOfAnUninterruptedRun(StateBackends backend)
+            throws Exception {
+        List<SensorReading> readings = fleet();
+        int half = readings.size() / 2;
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            KafkaJobs.replay(kafka, readings.subList(0, half), 4);
+            Map<String, String> before;
+            String savepoint;
+            JobClient first = start(kafka, "first", 2, backend, null);
+            try {
+                // every reading of the first half that has a forecast scored, and committed
+                before = scores(kafka, "first", scored(readings.subList(0, half)));
+            } finally {
+                savepoint =
+                        first.stopWithSavepoint(
+                                        false,
+                                        work.resolve("savepoints").toUri().toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(2, TimeUnit.MINUTES);
+            }
+            KafkaJobs.replay(kafka, readings.subList(half, readings.size()), 4);
+
+            int total = scored(readings);
+            Map<String, String> uninterrupted =
+                    run(kafka, "uninterrupted", 2, backend, null, total);
+            for (int parallelism : new int[] {4, 1}) {
+                Map<String, String> after =
+                        run(
+                                kafka,
+                                "resumed-at-" + parallelism,
+                                parallelism,
+                                backend,
+                                savepoint,
+                                total - before.size());
+                Map<String, String> all = new TreeMap<>(before);
+                after.forEach(
+                        (k, v) ->
+                                assertThat(all.put(k, v))
+                                        .as("%s scored before the savepoint and after", k)
+                                        .isNull());
+                assertThat(all).as("resumed at %d", parallelism).isEqualTo(uninterrupted);
+            }
+        }
+    }
+
+    /**
+     * How many of {@code readings} are scored: a sensor's forecasts start at its {@link #WINDOW}th
+     * reading (complete windows only), and each forecast is scored by the next reading.
+     */
+    private static int scored(List<SensorReading> readings) {
+        Map<String, Integer> per = new TreeMap<>();
+        readings.stream()
+                .map(r -> r.sensor + "@" + r.timestamp)
+                .distinct() // a repeated time is dropped as a duplicate
+                .forEach(k -> per.merge(k.substring(0, k.indexOf('@')), 1, Integer::sum));
+        return per.values().stream().mapToInt(n -> Math.max(0, n - WINDOW)).sum();
+    }
+
+    /** The files' readings, each series shifted to start with the first, merged in time. */
+    private static List<SensorReading> fleet() throws Exception {
+        List<List<SensorReading>> series = new ArrayList<>();
+        long start = 0;
+        for (String[] f : FILES) {
+            List<SensorReading> rows = CsvReadings.read(TestModels.nab(f[0], f[1]), f[1]);
+            if (series.isEmpty()) {
+                start = rows.get(0).timestamp;
+            }
+            long shift = start - rows.get(0).timestamp;
+            series.add(
+                    rows.stream()
+                            .limit(3000)
+                            .map(r -> SensorReading.of(r.sensor, r.timestamp + shift, r.values[0]))
+                            .toList());
+        }
+        return CsvReadings.merge(series);
+    }
+
+    /** Runs the job as {@code name} until it scored {@code expected} readings; its scores. */
+    private Map<String, String> run(
+            EmbeddedKafkaBroker kafka,
+            String name,
+            int parallelism,
+            StateBackends backend,
+            String savepoint,
+            int expected)
+            throws Exception {
+        JobClient job = start(kafka, name, parallelism, backend, savepoint);
+        try {
+            return scores(kafka, name, expected);
+        } finally {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * ForecastJob as {@code name}: its own outputs and transactional ids, no model (persistence).
+     */
+    private JobClient start(
+            EmbeddedKafkaBroker kafka,
+            String name,
+            int parallelism,
+            StateBackends backend,
+            String savepoint)
+            throws Exception {
+        Configuration config = KafkaJobs.config(kafka, work.resolve("models"), WINDOW, name);
+        config.set(KafkaOptions.GROUP_ID, name);
+        config.set(KafkaOptions.FORECASTS_TOPIC, name + ".forecasts");
+        config.set(KafkaOptions.SCORES_TOPIC, name + ".scores");
+        config.set(KafkaOptions.ANOMALIES_TOPIC, name + ".anomalies");
+        config.set(KafkaOptions.LATE_TOPIC, name + ".late");
+        Configuration flink = backend.configure(new Configuration(), work.resolve("checkpoints"));
+        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (savepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(300);
+        ForecastJob.fromKafka(env, config, false);
+        return env.executeAsync(name);
+    }
+
+    /**
+     * The committed scores of run {@code name} (score, alert score, flag) by sensor and target
+     * time, once it has them all.
+     */
+    private static Map<String, String> scores(
+            EmbeddedKafkaBroker kafka, String name, int expected) {
+        List<ScoreRecord> read =
+                KafkaJobs.read(kafka, name + ".scores", expected, ScoreRecord.class);
+        assertThat(read).as("scores of " + name).hasSize(expected);
+        Map<String, String> byReading = new TreeMap<>();
+        for (ScoreRecord r : read) {
+            String key = r.sensor() + "@" + r.targetTs();
+            String value = r.score() + " " + r.alertScore() + " " + r.isAnomaly();
+            assertThat(byReading.put(key, value)).as("%s scored twice", key).isNull();
+        }
+        assertThat(byReading).hasSize(expected);
+        return byReading;
+    }
+}
