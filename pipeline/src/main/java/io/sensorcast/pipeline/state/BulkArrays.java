@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -36,7 +34,7 @@ public final class BulkArrays {
         @Override
         public TypeInformation<float[]> createTypeInfo(
                 Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new Info<>(float[].class, FloatSerializer.INSTANCE);
+            return new SerializerTypeInfo<>(float[].class, FloatSerializer.INSTANCE);
         }
     }
 
@@ -45,75 +43,7 @@ public final class BulkArrays {
         @Override
         public TypeInformation<double[]> createTypeInfo(
                 Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new Info<>(double[].class, DoubleSerializer.INSTANCE);
-        }
-    }
-
-    /** An array type whose serializer is {@code serializer}. */
-    static final class Info<T> extends TypeInformation<T> {
-        private static final long serialVersionUID = 1L;
-
-        private final Class<T> type;
-        private final TypeSerializer<T> serializer;
-
-        Info(Class<T> type, TypeSerializer<T> serializer) {
-            this.type = type;
-            this.serializer = serializer;
-        }
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<T> getTypeClass() {
-            return type;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<T> createSerializer(SerializerConfig config) {
-            return serializer;
-        }
-
-        @Override
-        public String toString() {
-            return "bulk " + type.getSimpleName();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Info<?> i && i.type == type;
-        }
-
-        @Override
-        public int hashCode() {
-            return type.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof Info;
+            return new SerializerTypeInfo<>(double[].class, DoubleSerializer.INSTANCE);
         }
     }
 

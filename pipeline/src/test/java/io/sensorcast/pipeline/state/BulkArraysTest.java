@@ -99,10 +99,10 @@ class BulkArraysTest {
     void theDetectorsArraysAreBulk() {
         PojoTypeInfo<?> detector = (PojoTypeInfo<?>) TypeInformation.of(AnomalyDetector.class);
         TypeInformation<?> history = detector.getTypeAt(detector.getFieldIndex("history"));
-        assertThat(history).isInstanceOf(BulkArrays.Info.class);
+        assertThat(history).isInstanceOf(SerializerTypeInfo.class);
         assertThat(history.getTypeClass()).isEqualTo(float[].class);
         PojoTypeInfo<?> errors = (PojoTypeInfo<?>) TypeInformation.of(ErrorLikelihood.class);
         assertThat(errors.getTypeAt(errors.getFieldIndex("blockSums")))
-                .isInstanceOf(BulkArrays.Info.class);
+                .isInstanceOf(SerializerTypeInfo.class);
     }
 }
