@@ -11,12 +11,16 @@ import io.sensorcast.pipeline.data.CsvReadings;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.StateBackends;
 import io.sensorcast.pipeline.testutils.TestModels;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -32,8 +36,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A job stopped with a savepoint at parallelism 2 and resumed from that one savepoint at 4 and at
- * 1: every sensor's state comes back, so each reading's score equals the score an uninterrupted run
- * gave it (the detector goes on without a new warm-up), and no score is lost or repeated.
+ * 1, and a job cancelled at 2 and resumed at 4 from its retained checkpoint: every sensor's state
+ * comes back, so each reading's score equals the score an uninterrupted run gave it (the detector
+ * goes on without a new warm-up), and no score is lost or repeated.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ForecastJobRescaleITCase {
@@ -52,9 +57,9 @@ class ForecastJobRescaleITCase {
 
     @ParameterizedTest
     @EnumSource(StateBackends.class)
-    void resumesAtFourAndAtOneWithTheScoresOfAnUninterruptedRun(StateBackends backend)
+    void resumesAtOtherParallelismsWithTheScoresOfAnUninterruptedRun(StateBackends backend)
             throws Exception {
-        List<SensorReading> readings = fleet();
+        List<SensorReading> readings = CsvReadings.merge(TestModels.fleet(FILES, 3000));
         int half = readings.size() / 2;
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             KafkaJobs.replay(kafka, readings.subList(0, half), 4);
@@ -72,28 +77,55 @@ class ForecastJobRescaleITCase {
                                         SavepointFormatType.CANONICAL)
                                 .get(2, TimeUnit.MINUTES);
             }
+            // another run of the first half, cancelled once its scores are committed: its newest
+            // checkpoint is retained
+            JobClient cancelled = start(kafka, "cancelled", 2, backend, null);
+            Map<String, String> beforeCancel =
+                    scores(kafka, "cancelled", scored(readings.subList(0, half)));
+            cancelled.cancel().get(1, TimeUnit.MINUTES);
+            String checkpoint = newestCheckpoint(cancelled.getJobID());
             KafkaJobs.replay(kafka, readings.subList(half, readings.size()), 4);
 
             int total = scored(readings);
             Map<String, String> uninterrupted =
                     run(kafka, "uninterrupted", 2, backend, null, total);
-            for (int parallelism : new int[] {4, 1}) {
+            record Restore(String name, String path, int parallelism, Map<String, String> before) {}
+            for (Restore r :
+                    List.of(
+                            new Restore("savepoint-at-4", savepoint, 4, before),
+                            new Restore("savepoint-at-1", savepoint, 1, before),
+                            new Restore("checkpoint-at-4", checkpoint, 4, beforeCancel))) {
                 Map<String, String> after =
                         run(
                                 kafka,
-                                "resumed-at-" + parallelism,
-                                parallelism,
+                                r.name(),
+                                r.parallelism(),
                                 backend,
-                                savepoint,
-                                total - before.size());
-                Map<String, String> all = new TreeMap<>(before);
+                                r.path(),
+                                total - r.before().size());
+                Map<String, String> all = new TreeMap<>(r.before());
                 after.forEach(
                         (k, v) ->
                                 assertThat(all.put(k, v))
-                                        .as("%s scored before the savepoint and after", k)
+                                        .as("%s: %s scored before and after", r.name(), k)
                                         .isNull());
-                assertThat(all).as("resumed at %d", parallelism).isEqualTo(uninterrupted);
+                assertThat(all).as(r.name()).isEqualTo(uninterrupted);
             }
+        }
+    }
+
+    /** The newest completed checkpoint {@code job} left in the checkpoint directory. */
+    private String newestCheckpoint(JobID job) throws IOException {
+        try (Stream<Path> dirs =
+                Files.list(work.resolve("checkpoints").resolve(job.toHexString()))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+                    .filter(d -> Files.exists(d.resolve("_metadata")))
+                    .max(
+                            Comparator.comparingInt(
+                                    d -> Integer.parseInt(d.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint of " + job))
+                    .toUri()
+                    .toString();
         }
     }
 
@@ -108,25 +140,6 @@ class ForecastJobRescaleITCase {
                 .distinct() // a repeated time is dropped as a duplicate
                 .forEach(k -> per.merge(k.substring(0, k.indexOf('@')), 1, Integer::sum));
         return per.values().stream().mapToInt(n -> Math.max(0, n - WINDOW)).sum();
-    }
-
-    /** The files' readings, each series shifted to start with the first, merged in time. */
-    private static List<SensorReading> fleet() throws Exception {
-        List<List<SensorReading>> series = new ArrayList<>();
-        long start = 0;
-        for (String[] f : FILES) {
-            List<SensorReading> rows = CsvReadings.read(TestModels.nab(f[0], f[1]), f[1]);
-            if (series.isEmpty()) {
-                start = rows.get(0).timestamp;
-            }
-            long shift = start - rows.get(0).timestamp;
-            series.add(
-                    rows.stream()
-                            .limit(3000)
-                            .map(r -> SensorReading.of(r.sensor, r.timestamp + shift, r.values[0]))
-                            .toList());
-        }
-        return CsvReadings.merge(series);
     }
 
     /** Runs the job as {@code name} until it scored {@code expected} readings; its scores. */
@@ -164,6 +177,9 @@ class ForecastJobRescaleITCase {
         config.set(KafkaOptions.LATE_TOPIC, name + ".late");
         Configuration flink = backend.configure(new Configuration(), work.resolve("checkpoints"));
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        flink.setString(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }

@@ -113,21 +113,7 @@ class RetrainJobITCase {
 
     @Test
     void firstModelsArePromotedAndServedAWorseOneIsRejectedABetterOneTakesOver() throws Exception {
-        // the sensors report at the same time, as a fleet does: each file is shifted to start at
-        // the first one's start (files of other years would make each other late in a partition)
-        List<List<SensorReading>> series = new ArrayList<>();
-        long start = 0;
-        for (String[] f : FILES) {
-            List<SensorReading> rows = CsvReadings.read(TestModels.nab(f[0], f[1]), f[1]);
-            if (series.isEmpty()) {
-                start = rows.get(0).timestamp;
-            }
-            long shift = start - rows.get(0).timestamp;
-            series.add(
-                    rows.stream()
-                            .map(r -> SensorReading.of(r.sensor, r.timestamp + shift, r.values[0]))
-                            .toList());
-        }
+        List<List<SensorReading>> series = TestModels.fleet(FILES, Integer.MAX_VALUE);
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             Configuration config =
                     KafkaJobs.config(kafka, work.resolve("store"), WINDOW, "retrain-it");

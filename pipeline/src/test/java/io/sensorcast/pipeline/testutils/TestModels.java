@@ -1,11 +1,13 @@
 package io.sensorcast.pipeline.testutils;
 
+import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.artifact.ModelArtifact;
 import io.sensorcast.model.dataset.TimeSeriesTable;
 import io.sensorcast.model.dataset.TimeSplit;
 import io.sensorcast.model.dataset.WindowSpec;
 import io.sensorcast.model.manifest.TrainingOptions;
 import io.sensorcast.model.training.TrainingRun;
+import io.sensorcast.pipeline.data.CsvReadings;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -23,6 +25,31 @@ public final class TestModels {
                 "data",
                 category,
                 name + ".csv");
+    }
+
+    /**
+     * The first {@code limit} readings of each NAB file ({@code {category, name}}, the sensor named
+     * after the file), each series shifted to start when the first one does: the sensors report at
+     * the same time, as a fleet does (files of other years would make each other late in a
+     * partition).
+     */
+    public static List<List<SensorReading>> fleet(String[][] files, int limit)
+            throws java.io.IOException {
+        List<List<SensorReading>> series = new java.util.ArrayList<>();
+        long start = 0;
+        for (String[] f : files) {
+            List<SensorReading> rows = CsvReadings.read(nab(f[0], f[1]), f[1]);
+            if (series.isEmpty()) {
+                start = rows.get(0).timestamp;
+            }
+            long shift = start - rows.get(0).timestamp;
+            series.add(
+                    rows.stream()
+                            .limit(limit)
+                            .map(r -> SensorReading.of(r.sensor, r.timestamp + shift, r.values[0]))
+                            .toList());
+        }
+        return series;
     }
 
     /**
