@@ -51,14 +51,29 @@ class ManifestsTest {
     @Test
     void kustomizationListsEveryManifestAndOnlyExistingOnes() throws IOException {
         Map<String, Object> k = documents(KUBERNETES.resolve("kustomization.yaml")).get(0);
-        List<String> resources = list(k, "resources");
         Set<String> manifests = new HashSet<>();
+        Set<String> monitoring = new HashSet<>(Set.of(".."));
         for (Path f : yamlFiles()) {
             if (isManifest(f)) {
-                manifests.add(f.getFileName().toString());
+                (f.getParent().equals(KUBERNETES) ? manifests : monitoring)
+                        .add(f.getFileName().toString());
             }
         }
-        assertThat(new HashSet<>(resources)).isEqualTo(manifests);
+        assertThat(new HashSet<>(list(k, "resources"))).isEqualTo(manifests);
+        // the Prometheus Operator's kinds only in the monitoring overlay: without its CRDs the
+        // base applies whole
+        Map<String, Object> overlay =
+                documents(KUBERNETES.resolve("monitoring/kustomization.yaml")).get(0);
+        assertThat(new HashSet<>(list(overlay, "resources"))).isEqualTo(monitoring);
+        for (Path f : yamlFiles()) {
+            if (isManifest(f) && f.getParent().equals(KUBERNETES)) {
+                for (Map<String, Object> doc : documents(f)) {
+                    assertThat(string(doc, "apiVersion"))
+                            .as("%s in the base", f)
+                            .doesNotStartWith("monitoring.coreos.com");
+                }
+            }
+        }
         // `images:` rewrites FlinkDeployment.spec.image too, not only the built-in kinds'
         assertThat(list(k, "configurations")).containsExactly("kustomizeconfig.yaml");
         Map<String, Object> config = documents(KUBERNETES.resolve("kustomizeconfig.yaml")).get(0);
@@ -166,7 +181,7 @@ class ManifestsTest {
     void composeRunsKraftKafkaAndForecastJobOnTheSensorcastImage() throws Exception {
         Map<String, Object> compose = documents(DOCKER.resolve("docker-compose.yml")).get(0);
         Map<String, Object> services = map(compose, "services");
-        assertThat(services).containsOnlyKeys("kafka", "jobmanager", "taskmanager");
+        assertThat(services).containsOnlyKeys("kafka", "topics", "jobmanager", "taskmanager");
         Map<String, Object> kafka = map(services, "kafka");
         assertThat(map(kafka, "environment"))
                 .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller")
@@ -192,7 +207,26 @@ class ManifestsTest {
         assertThat(list(map(services, "kafka"), "volumes"))
                 .containsExactly("kafka:/var/lib/kafka/data");
         String models = "${SENSORCAST_MODELS:-/srv/sensorcast/models}";
-        assertThat(list(jm, "volumes")).contains(models + ":" + models + ":ro");
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            List<Object> volumes = list(map(services, name), "volumes");
+            assertThat(volumes)
+                    .as(
+                            "%s: the models at the same path, read-only, never created root-owned",
+                            name)
+                    .contains(
+                            Map.of(
+                                    "type",
+                                    "bind",
+                                    "source",
+                                    models,
+                                    "target",
+                                    models,
+                                    "read_only",
+                                    true,
+                                    "bind",
+                                    Map.of("create_host_path", false)));
+        }
+        assertTopicsCreatedBeforeTheJobs(services);
         Map<String, String> properties = new java.util.LinkedHashMap<>();
         for (String line : string(jm, "environment", "FLINK_PROPERTIES").split("\n")) {
             String value = line.substring(line.indexOf(':') + 1).trim();
@@ -204,6 +238,48 @@ class ManifestsTest {
         assertThat(command.subList(0, 2)).containsExactly("standalone-job", "--job-classname");
         assertMain(command.get(2));
         assertForecastArgs(command.subList(3, command.size()));
+    }
+
+    /**
+     * The broker creates no topic on its own, and the one-shot topics service creates every topic
+     * of {@code sensorcast topics create} before the JobManager starts.
+     */
+    private static void assertTopicsCreatedBeforeTheJobs(Map<String, Object> services) {
+        assertThat(map(map(services, "kafka"), "environment"))
+                .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
+        String script = String.join("\n", list(map(services, "topics"), "command"));
+        for (var spec :
+                io.sensorcast.connectors.kafka.KafkaTopics.layout(
+                        4, java.time.Duration.ofDays(7))) {
+            String topic = spec.option().defaultValue();
+            String name = topic.substring("sensorcast.".length());
+            assertThat(
+                            script.contains("sensorcast." + name)
+                                    || script.contains(" " + name + " ")
+                                    || script.contains(" " + name + ";"))
+                    .as("the topics service creates %s", topic)
+                    .isTrue();
+        }
+        assertThat(map(map(map(services, "jobmanager"), "depends_on"), "topics"))
+                .containsEntry("condition", "service_completed_successfully");
+    }
+
+    @Test
+    void theImageSendsOnlyWhatTheDockerfileCopies() throws IOException {
+        List<String> ignore =
+                Files.readAllLines(Path.of(".dockerignore")).stream()
+                        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                        .toList();
+        List<String> copied = new ArrayList<>();
+        Matcher copy =
+                Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) ")
+                        .matcher(Files.readString(DOCKER.resolve("Dockerfile")));
+        while (copy.find()) {
+            copied.add("!" + copy.group(1));
+        }
+        assertThat(copied).isNotEmpty();
+        assertThat(ignore).first().isEqualTo("*");
+        assertThat(ignore.subList(1, ignore.size())).containsExactlyInAnyOrderElementsOf(copied);
     }
 
     @Test
