@@ -264,6 +264,38 @@ class ManifestsTest {
                 .containsEntry("condition", "service_completed_successfully");
     }
 
+    /**
+     * Every Flink series the dashboard and the alert rules query selects ForecastJob by its job
+     * name (the dashboard through its {@code job} variable): the retraining rounds re-read the
+     * readings topic every round and would spike the rates and the lag.
+     */
+    @Test
+    void theDashboardAndTheAlertsSelectTheForecastJob() throws IOException {
+        Pattern series = Pattern.compile("(flink_[A-Za-z0-9_]+)(\\{[^}]*})?");
+        Map<String, String> files =
+                Map.of(
+                        "grafana/sensorcast-dashboard.json",
+                        "job_name=~\\\"$job\\\"",
+                        "kubernetes/monitoring/alert-rules.yaml",
+                        "job_name=\"sensorcast-forecast\"");
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            String text = Files.readString(Path.of(f.getKey()));
+            Matcher m = series.matcher(text);
+            int found = 0;
+            while (m.find()) {
+                if (text.startsWith("label_values(", m.start() - "label_values(".length())) {
+                    continue; // the job variable's own list of job names
+                }
+                found++;
+                assertThat(m.group(2))
+                        .as("%s: %s selects the forecast job", f.getKey(), m.group(1))
+                        .isNotNull()
+                        .contains(f.getValue());
+            }
+            assertThat(found).as(f.getKey()).isGreaterThan(10);
+        }
+    }
+
     @Test
     void theImageSendsOnlyWhatTheDockerfileCopies() throws IOException {
         List<String> ignore =

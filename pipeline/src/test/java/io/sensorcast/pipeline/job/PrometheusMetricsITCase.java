@@ -130,7 +130,9 @@ class PrometheusMetricsITCase {
                 queriedNames(
                         Files.readString(DEPLOY.resolve("grafana/sensorcast-dashboard.json"))));
         queried.addAll(
-                queriedNames(Files.readString(DEPLOY.resolve("kubernetes/alert-rules.yaml"))));
+                queriedNames(
+                        Files.readString(
+                                DEPLOY.resolve("kubernetes/monitoring/alert-rules.yaml"))));
         assertThat(queried).hasSizeGreaterThanOrEqualTo(10);
         assertThat(exported).as("exported series").containsAll(queried);
     }
