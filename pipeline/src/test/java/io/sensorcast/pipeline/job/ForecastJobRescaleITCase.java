@@ -22,11 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -176,18 +174,13 @@ class ForecastJobRescaleITCase {
         config.set(KafkaOptions.ANOMALIES_TOPIC, name + ".anomalies");
         config.set(KafkaOptions.LATE_TOPIC, name + ".late");
         Configuration flink = backend.configure(new Configuration(), work.resolve("checkpoints"));
-        flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         flink.setString(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        env.setParallelism(parallelism);
-        env.enableCheckpointing(300);
-        ForecastJob.fromKafka(env, config, false);
-        return env.executeAsync(name);
+        return KafkaJobs.startForecastJob(config, flink, parallelism, name);
     }
 
     /**

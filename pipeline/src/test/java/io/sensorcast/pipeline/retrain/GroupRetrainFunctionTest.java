@@ -27,7 +27,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -136,8 +135,7 @@ class GroupRetrainFunctionTest {
     /** The readings {@code group}'s state holds. */
     private static int entries(AbstractStreamOperatorTestHarness<?> harness, String group)
             throws Exception {
-        KeyedStateBackend<Object> keyed =
-                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        KeyedStateBackend<Object> keyed = StateBackends.keyed(harness);
         keyed.setCurrentKey(group);
         MapState<String, SensorReading> readings =
                 keyed.getPartitionedState(

@@ -102,7 +102,17 @@ public final class KafkaJobs {
      */
     public static org.apache.flink.core.execution.JobClient startForecastJob(
             Configuration config, int parallelism, String name) throws Exception {
-        Configuration flink = new Configuration();
+        return startForecastJob(config, new Configuration(), parallelism, name);
+    }
+
+    /**
+     * {@link #startForecastJob(Configuration, int, String)} with {@code flink}'s options too (a
+     * state backend, a savepoint to restore).
+     */
+    public static org.apache.flink.core.execution.JobClient startForecastJob(
+            Configuration config, Configuration flink, int parallelism, String name)
+            throws Exception {
+        flink = new Configuration(flink);
         flink.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
         org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment

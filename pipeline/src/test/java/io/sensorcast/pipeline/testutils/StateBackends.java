@@ -36,11 +36,14 @@ public enum StateBackends {
      */
     public static long keysWith(AbstractStreamOperatorTestHarness<?> harness, String state)
             throws Exception {
-        KeyedStateBackend<Object> keyed =
-                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
-        try (Stream<Object> keys = keyed.getKeys(state, VoidNamespace.INSTANCE)) {
+        try (Stream<Object> keys = keyed(harness).getKeys(state, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
+    }
+
+    /** The keyed state backend of the operator under test. */
+    public static KeyedStateBackend<Object> keyed(AbstractStreamOperatorTestHarness<?> harness) {
+        return ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
     }
 
     /** {@code flink} set to run a job on this backend, checkpointing under {@code checkpoints}. */
