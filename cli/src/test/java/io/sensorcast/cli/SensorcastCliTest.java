@@ -190,6 +190,19 @@ class SensorcastCliTest {
     }
 
     @Test
+    void benchStateFlagsAreCheckedBeforeAnythingRuns() {
+        assertThat(run("bench-state", "--state-backend", "hashmap,leveldb")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains(
+                        "--state-backend must be hashmap, rocksdb or rocksdb-full, got 'leveldb'");
+        assertThat(run("bench-state", "--managed-memory", "lots")).isEqualTo(2);
+        assertThat(err.toString()).contains("--managed-memory must be a memory size");
+        assertThat(run("bench-state", "--sensors", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--sensors and --forecasts-per-sensor must be >= 1");
+        assertThat(out.toString()).doesNotContain("readings on Kafka");
+    }
+
+    @Test
     void nabDetectorOptionsAreCheckedBeforeAnythingRuns() {
         assertThat(run("nab-ablation", "-D", "sensorcast.scoring.tail-scal=6")).isEqualTo(2);
         assertThat(err.toString())

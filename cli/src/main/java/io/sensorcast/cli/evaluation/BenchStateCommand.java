@@ -6,6 +6,7 @@ import io.sensorcast.pipeline.config.OptionChecks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.MemorySize;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,6 +75,15 @@ public final class BenchStateCommand implements Callable<Integer> {
         if (sensors.stream().anyMatch(n -> n < 1) || perSensor < 1) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--sensors and --forecasts-per-sensor must be >= 1");
+        }
+        try {
+            MemorySize.parse(managedMemory);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--managed-memory must be a memory size such as 512m or 1g, got '"
+                            + managedMemory
+                            + "'");
         }
         List<StateBench.Backend> chosen = new ArrayList<>();
         for (String b : backends) {
