@@ -11,11 +11,9 @@ import io.sensorcast.connectors.serde.DeadLetterRouter;
 import io.sensorcast.connectors.sink.KafkaSinks;
 import io.sensorcast.connectors.source.ReadingSources;
 import io.sensorcast.pipeline.operators.MicroBatchOperator;
-import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.SensorWindow;
 import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.operators.WindowForecast;
-import io.sensorcast.pipeline.scoring.ForecastScorer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -299,26 +297,13 @@ public final class ForecastJob {
             // reading waited for before its forecast (docs/performance.md, "Live latency").
             env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         }
-        ModelForecastFunction model =
-                new ModelForecastFunction(
-                        settings.store(),
-                        settings.groups(),
-                        settings.history(),
-                        settings.intraOpThreads(),
-                        settings.registry(),
-                        settings.latencySamples());
         // The sequence function runs inside the forecasting operator, not as an operator of its
         // own: Flink chains no two-input operator to the one before it, so every window crossed a
         // network channel, serialized and deserialized, on its way to the batch.
         MicroBatchOperator<SensorReading, SensorWindow, String, WindowForecast> forecasting =
                 MicroBatchOperator.keyed(
-                                new SequenceWindowFunction(
-                                        settings.history(),
-                                        settings.minWindow(),
-                                        settings.channels(),
-                                        settings.sensorIdleTimeout().toMillis(),
-                                        settings.order()),
-                                model,
+                                settings.sequenceFunction(),
+                                settings.forecastFunction(),
                                 settings.batchSize(),
                                 settings.batchDelay().toMillis())
                         .joining(SequenceWindowFunction.LATE, WindowForecast::late);
@@ -339,13 +324,7 @@ public final class ForecastJob {
         // readings passed through it, so one sink chained behind it writes them all.
         SingleOutputStreamOperator<Published> published =
                 DataStreamUtils.reinterpretAsKeyedStream(made, WindowForecast::sensor, Types.STRING)
-                        .process(
-                                new ForecastScorer(
-                                        settings.detector(),
-                                        settings.groupThresholds(),
-                                        settings.sensorIdleTimeout().toMillis(),
-                                        settings.intervalLevels(),
-                                        settings.intervalRate()))
+                        .process(settings.scorer())
                         .returns(TypeInformation.of(Published.class))
                         .name("score")
                         .uid("sensor-scores");

@@ -5,9 +5,13 @@ import io.sensorcast.model.interval.IntervalLevels;
 import io.sensorcast.pipeline.config.OptionChecks;
 import io.sensorcast.pipeline.config.SharedOptions;
 import io.sensorcast.pipeline.operators.GroupMapping;
+import io.sensorcast.pipeline.operators.ModelForecastFunction;
 import io.sensorcast.pipeline.operators.ModelRegistry;
 import io.sensorcast.pipeline.operators.ReadingOrder;
+import io.sensorcast.pipeline.operators.SequenceWindowFunction;
 import io.sensorcast.pipeline.scoring.DetectorSettings;
+import io.sensorcast.pipeline.scoring.ForecastScorer;
+import io.sensorcast.pipeline.scoring.SensorScorer;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.time.Duration;
@@ -71,5 +75,32 @@ public record ForecastSettings(
                 ForecastOptions.registry(c),
                 ModelStoreOptions.store(c),
                 ForecastOptions.groups(c));
+    }
+
+    /** The per-sensor sequence of these settings, as ForecastJob and the SQL function run it. */
+    public SequenceWindowFunction sequenceFunction() {
+        return new SequenceWindowFunction(
+                history, minWindow, channels, sensorIdleTimeout.toMillis(), order);
+    }
+
+    /** The model serving of these settings, as ForecastJob and the SQL function run it. */
+    public ModelForecastFunction forecastFunction() {
+        return new ModelForecastFunction(
+                store, groups, history, intraOpThreads, registry, latencySamples);
+    }
+
+    /** The scoring of these settings, as ForecastJob and the SQL function run it. */
+    public ForecastScorer scorer() {
+        return new ForecastScorer(
+                detector,
+                groupThresholds,
+                sensorIdleTimeout.toMillis(),
+                intervalLevels,
+                intervalRate);
+    }
+
+    /** The scoring of these settings without state of its own, for the SQL function. */
+    public SensorScorer sensorScorer() {
+        return new SensorScorer(detector, groupThresholds, intervalLevels, intervalRate);
     }
 }

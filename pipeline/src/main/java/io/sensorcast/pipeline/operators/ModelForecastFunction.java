@@ -174,6 +174,11 @@ public final class ModelForecastFunction
         }
     }
 
+    /** The model group that serves {@code sensor}. */
+    public String groupOf(String sensor) {
+        return groups.groupOf(sensor);
+    }
+
     @Override
     public void control(String message) {
         ModelUpdate update;

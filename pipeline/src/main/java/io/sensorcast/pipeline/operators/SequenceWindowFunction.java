@@ -2,11 +2,13 @@ package io.sensorcast.pipeline.operators;
 
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.model.dataset.SeasonalChannels;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -114,7 +116,15 @@ public final class SequenceWindowFunction
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "sequence", TypeInformation.of(SensorSequence.class)));
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("sensorcast");
+        bindMetrics(getRuntimeContext().getMetricGroup().addGroup("sensorcast"));
+    }
+
+    /**
+     * Registers the function's counters ({@code lateReadings}, {@code duplicateReadings}, {@code
+     * schemaChanges}, {@code windowsEmitted}) in {@code metrics}: {@link #open} does, and so does a
+     * caller that keeps the sequences itself ({@link #arrive}).
+     */
+    public void bindMetrics(MetricGroup metrics) {
         late = metrics.counter("lateReadings");
         duplicates = metrics.counter("duplicateReadings");
         schemaChanges = metrics.counter("schemaChanges");
@@ -126,16 +136,27 @@ public final class SequenceWindowFunction
             throws Exception {
         TimerService timers = ctx.timerService();
         SensorSequence s = sequence.value();
-        boolean arrival = order == ReadingOrder.ARRIVAL && (s == null || s.waiting == 0);
-        if (arrival
-                ? s != null && s.isBehind(r.timestamp)
-                : r.timestamp <= timers.currentWatermark()) {
-            if (arrival && s.isNewest(r.timestamp)) {
-                duplicates.inc();
-            } else {
-                late.inc();
-                ctx.output(LATE, r);
+        if (order == ReadingOrder.ARRIVAL && (s == null || s.waiting == 0)) {
+            boolean fresh = s == null;
+            if (fresh) {
+                s = new SensorSequence();
             }
+            if (!arrive(s, r, timers.currentProcessingTime(), ctx.getCurrentKey(), out::collect)) {
+                if (!s.isNewest(r.timestamp)) {
+                    ctx.output(LATE, r);
+                }
+                return;
+            }
+            if (fresh) {
+                s.idleTimerAt = s.deadline;
+                timers.registerEventTimeTimer(s.deadline);
+            }
+            sequence.update(s);
+            return;
+        }
+        if (r.timestamp <= timers.currentWatermark()) {
+            late.inc();
+            ctx.output(LATE, r);
             return;
         }
         long deadline = r.timestamp + idleTimeoutMillis;
@@ -144,7 +165,7 @@ public final class SequenceWindowFunction
             s.deadline = deadline;
             s.idleTimerAt = deadline;
             timers.registerEventTimeTimer(deadline);
-        } else if (!arrival && s.isWaiting(r.timestamp)) {
+        } else if (s.isWaiting(r.timestamp)) {
             // Everything already in the ring is at or behind the watermark, so a repeat of it was
             // caught as late above; only a reading still waiting can be repeated here.
             duplicates.inc();
@@ -152,12 +173,34 @@ public final class SequenceWindowFunction
         } else {
             s.deadline = Math.max(s.deadline, deadline);
         }
-        if (arrival) {
-            join(s, r, timers.currentProcessingTime(), ctx.getCurrentKey(), out);
-        } else if (s.add(new PendingReading(r, timers.currentProcessingTime()))) {
+        if (s.add(new PendingReading(r, timers.currentProcessingTime()))) {
             timers.registerEventTimeTimer(r.timestamp); // the earliest waiting reading's release
         }
         sequence.update(s);
+    }
+
+    /**
+     * Takes {@code r} into its sensor's sequence {@code s} in {@link ReadingOrder#ARRIVAL} order,
+     * for this function and for a caller that keeps the sequences itself (the SQL function; it
+     * calls {@link #bindMetrics} first): false, with {@code s} unchanged and the reading counted,
+     * when {@code s} already holds a reading at or after its time (a duplicate when at the newest
+     * reading's time, else late); else true, with the sensor's idle deadline moved and its window
+     * given to {@code out} once the ring has {@code minWindow} readings. A new sequence's idle
+     * timer is the caller's to set, at {@link SensorSequence#deadline}.
+     */
+    public boolean arrive(
+            SensorSequence s,
+            SensorReading r,
+            long ingestMillis,
+            String sensor,
+            Consumer<SensorWindow> out) {
+        if (s.isBehind(r.timestamp)) {
+            (s.isNewest(r.timestamp) ? duplicates : late).inc();
+            return false;
+        }
+        s.deadline = Math.max(s.deadline, r.timestamp + idleTimeoutMillis);
+        join(s, r, ingestMillis, sensor, out);
+        return true;
     }
 
     /** {@code r} into the sensor's ring, and its window out once the ring has {@code minWindow}. */
@@ -166,13 +209,13 @@ public final class SequenceWindowFunction
             SensorReading r,
             long ingestMillis,
             String sensor,
-            Collector<SensorWindow> out) {
+            Consumer<SensorWindow> out) {
         if (s.append(r, capacity())) {
             schemaChanges.inc();
         }
         if (s.ring.size >= minWindow) {
             windows.inc();
-            out.collect(s.ring.toWindow(sensor, ingestMillis, window, channels));
+            out.accept(s.ring.toWindow(sensor, ingestMillis, window, channels));
         }
     }
 
@@ -192,7 +235,7 @@ public final class SequenceWindowFunction
         int due = s.due(timers.currentWatermark());
         for (int i = 0; i < due; i++) {
             PendingReading p = s.pending[i];
-            join(s, p.reading, p.ingestMillis, ctx.getCurrentKey(), out);
+            join(s, p.reading, p.ingestMillis, ctx.getCurrentKey(), out::collect);
         }
         if (due > 0) {
             s.release(due);
