@@ -19,6 +19,7 @@ import io.sensorcast.cli.model.DoctorCommand;
 import io.sensorcast.cli.model.EvaluateCommand;
 import io.sensorcast.cli.model.PublishModelCommand;
 import io.sensorcast.cli.model.TrainCommand;
+import io.sensorcast.cli.sql.SqlCommand;
 import io.sensorcast.model.engine.KernelCheckException;
 import io.sensorcast.model.manifest.InvalidModelException;
 import java.io.PrintWriter;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Command;
             NabCommand.class,
             NabAblationCommand.class,
             DemoCommand.class,
+            SqlCommand.class,
             ClusterCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class

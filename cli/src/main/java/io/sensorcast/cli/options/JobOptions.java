@@ -8,11 +8,11 @@ import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -88,16 +88,28 @@ public final class JobOptions {
 
     /** A local (MiniCluster) environment with checkpointing on. */
     public StreamExecutionEnvironment environment(Configuration config) throws IOException {
-        if (!config.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(flink(config));
+    }
+
+    /**
+     * {@code config} with what a local (MiniCluster) job runs on: {@code --parallelism} (one per
+     * core by default), checkpoints every {@code --checkpoint-interval} to a directory removed when
+     * the JVM exits, unless {@code config} names one.
+     */
+    public Configuration flink(Configuration config) throws IOException {
+        Configuration c = new Configuration(config);
+        if (!c.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
             Path dir = Files.createTempDirectory("sensorcast-checkpoints");
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(() -> TempDirs.deleteQuietly(dir), "checkpoints"));
-            LocalJobs.checkpointsToFiles(config, dir);
+            LocalJobs.checkpointsToFiles(c, dir);
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        env.setParallelism(parallelism(Runtime.getRuntime().availableProcessors()));
-        Duration interval = OptionChecks.duration("--checkpoint-interval", checkpointInterval);
-        env.enableCheckpointing(interval.toMillis());
-        return env;
+        c.set(
+                CoreOptions.DEFAULT_PARALLELISM,
+                parallelism(Runtime.getRuntime().availableProcessors()));
+        c.set(
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                OptionChecks.duration("--checkpoint-interval", checkpointInterval));
+        return c;
     }
 }

@@ -1,0 +1,169 @@
+package io.sensorcast.cli.sql;
+
+import io.sensorcast.cli.options.JobOptions;
+import io.sensorcast.pipeline.store.ModelStore;
+import io.sensorcast.sql.SensorcastDetect;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ResultKind;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sensorcast sql}: a Flink SQL script, with {@code SENSORCAST_DETECT} registered. */
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a Flink SQL script on a Flink MiniCluster in this JVM (or on a running cluster"
+                    + " with --cluster), with SENSORCAST_DETECT registered as a function.",
+            "Statements run in order; a job's statement (INSERT, SELECT) runs to its end before"
+                    + " the next, so bound its sources (e.g. 'scan.bounded.mode' ="
+                    + " 'latest-offset') or stop it with Ctrl-C. In the script, ${bootstrap} is"
+                    + " --bootstrap and ${models} the --models root. Prints the rows each job"
+                    + " wrote. See docs/sql.md and examples/sql/."
+        })
+public final class SqlCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Mixin JobOptions job;
+
+    @Option(
+            names = "--file",
+            required = true,
+            paramLabel = "FILE",
+            description = "The SQL script: statements separated by ';'.")
+    Path file;
+
+    @Option(
+            names = "--cluster",
+            paramLabel = "HOST:PORT",
+            description =
+                    "The REST address of a running Flink cluster to submit the script's jobs to,"
+                            + " with --jar; the cluster's lib/ needs the table runtime and DJL (as"
+                            + " `sensorcast cluster start` lays it out).")
+    String cluster;
+
+    @Option(
+            names = "--jar",
+            paramLabel = "JAR",
+            description =
+                    "The jars shipped with each job to --cluster (default: the sql module's"
+                            + " sensorcast-sql.jar and the Kafka SQL connector beside it).")
+    List<Path> jars;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--file: no such file " + file);
+        }
+        List<String> statements =
+                SqlScript.statements(
+                        Files.readString(file),
+                        Map.of(
+                                "bootstrap",
+                                job.kafka.bootstrap(),
+                                "models",
+                                new ModelStore(job.models, 1).root()));
+        PrintWriter out = spec.commandLine().getOut();
+        TableEnvironment sql = TableEnvironment.create(settings());
+        sql.createTemporarySystemFunction(SensorcastDetect.NAME, SensorcastDetect.class);
+        for (String statement : statements) {
+            TableResult result = sql.executeSql(statement);
+            Optional<JobClient> client = result.getJobClient();
+            if (client.isEmpty()) {
+                if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT) {
+                    result.print();
+                }
+                continue;
+            }
+            RowsWritten.reset();
+            out.printf("job %s: %s%n", client.get().getJobID(), firstLine(statement));
+            out.flush();
+            Thread cancel = cancelOnShutdown(client.get());
+            if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT
+                    && !statement.regionMatches(true, 0, "INSERT", 0, 6)) {
+                result.print(); // a query: its rows to the console, until it ends
+            } else {
+                client.get().getJobExecutionResult().get();
+            }
+            Runtime.getRuntime().removeShutdownHook(cancel);
+            if (cluster == null) {
+                out.printf(
+                        "job %s: %d rows written%n", client.get().getJobID(), RowsWritten.total());
+            } else {
+                out.printf(
+                        "job %s finished; its rows written are on the cluster's web UI%n",
+                        client.get().getJobID());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Streaming mode, on a MiniCluster here or on {@code --cluster}. */
+    private EnvironmentSettings settings() throws Exception {
+        Configuration flink = job.flink(job.configuration());
+        if (cluster == null) {
+            RowsWritten.register(flink);
+        } else {
+            int colon = cluster.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException(
+                        "--cluster must be HOST:PORT (the REST port, 8081 by default), got "
+                                + cluster);
+            }
+            flink.set(DeploymentOptions.TARGET, "remote");
+            flink.set(RestOptions.ADDRESS, cluster.substring(0, colon));
+            flink.set(RestOptions.PORT, Integer.parseInt(cluster.substring(colon + 1)));
+            List<Path> shipped = jars != null ? jars : SqlJars.defaults();
+            for (Path jar : shipped) {
+                if (!Files.isRegularFile(jar)) {
+                    throw new IllegalArgumentException(
+                            "--jar: no such file "
+                                    + jar
+                                    + " (build it with ./mvnw -pl sql package)");
+                }
+            }
+            flink.set(
+                    PipelineOptions.JARS,
+                    shipped.stream().map(p -> p.toAbsolutePath().toUri().toString()).toList());
+        }
+        return EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(flink).build();
+    }
+
+    private static String firstLine(String statement) {
+        String line = statement.lines().findFirst().orElse("").strip();
+        return line.length() > 80 ? line.substring(0, 77) + "..." : line;
+    }
+
+    private static Thread cancelOnShutdown(JobClient client) {
+        Thread hook =
+                new Thread(
+                        () -> {
+                            try {
+                                client.cancel().get();
+                            } catch (Exception e) {
+                                // stopping anyway
+                            }
+                        },
+                        "sql-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+}
