@@ -5,6 +5,7 @@ import io.sensorcast.cli.evaluation.BenchCommand;
 import io.sensorcast.cli.evaluation.BenchJsonCommand;
 import io.sensorcast.cli.evaluation.BenchLiveCommand;
 import io.sensorcast.cli.evaluation.BenchModelCommand;
+import io.sensorcast.cli.evaluation.BenchSqlCommand;
 import io.sensorcast.cli.evaluation.BenchStateCommand;
 import io.sensorcast.cli.evaluation.DemoCommand;
 import io.sensorcast.cli.evaluation.NabAblationCommand;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Command;
             BenchJsonCommand.class,
             BenchLiveCommand.class,
             BenchStateCommand.class,
+            BenchSqlCommand.class,
             NabScoreCommand.class,
             TopicsCommand.class,
             NabCommand.class,

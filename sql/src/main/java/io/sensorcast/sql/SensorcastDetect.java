@@ -25,6 +25,7 @@ import org.apache.flink.table.annotation.ArgumentHint;
 import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ProcessTableFunction;
@@ -93,6 +94,9 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
 
     private static final String IDLE_TIMER = "idle";
 
+    /** The key of the sensor's one {@link DetectState} in its map view. */
+    private static final String STATE = "sensor";
+
     private transient Pipeline pipeline;
     private transient MetricGroup metrics;
 
@@ -138,7 +142,9 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
 
     public void eval(
             Context ctx,
-            @StateHint DetectState state,
+            // no TTL: the idle timer bounds the state, in event time, as in the job (a TTL on the
+            // heap backend also copied every entry it checked for expiry)
+            @StateHint(ttl = "0") MapView<String, DetectState> sensor,
             @ArgumentHint(
                             value = {
                                 ArgumentTrait.SET_SEMANTIC_TABLE,
@@ -153,7 +159,8 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
                     ColumnList valueColumns,
             @ArgumentHint(name = STORE, isOptional = true) String store,
             @ArgumentHint(name = MODEL_GROUPS, isOptional = true) String modelGroups,
-            @ArgumentHint(name = OPTIONS, isOptional = true) String options) {
+            @ArgumentHint(name = OPTIONS, isOptional = true) String options)
+            throws Exception {
         Pipeline p = pipeline;
         if (p == null) {
             p =
@@ -169,11 +176,13 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
             p.invalid.inc();
             return;
         }
-        SensorSequence s = state.sequence;
-        boolean fresh = s == null;
+        DetectState state = sensor.get(STATE);
+        boolean fresh = state == null;
         if (fresh) {
-            s = new SensorSequence();
+            state = new DetectState();
+            state.sequence = new SensorSequence();
         }
+        SensorSequence s = state.sequence;
         p.window.clear();
         long now = System.currentTimeMillis();
         if (!p.sequence.arrive(s, r, now, r.sensor, p.window::add)) {
@@ -184,8 +193,8 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
             s.idleTimerAt = s.deadline;
             ctx.timeContext(Long.class).registerOnTime(IDLE_TIMER, s.deadline);
         }
-        state.sequence = s;
         if (p.window.isEmpty()) {
+            sensor.put(STATE, state);
             return; // fewer readings than a first window needs
         }
         p.poller.follow(p.model, groupOf(p, r.sensor));
@@ -195,21 +204,24 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
         p.published.clear();
         p.scorer.process(scoring, next, now, p.counts, p.published::add);
         state.scoring = scoring;
+        sensor.put(STATE, state); // the object itself on the heap; serialized once on RocksDB
         emit(p.published);
     }
 
     /** A sensor silent for the idle timeout loses its state, as in the job. */
-    public void onTimer(OnTimerContext ctx, DetectState state) {
-        SensorSequence s = state.sequence;
-        if (s == null) {
+    public void onTimer(OnTimerContext ctx, MapView<String, DetectState> sensor) throws Exception {
+        DetectState state = sensor.get(STATE);
+        if (state == null) {
             return;
         }
+        SensorSequence s = state.sequence;
         long at = ctx.timeContext(Long.class).time();
         if (s.deadline <= at) {
             ctx.clearAll();
         } else {
             s.idleTimerAt = s.deadline;
             ctx.timeContext(Long.class).registerOnTime(IDLE_TIMER, s.deadline);
+            sensor.put(STATE, state);
         }
     }
 

@@ -6,11 +6,11 @@ public final class SqlScripts {
     private SqlScripts() {}
 
     /**
-     * A table over the readings topic in its JSON format ({@code sensor}, {@code ts} as an ISO-8601
+     * A table over a readings topic in its JSON format ({@code sensor}, {@code ts} as an ISO-8601
      * instant, {@code value}), with a watermark 30 s behind, bounded at the offsets latest when the
      * query starts.
      */
-    public static String readingsTable(String name, String bootstrapServers) {
+    public static String readingsTable(String name, String bootstrapServers, String topic) {
         return "CREATE TEMPORARY TABLE "
                 + name
                 + " (\n"
@@ -20,7 +20,9 @@ public final class SqlScripts {
                 + "  WATERMARK FOR ts AS ts - INTERVAL '30' SECOND\n"
                 + ") WITH (\n"
                 + "  'connector' = 'kafka',\n"
-                + "  'topic' = 'sensorcast.readings',\n"
+                + "  'topic' = '"
+                + topic
+                + "',\n"
                 + "  'properties.bootstrap.servers' = '"
                 + bootstrapServers
                 + "',\n"

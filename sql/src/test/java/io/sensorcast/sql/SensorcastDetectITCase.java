@@ -89,7 +89,9 @@ class SensorcastDetectITCase {
             TableEnvironment sql = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
             sql.getConfig().set("parallelism.default", "2");
             sql.createTemporarySystemFunction(SensorcastDetect.NAME, SensorcastDetect.class);
-            sql.executeSql(SqlScripts.readingsTable("readings", kafka.bootstrapServers()));
+            sql.executeSql(
+                    SqlScripts.readingsTable(
+                            "readings", kafka.bootstrapServers(), "sensorcast.readings"));
             TableResult result =
                     sql.executeSql(
                             "SELECT sensor, rowtime, target, score, alert_score, is_anomaly,"

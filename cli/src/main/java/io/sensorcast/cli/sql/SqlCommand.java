@@ -119,6 +119,11 @@ public final class SqlCommand implements Callable<Integer> {
     /** Streaming mode, on a MiniCluster here or on {@code --cluster}. */
     private EnvironmentSettings settings() throws Exception {
         Configuration flink = job.flink(job.configuration());
+        if (!flink.containsKey(PipelineOptions.OBJECT_REUSE.key())) {
+            // SQL's operators do not hold on to records they passed on (ForecastJob does the
+            // same); without it every record is copied between chained operators
+            flink.set(PipelineOptions.OBJECT_REUSE, true);
+        }
         if (cluster == null) {
             RowsWritten.register(flink);
         } else {

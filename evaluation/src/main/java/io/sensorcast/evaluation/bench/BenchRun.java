@@ -149,6 +149,49 @@ public record BenchRun(
                 fed == null ? List.of() : fed.warmUp());
     }
 
+    /** A bounded job, run to its end on a MiniCluster in this JVM. */
+    @FunctionalInterface
+    public interface Job {
+        void run() throws Exception;
+    }
+
+    /**
+     * Measures {@code job} (bounded, on a MiniCluster of {@code flink} with {@link
+     * JobMetricsReporter} registered) by the {@code forecasts} counters of this JVM's jobs, as
+     * {@link #measure} measures ForecastJob: the SQL function registers the same counters.
+     */
+    public static BenchRun measure(Configuration flink, Job job, long expected, PrintWriter out)
+            throws Exception {
+        JobMetricsReporter.reset();
+        List<long[]> progress = new CopyOnWriteArrayList<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(
+                () -> progress.add(sample(JobMetricsReporter.forecasts())),
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        try {
+            job.run();
+        } finally {
+            sampler.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long n = JobMetricsReporter.forecasts();
+        progress.add(sample(n));
+        if (n < expected) {
+            out.printf(Locale.ROOT, "WARNING: %d of %d windows were forecast%n", n, expected);
+        }
+        return of(
+                checkpointMillis(flink),
+                progress,
+                0,
+                n,
+                JobMetricsReporter.baselineForecasts(),
+                seconds,
+                List.of());
+    }
+
     /**
      * Runs the job, bounded when {@code feed} is null, else while {@code feed} publishes and until
      * the forecasts it is due are counted (or ten minutes), sampling the forecast counters into
