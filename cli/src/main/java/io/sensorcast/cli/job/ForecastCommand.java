@@ -55,7 +55,7 @@ public final class ForecastCommand implements Callable<Integer> {
                     config.get(KafkaOptions.FORECASTS_TOPIC),
                     job.models);
             out.flush();
-            cancelOnShutdown(client);
+            JobOptions.cancelOnShutdown(client);
             client.getJobExecutionResult().get();
             return 0;
         } finally {
@@ -73,20 +73,5 @@ public final class ForecastCommand implements Callable<Integer> {
         job.kafka.bootstrap = broker.bootstrapServers();
         out.println("embedded Kafka broker (KRaft) at " + broker.bootstrapServers());
         return broker;
-    }
-
-    /** Ctrl-C cancels the job. */
-    private static void cancelOnShutdown(JobClient client) {
-        Thread hook =
-                new Thread(
-                        () -> {
-                            try {
-                                client.cancel().get();
-                            } catch (Exception e) {
-                                // stopping anyway
-                            }
-                        },
-                        "forecast-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
     }
 }

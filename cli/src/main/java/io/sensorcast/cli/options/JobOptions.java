@@ -112,4 +112,20 @@ public final class JobOptions {
                 OptionChecks.duration("--checkpoint-interval", checkpointInterval));
         return c;
     }
+
+    /** Has Ctrl-C cancel {@code client}'s job; returns the hook, for removal once it ended. */
+    public static Thread cancelOnShutdown(org.apache.flink.core.execution.JobClient client) {
+        Thread hook =
+                new Thread(
+                        () -> {
+                            try {
+                                client.cancel().get();
+                            } catch (Exception e) {
+                                // stopping anyway
+                            }
+                        },
+                        "job-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
 }

@@ -95,7 +95,7 @@ public final class SqlCommand implements Callable<Integer> {
             RowsWritten.reset();
             out.printf("job %s: %s%n", client.get().getJobID(), firstLine(statement));
             out.flush();
-            Thread cancel = cancelOnShutdown(client.get());
+            Thread cancel = JobOptions.cancelOnShutdown(client.get());
             if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT
                     && !statement.regionMatches(true, 0, "INSERT", 0, 6)) {
                 result.print(); // a query: its rows to the console, until it ends
@@ -155,20 +155,5 @@ public final class SqlCommand implements Callable<Integer> {
     private static String firstLine(String statement) {
         String line = statement.lines().findFirst().orElse("").strip();
         return line.length() > 80 ? line.substring(0, 77) + "..." : line;
-    }
-
-    private static Thread cancelOnShutdown(JobClient client) {
-        Thread hook =
-                new Thread(
-                        () -> {
-                            try {
-                                client.cancel().get();
-                            } catch (Exception e) {
-                                // stopping anyway
-                            }
-                        },
-                        "sql-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
     }
 }

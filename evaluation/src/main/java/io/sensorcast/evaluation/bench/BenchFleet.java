@@ -61,6 +61,14 @@ public record BenchFleet(int sensors, int window, int perSensor) {
         return series;
     }
 
+    /** The bundled NAB realKnownCause series, the fleet benches' readings. */
+    public static List<List<SensorReading>> realKnownCause() throws IOException {
+        return series(
+                nabFiles(
+                        io.sensorcast.evaluation.BundledData.dir()
+                                .resolve("nab/data/realKnownCause")));
+    }
+
     /** Readings per sensor and pass: its first window and then one for each forecast. */
     public int length() {
         return window + perSensor - 1;

@@ -3,7 +3,6 @@ package io.sensorcast.evaluation.bench;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.Pacing;
-import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.evaluation.stack.LocalStack;
 import io.sensorcast.sql.SensorcastDetect;
 import io.sensorcast.sql.SqlScripts;
@@ -55,9 +54,7 @@ public final class SqlBench {
 
     /** Runs the rounds; prints each and returns the figures. */
     public Map<String, Object> run() throws Exception {
-        List<List<SensorReading>> series =
-                BenchFleet.series(
-                        BenchFleet.nabFiles(BundledData.dir().resolve("nab/data/realKnownCause")));
+        List<List<SensorReading>> series = BenchFleet.realKnownCause();
         List<Round> rounds = new ArrayList<>();
         try (LocalStack stack = LocalStack.start("bench-sql")) {
             String warmUp = replay(stack, series, Math.min(500, s.sensors()), "warm-up");

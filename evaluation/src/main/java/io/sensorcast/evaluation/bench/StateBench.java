@@ -4,7 +4,6 @@ import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.KafkaOptions;
 import io.sensorcast.connectors.replay.Pacing;
 import io.sensorcast.connectors.replay.Replayer;
-import io.sensorcast.evaluation.BundledData;
 import io.sensorcast.evaluation.stack.LocalStack;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -151,9 +150,7 @@ public final class StateBench {
 
     /** Runs every fleet size on every backend; prints the table and returns its figures. */
     public Map<String, Object> run() throws Exception {
-        List<List<SensorReading>> series =
-                BenchFleet.series(
-                        BenchFleet.nabFiles(BundledData.dir().resolve("nab/data/realKnownCause")));
+        List<List<SensorReading>> series = BenchFleet.realKnownCause();
         List<Run> runs = new ArrayList<>();
         try (LocalStack stack = LocalStack.start("bench-state")) {
             // the JIT compiles the broker's, Flink's and the job's code in a first run; a small
