@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorcast.connectors.format.ForecastRecord;
 import io.sensorcast.connectors.format.RetrainReport;
+import io.sensorcast.connectors.format.ScoreRecord;
 import io.sensorcast.connectors.format.SensorReading;
 import io.sensorcast.connectors.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.connectors.replay.Pacing;
@@ -18,6 +19,8 @@ import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
+import io.sensorcast.sql.SensorcastDetect;
+import io.sensorcast.sql.SqlScripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -35,6 +39,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * and replaced loses and duplicates no forecast; a second job on the same TaskManager JVMs, stopped
  * with a savepoint and resumed, runs libtorch again without native-library errors; a retraining
  * round runs through Flink's CLI; the JobManager SIGKILLed under a third job, restarted, and the
- * job resubmitted from its retained checkpoint loses and duplicates no forecast either. The third
- * job's forecasts topic is set only in the cluster's config.yaml.
+ * job resubmitted from its retained checkpoint loses and duplicates no forecast either. Between the
+ * second job and the retraining round, SENSORCAST_DETECT runs on the cluster from a SQL statement
+ * and flags the readings the first job flagged. The third job's forecasts topic is set only in the
+ * cluster's config.yaml.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StandaloneClusterITCase {
@@ -232,6 +240,26 @@ class StandaloneClusterITCase {
             assertThat(rest.state(resumed)).isEqualTo("RUNNING");
             rest.cancel(resumed);
             KafkaJobs.await("cancelled", START, () -> rest.state(resumed).equals("CANCELED"));
+
+            // 2b. The SQL function on the cluster: planned here, run there with sensorcast-sql.jar
+            // and the Kafka connector and client shipped (DJL from the cluster's lib/, as for the
+            // job
+            // jar), over the first job's readings and models, flags what the first job flagged.
+            Set<String> sqlAlerts =
+                    sqlAlerts(kafka, Integer.parseInt(settings.get("rest.port")), models);
+            Set<String> jobAlerts = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> r :
+                    Topics.readCommitted(
+                            kafka.bootstrapServers(),
+                            "first.anomalies",
+                            Integer.MAX_VALUE,
+                            Duration.ofSeconds(5))) {
+                ScoreRecord a = JsonFormats.mapper().readValue(r.value(), ScoreRecord.class);
+                jobAlerts.add(a.sensor() + "@" + Instant.parse(a.targetTs()).toEpochMilli());
+            }
+            assertThat(jobAlerts).isNotEmpty();
+            assertThat(sqlAlerts).isEqualTo(jobAlerts);
+            LOG.info("SQL on the cluster: the {} alerts of the first job", sqlAlerts.size());
 
             // 3. A retraining round through Flink's own CLI (as the Kubernetes CronJob runs it),
             // training with libtorch in those JVMs' third and fourth job classloaders.
@@ -464,6 +492,71 @@ class StandaloneClusterITCase {
                                 JsonFormats.reading(flush)));
             }
         }
+    }
+
+    /**
+     * Runs an INSERT of {@code SENSORCAST_DETECT}'s flagged rows over the readings topic (bounded)
+     * into a Kafka table, on the cluster at {@code restPort}; returns them as sensor@time.
+     */
+    private static Set<String> sqlAlerts(EmbeddedKafkaBroker kafka, int restPort, Path models)
+            throws Exception {
+        Path sql = TARGET.resolve("../../sql/target").normalize();
+        org.apache.flink.configuration.Configuration flink =
+                new org.apache.flink.configuration.Configuration();
+        flink.setString("execution.target", "remote");
+        flink.setString("rest.address", "localhost");
+        flink.setString("rest.port", Integer.toString(restPort));
+        flink.setString("parallelism.default", "2");
+        flink.set(
+                org.apache.flink.configuration.PipelineOptions.JARS,
+                List.of(
+                        sql.resolve("sensorcast-sql.jar").toUri().toString(),
+                        sql.resolve("sql-lib/flink-connector-kafka.jar").toUri().toString(),
+                        sql.resolve("sql-lib/kafka-clients.jar").toUri().toString()));
+        TableEnvironment t =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inStreamingMode()
+                                .withConfiguration(flink)
+                                .build());
+        t.executeSql(
+                "CREATE TEMPORARY SYSTEM FUNCTION SENSORCAST_DETECT AS '"
+                        + SensorcastDetect.class.getName()
+                        + "'");
+        t.executeSql(
+                SqlScripts.readingsTable(
+                        "readings", kafka.bootstrapServers(), "sensorcast.readings"));
+        t.executeSql(
+                "CREATE TEMPORARY TABLE alerts (sensor STRING, ts TIMESTAMP_LTZ(3), score DOUBLE)"
+                        + " WITH ('connector' = 'kafka', 'topic' = 'sql.alerts',"
+                        + " 'properties.bootstrap.servers' = '"
+                        + kafka.bootstrapServers()
+                        + "', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')");
+        t.executeSql(
+                        "INSERT INTO alerts SELECT sensor, rowtime, score FROM SENSORCAST_DETECT("
+                                + " input => TABLE readings PARTITION BY sensor, on_time =>"
+                                + " DESCRIPTOR(ts), uid => 'detect', store => '"
+                                + models
+                                + "', options => 'sensorcast.forecast.history="
+                                + WINDOW
+                                + "; sensorcast.forecast.min-window="
+                                + WINDOW
+                                + "') WHERE is_anomaly")
+                .await(5, TimeUnit.MINUTES);
+        Set<String> alerts = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r :
+                Topics.readCommitted(
+                        kafka.bootstrapServers(),
+                        "sql.alerts",
+                        Integer.MAX_VALUE,
+                        Duration.ofSeconds(5))) {
+            var row = JsonFormats.mapper().readTree(r.value());
+            alerts.add(
+                    row.path("sensor").asText()
+                            + "@"
+                            + Instant.parse(row.path("ts").asText()).toEpochMilli());
+        }
+        return alerts;
     }
 
     private static void awaitRunning(FlinkRest rest, String job, int parallelism)

@@ -64,7 +64,7 @@ public final class SqlCommand implements Callable<Integer> {
             paramLabel = "JAR",
             description =
                     "The jars shipped with each job to --cluster (default: the sql module's"
-                            + " sensorcast-sql.jar and the Kafka SQL connector beside it).")
+                            + " sensorcast-sql.jar, the Kafka connector and client beside it).")
     List<Path> jars;
 
     @Override

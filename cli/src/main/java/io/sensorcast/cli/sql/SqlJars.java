@@ -8,7 +8,10 @@ final class SqlJars {
 
     private SqlJars() {}
 
-    /** {@code sql/target/sensorcast-sql.jar} and the Kafka SQL connector beside it. */
+    /**
+     * {@code sql/target/sensorcast-sql.jar} and the Kafka connector and client beside it, unshaded
+     * as on this JVM's classpath: a plan made here names their classes as this JVM knows them.
+     */
     static List<Path> defaults() {
         Path target =
                 Path.of(System.getProperty("sensorcast.home", "."))
@@ -16,6 +19,7 @@ final class SqlJars {
                         .resolve("sql/target");
         return List.of(
                 target.resolve("sensorcast-sql.jar"),
-                target.resolve("sql-lib/flink-sql-connector-kafka.jar"));
+                target.resolve("sql-lib/flink-connector-kafka.jar"),
+                target.resolve("sql-lib/kafka-clients.jar"));
     }
 }
