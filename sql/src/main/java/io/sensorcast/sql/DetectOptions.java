@@ -6,7 +6,6 @@ import io.sensorcast.pipeline.job.JobConfiguration;
 import io.sensorcast.pipeline.operators.ReadingOrder;
 import io.sensorcast.pipeline.store.ModelStoreOptions;
 import java.io.IOException;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +22,7 @@ import org.apache.flink.util.TimeUtils;
  * line or separated by {@code ;}. The same keys, defaults and checks as the job: a bad value fails
  * naming its key and the allowed range.
  */
-final class DetectOptions implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+final class DetectOptions {
 
     /** How often the function looks in the model store for newer versions of its groups. */
     static final ConfigOption<Duration> MODEL_POLL_INTERVAL =
@@ -37,11 +34,11 @@ final class DetectOptions implements Serializable {
                                     + " of the groups it serves; a new version serves from the"
                                     + " next row after it has loaded.");
 
-    final Map<String, String> entries;
     final Duration modelPoll;
+    private final ForecastSettings settings;
 
-    private DetectOptions(Map<String, String> entries, Duration modelPoll) {
-        this.entries = entries;
+    private DetectOptions(ForecastSettings settings, Duration modelPoll) {
+        this.settings = settings;
         this.modelPoll = modelPoll;
     }
 
@@ -97,8 +94,9 @@ final class DetectOptions implements Serializable {
                                 + "'");
             }
         }
-        DetectOptions parsed = new DetectOptions(entries, poll);
-        ForecastSettings settings = parsed.settings();
+        Configuration config = Configuration.fromMap(entries);
+        JobConfiguration.checkKeys(config);
+        ForecastSettings settings = ForecastSettings.of(config);
         if (settings.order() != ReadingOrder.ARRIVAL) {
             throw new IllegalArgumentException(
                     ForecastOptions.READING_ORDER.key()
@@ -106,19 +104,16 @@ final class DetectOptions implements Serializable {
                             + " is allowed, got "
                             + settings.order());
         }
-        return parsed;
+        return new DetectOptions(settings, poll);
     }
 
-    /** The job's settings of these options. */
+    /** The job's settings of these options, read and checked once by {@link #parse}. */
     ForecastSettings settings() {
-        Configuration config = Configuration.fromMap(entries);
-        JobConfiguration.checkKeys(config);
-        return ForecastSettings.of(config);
+        return settings;
     }
 
     /** Fails when the store's file system cannot be reached (a missing directory is no model). */
     void checkStoreReachable() {
-        ForecastSettings settings = settings();
         try {
             settings.store().groups();
         } catch (IOException | RuntimeException e) {

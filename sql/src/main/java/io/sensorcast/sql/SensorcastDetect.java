@@ -197,7 +197,7 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
             sensor.put(STATE, state);
             return; // fewer readings than a first window needs
         }
-        p.poller.follow(p.model, groupOf(p, r.sensor));
+        p.poller.follow(p.model.groupOf(r.sensor));
         p.poller.deliver(p.model);
         WindowForecast next = p.model.apply(p.window).get(0);
         SensorScoring scoring = state.scoring == null ? new SensorScoring() : state.scoring;
@@ -223,10 +223,6 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
             ctx.timeContext(Long.class).registerOnTime(IDLE_TIMER, s.deadline);
             sensor.put(STATE, state);
         }
-    }
-
-    private static String groupOf(Pipeline p, String sensor) {
-        return p.model.groupOf(sensor);
     }
 
     /** The reading of {@code row}, or null when a value is missing or not finite. */
@@ -417,7 +413,7 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
         }
 
         /** Starts following {@code group} (the model's first use loads its newest version). */
-        void follow(ModelForecastFunction model, String group) {
+        void follow(String group) {
             if (groups.add(group)) {
                 if (timer == null) {
                     timer =
