@@ -36,6 +36,13 @@ public record ClusterJars(Path flinkLib, Path djlLib, Path jobJar) {
         return this;
     }
 
+    /**
+     * What a Flink distribution keeps in {@code opt/}, beside {@code lib/}: the SQL Gateway's jar.
+     */
+    public Path flinkOpt() {
+        return flinkLib.resolveSibling("flink-opt");
+    }
+
     /** The JobManager's and TaskManagers' classpath: Flink's lib, then DJL's. */
     public String classpath() {
         return flinkLib.toAbsolutePath()

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,17 +40,17 @@ public final class FlinkRest implements AutoCloseable {
     /** A job as the cluster lists it. */
     public record Job(String id, String name, String state) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonHttp.JSON;
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
     private final URI base;
-    private final HttpClient http;
+    private final JsonHttp http;
     private RestClusterClient<StandaloneClusterId> client; // made on first use
 
     public FlinkRest(URI base) {
         this.base = base;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = new JsonHttp(base, "Flink REST endpoint");
     }
 
     public URI base() {
@@ -100,12 +97,12 @@ public final class FlinkRest implements AutoCloseable {
             throw new UncheckedIOException("cannot read job jar " + jar, e);
         }
         HttpRequest request =
-                HttpRequest.newBuilder(base.resolve("/jars/upload"))
+                http.request("/jars/upload")
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                         .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, body, tail)))
                         .timeout(Duration.ofMinutes(2))
                         .build();
-        String stored = send(request).path("filename").asText();
+        String stored = http.send(request).path("filename").asText();
         return Path.of(stored).getFileName().toString();
     }
 
@@ -261,50 +258,10 @@ public final class FlinkRest implements AutoCloseable {
     }
 
     private JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+        return http.get(path);
     }
 
     private JsonNode post(String path, JsonNode body) {
-        return send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                        .build());
-    }
-
-    private JsonNode send(HttpRequest request) {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new UncheckedIOException("Flink REST endpoint " + base + " is not reachable", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    request.method() + " " + request.uri() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during " + request.uri(), e);
-        }
-        JsonNode json;
-        try {
-            json =
-                    response.body().isEmpty()
-                            ? JSON.createObjectNode()
-                            : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    request.uri() + " answered " + response.statusCode() + ": " + response.body());
-        }
-        if (response.statusCode() >= 400) {
-            throw new IllegalStateException(
-                    request.method()
-                            + " "
-                            + request.uri()
-                            + " answered "
-                            + response.statusCode()
-                            + ": "
-                            + json.path("errors"));
-        }
-        return json;
+        return http.post(path, body);
     }
 }

@@ -1,5 +1,6 @@
 package io.sensorcast.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,11 +41,13 @@ import org.apache.flink.configuration.RestOptions;
 public final class StandaloneCluster {
 
     public static final String JOB_MANAGER = "jobmanager";
+    public static final String SQL_GATEWAY = "sql-gateway";
 
     static final String JM_MAIN =
             "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TM_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     static final String CLI_MAIN = "org.apache.flink.client.cli.CliFrontend";
+    static final String SQL_GATEWAY_MAIN = "org.apache.flink.table.gateway.SqlGateway";
     private static final String BASH_JAVA_UTILS =
             "org.apache.flink.runtime.util.bash.BashJavaUtils";
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
@@ -248,6 +251,54 @@ public final class StandaloneCluster {
         return pb.start();
     }
 
+    /**
+     * Starts Flink's SQL Gateway (what {@code bin/sql-gateway.sh start} runs) with its REST
+     * endpoint on {@code localhost:port}, submitting to this cluster; returns the endpoint once it
+     * answers. It runs on the cluster's classpath plus {@link ClusterJars#flinkOpt()}, so a
+     * session's {@code ADD JAR} of sensorcast-sql.jar finds DJL parent-first, as the job jar does.
+     * It is a member: {@link #stop} stops it with the others.
+     */
+    public URI startSqlGateway(int port, Duration timeout)
+            throws IOException, InterruptedException {
+        if (running(SQL_GATEWAY).isPresent()) {
+            throw new IllegalStateException(SQL_GATEWAY + " is already running in " + home);
+        }
+        Path opt = jars.flinkOpt();
+        if (!Files.isDirectory(opt)) {
+            throw new IllegalStateException(
+                    opt
+                            + " is missing: build it with './mvnw -B -DskipTests -pl deploy -am package'");
+        }
+        List<String> cmd =
+                jvm(
+                        SQL_GATEWAY,
+                        List.of("-D" + MEMBER_PROPERTY + "=" + SQL_GATEWAY),
+                        CoreOptions.FLINK_SQL_GATEWAY_JVM_OPTIONS.key(),
+                        SQL_GATEWAY_MAIN,
+                        jars.classpath()
+                                + File.pathSeparator
+                                + opt.toAbsolutePath()
+                                + File.separator
+                                + "*");
+        cmd.add("-Dsql-gateway.endpoint.rest.address=localhost");
+        cmd.add("-Dsql-gateway.endpoint.rest.bind-address=localhost");
+        cmd.add("-Dsql-gateway.endpoint.rest.port=" + port);
+        cmd.add("-Dexecution.target=remote");
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd)
+                        .directory(home.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(out(SQL_GATEWAY).toFile()));
+        pb.environment().put("FLINK_CONF_DIR", conf().toString());
+        Process p = pb.start();
+        Files.writeString(pidFile(SQL_GATEWAY), Long.toString(p.pid()));
+        URI endpoint = URI.create("http://localhost:" + port);
+        SqlGatewayRest gateway = new SqlGatewayRest(endpoint);
+        await(SQL_GATEWAY, p, timeout, gateway::isUp);
+        return endpoint;
+    }
+
     /** The members started in this home, JobManager first, alive or not. */
     public List<Member> members() {
         Path pids = home.resolve("pids");
@@ -359,6 +410,15 @@ public final class StandaloneCluster {
      */
     private List<String> jvm(
             String name, List<String> flags, String roleOptionsKey, String mainClass) {
+        return jvm(name, flags, roleOptionsKey, mainClass, jars.classpath());
+    }
+
+    private List<String> jvm(
+            String name,
+            List<String> flags,
+            String roleOptionsKey,
+            String mainClass,
+            String classpath) {
         Configuration config = configuration();
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
@@ -368,7 +428,7 @@ public final class StandaloneCluster {
         cmd.add("-Dlog.file=" + log(name));
         cmd.add("-Dlog4j.configurationFile=" + conf().resolve("log4j.properties").toUri());
         cmd.add("-classpath");
-        cmd.add(jars.classpath());
+        cmd.add(classpath);
         cmd.add(mainClass);
         return cmd;
     }

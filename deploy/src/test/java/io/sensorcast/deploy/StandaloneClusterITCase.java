@@ -39,8 +39,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.TableEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,9 +57,9 @@ import org.slf4j.LoggerFactory;
  * with a savepoint and resumed, runs libtorch again without native-library errors; a retraining
  * round runs through Flink's CLI; the JobManager SIGKILLed under a third job, restarted, and the
  * job resubmitted from its retained checkpoint loses and duplicates no forecast either. Between the
- * second job and the retraining round, SENSORCAST_DETECT runs on the cluster from a SQL statement
- * and flags the readings the first job flagged. The third job's forecasts topic is set only in the
- * cluster's config.yaml.
+ * second job and the retraining round, the shipped SQL script, submitted through Flink's SQL
+ * Gateway, flags the readings the first job flagged. The third job's forecasts topic is set only in
+ * the cluster's config.yaml.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class StandaloneClusterITCase {
@@ -241,12 +239,11 @@ class StandaloneClusterITCase {
             rest.cancel(resumed);
             KafkaJobs.await("cancelled", START, () -> rest.state(resumed).equals("CANCELED"));
 
-            // 2b. The SQL function on the cluster: planned here, run there with sensorcast-sql.jar
-            // and the Kafka connector and client shipped (DJL from the cluster's lib/, as for the
-            // job
-            // jar), over the first job's readings and models, flags what the first job flagged.
-            Set<String> sqlAlerts =
-                    sqlAlerts(kafka, Integer.parseInt(settings.get("rest.port")), models);
+            // 2b. The shipped examples/sql/detect.sql through Flink's SQL Gateway, as a SQL user
+            // submits it: the session adds sensorcast-sql.jar and the Kafka connector and client
+            // (DJL from the cluster's lib/, as for the job jar); over the first job's readings and
+            // models it flags what the first job flagged.
+            Set<String> sqlAlerts = sqlAlerts(cluster, kafka, models);
             Set<String> jobAlerts = new HashSet<>();
             for (ConsumerRecord<byte[], byte[]> r :
                     Topics.readCommitted(
@@ -495,59 +492,78 @@ class StandaloneClusterITCase {
     }
 
     /**
-     * Runs an INSERT of {@code SENSORCAST_DETECT}'s flagged rows over the readings topic (bounded)
-     * into a Kafka table, on the cluster at {@code restPort}; returns them as sensor@time.
+     * Starts the SQL Gateway beside the cluster and runs {@code examples/sql/detect.sql} through
+     * its REST API, in one session: {@code ADD JAR} of the sql module's jars, the function, then
+     * the script's statements (its INSERT runs on the cluster until the bounded readings end);
+     * returns the alerts it wrote as sensor@time. The script's only change is the options the first
+     * job ran with (windows of {@link #WINDOW}, complete ones only).
      */
-    private static Set<String> sqlAlerts(EmbeddedKafkaBroker kafka, int restPort, Path models)
-            throws Exception {
-        Path sql = TARGET.resolve("../../sql/target").normalize();
-        org.apache.flink.configuration.Configuration flink =
-                new org.apache.flink.configuration.Configuration();
-        flink.setString("execution.target", "remote");
-        flink.setString("rest.address", "localhost");
-        flink.setString("rest.port", Integer.toString(restPort));
-        flink.setString("parallelism.default", "2");
-        flink.set(
-                org.apache.flink.configuration.PipelineOptions.JARS,
+    private static Set<String> sqlAlerts(
+            StandaloneCluster cluster, EmbeddedKafkaBroker kafka, Path models) throws Exception {
+        Path root = TARGET.resolve("../..").normalize();
+        Path sql = root.resolve("sql/target");
+        String script =
+                Files.readString(root.resolve("examples/sql/detect.sql"))
+                        .replace(
+                                "store => '${models}'",
+                                "store => '${models}', options =>"
+                                        + " 'sensorcast.forecast.history="
+                                        + WINDOW
+                                        + "; sensorcast.forecast.min-window="
+                                        + WINDOW
+                                        + "'");
+        List<String> statements = new ArrayList<>();
+        for (String jar :
                 List.of(
-                        sql.resolve("sensorcast-sql.jar").toUri().toString(),
-                        sql.resolve("sql-lib/flink-connector-kafka.jar").toUri().toString(),
-                        sql.resolve("sql-lib/kafka-clients.jar").toUri().toString()));
-        TableEnvironment t =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(flink)
-                                .build());
-        t.executeSql(
-                "CREATE TEMPORARY SYSTEM FUNCTION SENSORCAST_DETECT AS '"
+                        "sensorcast-sql.jar",
+                        "sql-lib/flink-connector-kafka.jar",
+                        "sql-lib/kafka-clients.jar")) {
+            statements.add("ADD JAR '" + sql.resolve(jar) + "'");
+        }
+        statements.add(
+                "CREATE TEMPORARY SYSTEM FUNCTION "
+                        + SensorcastDetect.NAME
+                        + " AS '"
                         + SensorcastDetect.class.getName()
                         + "'");
-        t.executeSql(
-                SqlScripts.readingsTable(
-                        "readings", kafka.bootstrapServers(), "sensorcast.readings"));
-        t.executeSql(
-                "CREATE TEMPORARY TABLE alerts (sensor STRING, ts TIMESTAMP_LTZ(3), score DOUBLE)"
-                        + " WITH ('connector' = 'kafka', 'topic' = 'sql.alerts',"
-                        + " 'properties.bootstrap.servers' = '"
-                        + kafka.bootstrapServers()
-                        + "', 'format' = 'json', 'json.timestamp-format.standard' = 'ISO-8601')");
-        t.executeSql(
-                        "INSERT INTO alerts SELECT sensor, rowtime, score FROM SENSORCAST_DETECT("
-                                + " input => TABLE readings PARTITION BY sensor, on_time =>"
-                                + " DESCRIPTOR(ts), uid => 'detect', store => '"
-                                + models
-                                + "', options => 'sensorcast.forecast.history="
-                                + WINDOW
-                                + "; sensorcast.forecast.min-window="
-                                + WINDOW
-                                + "') WHERE is_anomaly")
-                .await(5, TimeUnit.MINUTES);
+        statements.addAll(
+                SqlScripts.statements(
+                        script,
+                        Map.of(
+                                "bootstrap",
+                                kafka.bootstrapServers(),
+                                "models",
+                                models.toString())));
+
+        SqlGatewayRest gateway = new SqlGatewayRest(cluster.startSqlGateway(freePort(), START));
+        String session = gateway.openSession(Map.of());
+        String job = null;
+        for (String statement : statements) {
+            List<SqlGatewayRest.Row> rows = gateway.execute(session, statement, START);
+            if (statement.startsWith("INSERT")) {
+                job = rows.get(0).fields().get(0).asText();
+            }
+        }
+        gateway.closeSession(session);
+        assertThat(job).as("the INSERT's job ID").isNotNull();
+        FlinkRest rest = cluster.rest();
+        String id = job;
+        KafkaJobs.await(
+                "SQL job " + id + " finished",
+                Duration.ofMinutes(4),
+                () -> {
+                    String state = rest.state(id);
+                    if (state.equals("FAILED")) {
+                        throw new IllegalStateException(
+                                "SQL job failed: " + rest.exceptions(id).path("root-exception"));
+                    }
+                    return state.equals("FINISHED");
+                });
         Set<String> alerts = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r :
                 Topics.readCommitted(
                         kafka.bootstrapServers(),
-                        "sql.alerts",
+                        "sensorcast.sql-alerts",
                         Integer.MAX_VALUE,
                         Duration.ofSeconds(5))) {
             var row = JsonFormats.mapper().readTree(r.value());

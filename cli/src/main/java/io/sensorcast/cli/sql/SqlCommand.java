@@ -3,6 +3,7 @@ package io.sensorcast.cli.sql;
 import io.sensorcast.cli.options.JobOptions;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.sql.SensorcastDetect;
+import io.sensorcast.sql.SqlScripts;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,14 +73,19 @@ public final class SqlCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--file: no such file " + file);
         }
-        List<String> statements =
-                SqlScript.statements(
-                        Files.readString(file),
-                        Map.of(
-                                "bootstrap",
-                                job.kafka.bootstrap(),
-                                "models",
-                                new ModelStore(job.models, 1).root()));
+        List<String> statements;
+        try {
+            statements =
+                    SqlScripts.statements(
+                            Files.readString(file),
+                            Map.of(
+                                    "bootstrap",
+                                    job.kafka.bootstrap(),
+                                    "models",
+                                    new ModelStore(job.models, 1).root()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--file " + file + ": " + e.getMessage(), e);
+        }
         PrintWriter out = spec.commandLine().getOut();
         TableEnvironment sql = TableEnvironment.create(settings());
         sql.createTemporarySystemFunction(SensorcastDetect.NAME, SensorcastDetect.class);
