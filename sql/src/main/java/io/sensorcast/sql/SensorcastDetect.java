@@ -16,7 +16,6 @@ import io.sensorcast.pipeline.scoring.ScoringMetrics;
 import io.sensorcast.pipeline.scoring.SensorScorer;
 import io.sensorcast.pipeline.scoring.SensorScoring;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -27,6 +26,11 @@ import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
 import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.catalog.DataTypeFactory;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ProcessTableFunction;
 import org.apache.flink.table.functions.TableSemantics;
@@ -72,14 +76,17 @@ import org.apache.flink.types.Row;
  * <p>Bad arguments fail at planning, naming the argument or option: see {@link #getTypeInference}.
  */
 @DataTypeHint(
-        "ROW<target STRING, actual DOUBLE, predicted DOUBLE, residual DOUBLE, score DOUBLE,"
-                + " alert_score DOUBLE, threshold DOUBLE, is_anomaly BOOLEAN,"
-                + " bands ARRAY<ROW<level DOUBLE, lower DOUBLE, upper DOUBLE>>,"
-                + " forecast ARRAY<DOUBLE>,"
-                + " forecast_intervals ARRAY<ROW<level DOUBLE, lower ARRAY<DOUBLE>,"
-                + " upper ARRAY<DOUBLE>>>,"
-                + " model_group STRING, model_version BIGINT>")
-public class SensorcastDetect extends ProcessTableFunction<Row> {
+        value =
+                "ROW<target STRING, actual DOUBLE, predicted DOUBLE, residual DOUBLE, score DOUBLE,"
+                        + " alert_score DOUBLE, threshold DOUBLE, is_anomaly BOOLEAN,"
+                        + " bands ARRAY<ROW<level DOUBLE, lower DOUBLE, upper DOUBLE>>,"
+                        + " forecast ARRAY<DOUBLE>,"
+                        + " forecast_intervals ARRAY<ROW<level DOUBLE, lower ARRAY<DOUBLE>,"
+                        + " upper ARRAY<DOUBLE>>>,"
+                        + " model_group STRING, model_version BIGINT>",
+        // internal rows: no conversion of each output row (and its nested arrays) from Row
+        bridgedTo = RowData.class)
+public class SensorcastDetect extends ProcessTableFunction<RowData> {
 
     private static final long serialVersionUID = 1L;
 
@@ -113,6 +120,7 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
         final String[] names;
         final List<SensorWindow> window = new ArrayList<>(1);
         final List<Published> published = new ArrayList<>();
+        String followed; // the group of the last row, followed already
 
         Pipeline(
                 DetectOptions options,
@@ -197,7 +205,11 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
             sensor.put(STATE, state);
             return; // fewer readings than a first window needs
         }
-        p.poller.follow(p.model.groupOf(r.sensor));
+        String group = p.model.groupOf(r.sensor);
+        if (!group.equals(p.followed)) { // most rows: the group of the row before
+            p.poller.follow(group);
+            p.followed = group;
+        }
         p.poller.deliver(p.model);
         WindowForecast next = p.model.apply(p.window).get(0);
         SensorScoring scoring = state.scoring == null ? new SensorScoring() : state.scoring;
@@ -248,55 +260,62 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
      */
     private void emit(List<Published> published) {
         ForecastRecord forecast = published.get(0).forecast();
-        Map<String, ScoreRecord> scores = new HashMap<>();
-        for (int i = 1; i < published.size(); i++) {
-            Published out = published.get(i);
-            if (out.topic() == Published.Topic.SCORES) {
-                scores.put(out.score().target(), out.score());
-            }
-        }
         List<ForecastRecord.Step> steps = forecast.steps();
+        StringData group = StringData.fromString(forecast.modelGroup());
         for (String target : steps.get(0).predicted().keySet()) {
-            Double[] values = new Double[steps.size()];
+            Object[] values = new Object[steps.size()];
             for (int k = 0; k < values.length; k++) {
                 values[k] = steps.get(k).predicted().get(target);
             }
-            ScoreRecord s = scores.get(target);
-            collect(
-                    Row.of(
-                            target,
-                            s == null ? null : s.actual(),
-                            s == null ? null : s.predicted(),
-                            s == null ? null : s.residual(),
-                            s == null ? null : s.score(),
-                            s == null ? null : s.alertScore(),
-                            s == null ? null : s.threshold(),
-                            s == null ? null : s.isAnomaly(),
-                            s == null ? null : bands(s),
-                            values,
-                            intervals(steps, target),
-                            forecast.modelGroup(),
-                            forecast.modelVersion()));
+            ScoreRecord s = score(published, target);
+            GenericRowData row = new GenericRowData(13);
+            row.setField(0, StringData.fromString(target));
+            if (s != null) {
+                row.setField(1, s.actual());
+                row.setField(2, s.predicted());
+                row.setField(3, s.residual());
+                row.setField(4, s.score());
+                row.setField(5, s.alertScore());
+                row.setField(6, s.threshold());
+                row.setField(7, s.isAnomaly());
+                row.setField(8, bands(s));
+            }
+            row.setField(9, new GenericArrayData(values));
+            row.setField(10, intervals(steps, target));
+            row.setField(11, group);
+            row.setField(12, forecast.modelVersion());
+            collect(row);
         }
     }
 
-    private static Row[] bands(ScoreRecord s) {
-        Row[] out = new Row[s.intervals().size()];
+    /** The score of {@code target} among {@code published}, or null when it settled none. */
+    private static ScoreRecord score(List<Published> published, String target) {
+        for (int i = 1; i < published.size(); i++) {
+            Published out = published.get(i);
+            if (out.topic() == Published.Topic.SCORES && out.score().target().equals(target)) {
+                return out.score();
+            }
+        }
+        return null;
+    }
+
+    private static ArrayData bands(ScoreRecord s) {
+        Object[] out = new Object[s.intervals().size()];
         for (int i = 0; i < out.length; i++) {
             ScoreRecord.Band b = s.intervals().get(i);
-            out[i] = Row.of(b.level(), b.lower(), b.upper());
+            out[i] = GenericRowData.of(b.level(), b.lower(), b.upper());
         }
-        return out;
+        return new GenericArrayData(out);
     }
 
     /** The forecast's intervals for {@code target}, per level, each bound per horizon step. */
-    private static Row[] intervals(List<ForecastRecord.Step> steps, String target) {
+    private static ArrayData intervals(List<ForecastRecord.Step> steps, String target) {
         List<ForecastRecord.Interval> first = steps.get(0).intervals();
-        Row[] out = new Row[first.size()];
+        Object[] out = new Object[first.size()];
         for (int l = 0; l < out.length; l++) {
             double level = first.get(l).level();
-            Double[] lower = new Double[steps.size()];
-            Double[] upper = new Double[steps.size()];
+            Object[] lower = new Object[steps.size()];
+            Object[] upper = new Object[steps.size()];
             for (int k = 0; k < steps.size(); k++) {
                 for (ForecastRecord.Interval in : steps.get(k).intervals()) {
                     if (in.level() == level) {
@@ -305,9 +324,11 @@ public class SensorcastDetect extends ProcessTableFunction<Row> {
                     }
                 }
             }
-            out[l] = Row.of(level, lower, upper);
+            out[l] =
+                    GenericRowData.of(
+                            level, new GenericArrayData(lower), new GenericArrayData(upper));
         }
-        return out;
+        return new GenericArrayData(out);
     }
 
     @Override

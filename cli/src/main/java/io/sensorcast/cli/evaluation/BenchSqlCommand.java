@@ -30,13 +30,15 @@ public final class BenchSqlCommand implements Callable<Integer> {
 
     @Option(
             names = "--forecasts-per-sensor",
-            defaultValue = "50",
-            description = "Each sensor sends one reading more.")
+            defaultValue = "200",
+            description =
+                    "Each sensor sends one reading more. Rounds of some seconds each: a shorter"
+                            + " one measures the JIT more than the pipeline.")
     int perSensor;
 
     @Option(
             names = "--rounds",
-            defaultValue = "2",
+            defaultValue = "3",
             description = "Rounds of both runs, alternating.")
     int rounds;
 
