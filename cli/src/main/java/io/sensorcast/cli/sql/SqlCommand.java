@@ -1,17 +1,24 @@
 package io.sensorcast.cli.sql;
 
 import io.sensorcast.cli.options.JobOptions;
+import io.sensorcast.deploy.SqlGatewayRest;
 import io.sensorcast.pipeline.store.ModelStore;
 import io.sensorcast.sql.SensorcastDetect;
 import io.sensorcast.sql.SqlScripts;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -31,7 +38,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Run a Flink SQL script on a Flink MiniCluster in this JVM (or on a running cluster"
-                    + " with --cluster), with SENSORCAST_DETECT registered as a function.",
+                    + " with --cluster, or through a SQL Gateway with --gateway), with"
+                    + " SENSORCAST_DETECT registered as a function.",
             "Statements run in order; a job's statement (INSERT, SELECT) runs to its end before"
                     + " the next, so bound its sources (e.g. 'scan.bounded.mode' ="
                     + " 'latest-offset') or stop it with Ctrl-C. In the script, ${bootstrap} is"
@@ -61,11 +69,23 @@ public final class SqlCommand implements Callable<Integer> {
     String cluster;
 
     @Option(
+            names = "--gateway",
+            paramLabel = "URL",
+            description =
+                    "The REST endpoint of a Flink SQL Gateway (e.g. http://localhost:8083) to run"
+                            + " the script in one session of: ADD JAR of each --jar (paths as the"
+                            + " gateway's machine sees them), the function, then the statements."
+                            + " A job's statement is left running on the gateway's cluster; the"
+                            + " command prints its job ID.")
+    String gateway;
+
+    @Option(
             names = "--jar",
             paramLabel = "JAR",
             description =
-                    "The jars shipped with each job to --cluster (default: the sql module's"
-                            + " sensorcast-sql.jar, the Kafka connector and client beside it).")
+                    "The jars shipped with each job to --cluster or added to the --gateway"
+                            + " session (default: the sql module's sensorcast-sql.jar, the Kafka"
+                            + " connector and client beside it).")
     List<Path> jars;
 
     @Override
@@ -87,6 +107,12 @@ public final class SqlCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--file " + file + ": " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (gateway != null) {
+            if (cluster != null) {
+                throw new IllegalArgumentException("--gateway and --cluster exclude each other");
+            }
+            return throughGateway(statements, out);
+        }
         TableEnvironment sql = TableEnvironment.create(settings());
         sql.createTemporarySystemFunction(SensorcastDetect.NAME, SensorcastDetect.class);
         for (String statement : statements) {
@@ -122,6 +148,77 @@ public final class SqlCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Runs the statements in one session of the SQL Gateway at {@code --gateway}: the jars, the
+     * function, then the script. The session gets the job options of a cluster submission
+     * (--checkpoint-interval, -D, --parallelism when given) and object reuse.
+     */
+    private int throughGateway(List<String> statements, PrintWriter out) {
+        URI uri;
+        try {
+            uri = new URI(gateway);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "--gateway must be the gateway's REST URL, e.g. http://localhost:8083, got "
+                            + gateway);
+        }
+        SqlGatewayRest rest = new SqlGatewayRest(uri);
+        if (!rest.isUp()) {
+            throw new IllegalArgumentException("--gateway: no SQL Gateway answers at " + gateway);
+        }
+        Map<String, String> properties = new LinkedHashMap<>(job.submitted());
+        properties.putIfAbsent(PipelineOptions.OBJECT_REUSE.key(), "true");
+        if (job.parallelism != null) {
+            properties.put(
+                    CoreOptions.DEFAULT_PARALLELISM.key(), Integer.toString(job.parallelism(1)));
+        }
+        List<String> all = new ArrayList<>();
+        for (Path jar : shipped()) {
+            all.add("ADD JAR '" + jar.toAbsolutePath() + "'");
+        }
+        all.add(
+                "CREATE TEMPORARY SYSTEM FUNCTION "
+                        + SensorcastDetect.NAME
+                        + " AS '"
+                        + SensorcastDetect.class.getName()
+                        + "'");
+        all.addAll(statements);
+        String session = rest.openSession(properties);
+        try {
+            for (String statement : all) {
+                List<SqlGatewayRest.Row> rows =
+                        rest.execute(session, statement, Duration.ofMinutes(5));
+                if (statement.regionMatches(true, 0, "INSERT", 0, 6) && !rows.isEmpty()) {
+                    out.printf(
+                            "job %s: %s (running on the gateway's cluster)%n",
+                            rows.get(0).fields().get(0).asText(), firstLine(statement));
+                } else if (!(rows.size() == 1
+                        && rows.get(0).fields().toString().equals("[\"OK\"]"))) {
+                    rows.forEach(r -> out.println(r.fields()));
+                }
+                out.flush();
+            }
+        } finally {
+            rest.closeSession(session);
+        }
+        return 0;
+    }
+
+    /** --jar, else the build's; each must exist. */
+    private List<Path> shipped() {
+        List<Path> shipped = jars != null ? jars : SqlJars.defaults();
+        for (Path jar : shipped) {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalArgumentException(
+                        "--jar: no such file " + jar + " (build it with ./mvnw -pl sql package)");
+            }
+        }
+        return shipped;
+    }
+
     /** Streaming mode, on a MiniCluster here or on {@code --cluster}. */
     private EnvironmentSettings settings() throws Exception {
         Configuration flink = job.flink(job.configuration());
@@ -142,18 +239,9 @@ public final class SqlCommand implements Callable<Integer> {
             flink.set(DeploymentOptions.TARGET, "remote");
             flink.set(RestOptions.ADDRESS, cluster.substring(0, colon));
             flink.set(RestOptions.PORT, Integer.parseInt(cluster.substring(colon + 1)));
-            List<Path> shipped = jars != null ? jars : SqlJars.defaults();
-            for (Path jar : shipped) {
-                if (!Files.isRegularFile(jar)) {
-                    throw new IllegalArgumentException(
-                            "--jar: no such file "
-                                    + jar
-                                    + " (build it with ./mvnw -pl sql package)");
-                }
-            }
             flink.set(
                     PipelineOptions.JARS,
-                    shipped.stream().map(p -> p.toAbsolutePath().toUri().toString()).toList());
+                    shipped().stream().map(p -> p.toAbsolutePath().toUri().toString()).toList());
         }
         return EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(flink).build();
     }
