@@ -16,7 +16,9 @@ import io.sensorcast.pipeline.testutils.TestModels;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -94,14 +96,21 @@ class MlPredictITCase {
                 sql("ARRAY<DOUBLE>", "ARRAY<DOUBLE>", ", 'group' = 'ec2', 'version' = '1'");
         t.executeSql(
                 "CREATE TEMPORARY VIEW windows AS SELECT * FROM (VALUES " + values + ") AS v(w)");
-        List<Double[]> predicted = new ArrayList<>();
+        // the window's first value -> its forecast: with more than one ML_PREDICT subtask the rows
+        // arrive in any order
+        Map<Double, Double[]> byFirst = new HashMap<>();
         try (CloseableIterator<Row> rows =
                 t.executeSql(
                                 "SELECT w, forecast FROM ML_PREDICT(TABLE windows, MODEL m, DESCRIPTOR(w))")
                         .collect()) {
-            rows.forEachRemaining(r -> predicted.add(r.getFieldAs("forecast")));
+            rows.forEachRemaining(
+                    r -> byFirst.put(r.<Double[]>getFieldAs("w")[0], r.getFieldAs("forecast")));
         }
-        assertThat(predicted).hasSize(windows.size());
+        assertThat(byFirst).hasSize(windows.size());
+        List<Double[]> predicted = new ArrayList<>();
+        for (double[] w : windows) {
+            predicted.add(byFirst.get(w[0]));
+        }
 
         List<ReadingWindow> direct = new ArrayList<>();
         for (double[] w : windows) {
@@ -113,7 +122,6 @@ class MlPredictITCase {
                         store.location("ec2", 1), 100_000, ModelRegistry.Settings.defaults())) {
             expected = model.forecast(direct);
         }
-        // rows come in order from the one source subtask
         for (int i = 0; i < windows.size(); i++) {
             assertThat(predicted.get(i)).hasSize(expected[i].length);
             for (int k = 0; k < expected[i].length; k++) {
