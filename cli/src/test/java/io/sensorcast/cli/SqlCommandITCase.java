@@ -37,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class SqlCommandITCase {
 
+    /** An alert's reading time in its JSON. */
+    private static final Pattern TS = Pattern.compile("\"ts\":\"([^\"]+)\"");
+
     @TempDir Path dir;
 
     private final StringWriter out = new StringWriter();
@@ -124,16 +127,16 @@ class SqlCommandITCase {
                     Pattern.compile("job ([0-9a-f]{32}): INSERT INTO alerts")
                             .matcher(out.toString());
             assertThat(job.find()).as(out.toString()).isTrue();
-            FlinkRest rest = cluster.rest();
             String id = job.group(1);
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            String state;
-            while (!(state = rest.state(id)).equals("FINISHED")) {
-                assertThat(state).as("the gateway's job").isNotIn("FAILED", "CANCELED");
-                assertThat(System.nanoTime()).as("job finished in 3 min").isLessThan(deadline);
-                Thread.sleep(200);
+            try (FlinkRest rest = cluster.rest()) {
+                String state;
+                while (!(state = rest.state(id)).equals("FINISHED")) {
+                    assertThat(state).as("the gateway's job").isNotIn("FAILED", "CANCELED");
+                    assertThat(System.nanoTime()).as("job finished in 3 min").isLessThan(deadline);
+                    Thread.sleep(200);
+                }
             }
-            rest.close();
         } finally {
             cluster.stop(Duration.ofSeconds(15));
         }
@@ -168,7 +171,7 @@ class SqlCommandITCase {
         List<String> keys = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             String json = new String(r.value(), StandardCharsets.UTF_8);
-            Matcher ts = Pattern.compile("\"ts\":\"([^\"]+)\"").matcher(json);
+            Matcher ts = TS.matcher(json);
             assertThat(ts.find()).as(json).isTrue();
             keys.add(ts.group(1));
         }

@@ -260,9 +260,7 @@ public final class StandaloneCluster {
      */
     public URI startSqlGateway(int port, Duration timeout)
             throws IOException, InterruptedException {
-        if (running(SQL_GATEWAY).isPresent()) {
-            throw new IllegalStateException(SQL_GATEWAY + " is already running in " + home);
-        }
+        refuseRunning(SQL_GATEWAY);
         Path opt = jars.flinkOpt();
         if (!Files.isDirectory(opt)) {
             throw new IllegalStateException(
@@ -284,15 +282,7 @@ public final class StandaloneCluster {
         cmd.add("-Dsql-gateway.endpoint.rest.bind-address=localhost");
         cmd.add("-Dsql-gateway.endpoint.rest.port=" + port);
         cmd.add("-Dexecution.target=remote");
-        ProcessBuilder pb =
-                new ProcessBuilder(cmd)
-                        .directory(home.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(
-                                ProcessBuilder.Redirect.appendTo(out(SQL_GATEWAY).toFile()));
-        pb.environment().put("FLINK_CONF_DIR", conf().toString());
-        Process p = pb.start();
-        Files.writeString(pidFile(SQL_GATEWAY), Long.toString(p.pid()));
+        Process p = start(SQL_GATEWAY, cmd);
         URI endpoint = URI.create("http://localhost:" + port);
         SqlGatewayRest gateway = new SqlGatewayRest(endpoint);
         await(SQL_GATEWAY, p, timeout, gateway::isUp);
@@ -380,9 +370,7 @@ public final class StandaloneCluster {
             String roleOptionsKey,
             List<String> args)
             throws IOException, InterruptedException {
-        if (running(name).isPresent()) {
-            throw new IllegalStateException(name + " is already running in " + home);
-        }
+        refuseRunning(name);
         List<String> resources = resourceParams(resourceCommand);
         List<String> memory = new ArrayList<>(words(resources.get(0)));
         memory.add("-D" + MEMBER_PROPERTY + "=" + name);
@@ -393,13 +381,28 @@ public final class StandaloneCluster {
         if (resources.size() > 1) {
             cmd.addAll(words(resources.get(1)));
         }
-        Path out = out(name);
-        Process p =
+        return start(name, cmd);
+    }
+
+    private void refuseRunning(String name) {
+        if (running(name).isPresent()) {
+            throw new IllegalStateException(name + " is already running in " + home);
+        }
+    }
+
+    /**
+     * Starts member {@code name} as {@code cmd} in the home directory, its output appended to
+     * {@code log/<name>.out}, {@code FLINK_CONF_DIR} set (what the gateway reads its configuration
+     * from), its pid in {@code pids/}.
+     */
+    private Process start(String name, List<String> cmd) throws IOException {
+        ProcessBuilder pb =
                 new ProcessBuilder(cmd)
                         .directory(home.toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                        .start();
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(out(name).toFile()));
+        pb.environment().put("FLINK_CONF_DIR", conf().toString());
+        Process p = pb.start();
         Files.writeString(pidFile(name), Long.toString(p.pid()));
         return p;
     }

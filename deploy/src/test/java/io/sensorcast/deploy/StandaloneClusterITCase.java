@@ -19,7 +19,6 @@ import io.sensorcast.pipeline.job.RetrainJob;
 import io.sensorcast.pipeline.testutils.ExactlyOnce;
 import io.sensorcast.pipeline.testutils.KafkaJobs;
 import io.sensorcast.pipeline.testutils.TestModels;
-import io.sensorcast.sql.SensorcastDetect;
 import io.sensorcast.sql.SqlScripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -512,20 +511,13 @@ class StandaloneClusterITCase {
                                         + "; sensorcast.forecast.min-window="
                                         + WINDOW
                                         + "'");
-        List<String> statements = new ArrayList<>();
-        for (String jar :
-                List.of(
-                        "sensorcast-sql.jar",
-                        "sql-lib/flink-connector-kafka.jar",
-                        "sql-lib/kafka-clients.jar")) {
-            statements.add("ADD JAR '" + sql.resolve(jar) + "'");
-        }
-        statements.add(
-                "CREATE TEMPORARY SYSTEM FUNCTION "
-                        + SensorcastDetect.NAME
-                        + " AS '"
-                        + SensorcastDetect.class.getName()
-                        + "'");
+        List<String> statements =
+                new ArrayList<>(
+                        SqlScripts.gatewaySetUp(
+                                List.of(
+                                        sql.resolve("sensorcast-sql.jar"),
+                                        sql.resolve("sql-lib/flink-connector-kafka.jar"),
+                                        sql.resolve("sql-lib/kafka-clients.jar"))));
         statements.addAll(
                 SqlScripts.statements(
                         script,

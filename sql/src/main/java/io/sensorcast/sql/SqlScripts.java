@@ -1,5 +1,6 @@
 package io.sensorcast.sql;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,25 @@ public final class SqlScripts {
                 + "  'json.timestamp-format.standard' = 'ISO-8601',\n"
                 + "  'json.ignore-parse-errors' = 'true'\n"
                 + ")";
+    }
+
+    /**
+     * What a SQL Gateway session runs before a script: {@code ADD JAR} of each of {@code jars}
+     * (paths as the gateway's machine sees them), then {@code SENSORCAST_DETECT} as a temporary
+     * system function.
+     */
+    public static List<String> gatewaySetUp(List<Path> jars) {
+        List<String> statements = new ArrayList<>();
+        for (Path jar : jars) {
+            statements.add("ADD JAR '" + jar.toAbsolutePath() + "'");
+        }
+        statements.add(
+                "CREATE TEMPORARY SYSTEM FUNCTION "
+                        + SensorcastDetect.NAME
+                        + " AS '"
+                        + SensorcastDetect.class.getName()
+                        + "'");
+        return statements;
     }
 
     /**

@@ -175,16 +175,7 @@ public final class SqlCommand implements Callable<Integer> {
             properties.put(
                     CoreOptions.DEFAULT_PARALLELISM.key(), Integer.toString(job.parallelism(1)));
         }
-        List<String> all = new ArrayList<>();
-        for (Path jar : shipped()) {
-            all.add("ADD JAR '" + jar.toAbsolutePath() + "'");
-        }
-        all.add(
-                "CREATE TEMPORARY SYSTEM FUNCTION "
-                        + SensorcastDetect.NAME
-                        + " AS '"
-                        + SensorcastDetect.class.getName()
-                        + "'");
+        List<String> all = new ArrayList<>(SqlScripts.gatewaySetUp(shipped()));
         all.addAll(statements);
         String session = rest.openSession(properties);
         try {
